@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace Neuromorphic.Cli.Commands;
+
+/// <summary>Options that several commands share, so that they are spelled and described the same everywhere.</summary>
+internal static class CommonOptions
+{
+    public static Option<bool> Json() => new("--json") { Description = "Print one machine-readable JSON summary on stdout (logs stay on stderr)." };
+
+    public static Option<string?> Dataset() => new("--dataset")
+    {
+        Description = "fashion-mnist (default), mnist, kmnist, embedded, or a directory of IDX files. " +
+                      "Named datasets are looked up in $NEURO_DATA and /usr/share/datasets.",
+        HelpName = "NAME|DIR",
+    };
+}

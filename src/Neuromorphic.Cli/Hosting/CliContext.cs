@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Neuromorphic.Core.Errors;
+
+namespace Neuromorphic.Cli.Hosting;
+
+/// <summary>
+/// What a command needs at run time: the output streams, the logger factory and services of the
+/// generic host (available once the command line has parsed), and the global flags.
+/// </summary>
+public sealed class CliContext
+{
+    private IServiceProvider? _services;
+
+    public CliContext(TextWriter stdout, TextWriter stderr)
+    {
+        Output = new CliOutput(stdout, stderr);
+    }
+
+    public CliOutput Output { get; }
+
+    /// <summary>Global options, recursive on every command.</summary>
+    public Option<bool> VerboseOption { get; } = new("--verbose", "-v") { Description = "Log debug details to stderr.", Recursive = true };
+
+    public Option<bool> QuietOption { get; } = new("--quiet", "-q") { Description = "Log only warnings and errors.", Recursive = true };
+
+    public Option<string?> LogFileOption { get; } = new("--log-file") { Description = "Also write the log to this file.", HelpName = "FILE", Recursive = true };
+
+    public bool Verbose { get; internal set; }
+
+    public bool Quiet { get; internal set; }
+
+    public IServiceProvider Services
+    {
+        get => _services ?? throw new InvalidOperationException("services are available only while a command runs");
+        internal set => _services = value;
+    }
+
+    public ILogger<T> Logger<T>() => Services.GetRequiredService<ILogger<T>>();
+
+    public ILoggerFactory LoggerFactory => Services.GetRequiredService<ILoggerFactory>();
+
+    /// <summary>
+    /// Sets the action of <paramref name="command"/> so that bad input gives exit code 2 and a clear
+    /// message, cancellation and other failures give 1, and no stack trace reaches the user unless
+    /// --verbose is set.
+    /// </summary>
+    public void SetAction(Command command, Func<ParseResult, CancellationToken, Task<int>> action)
+    {
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var log = Logger<CliContext>();
+            try
+            {
+                return await action(parse, cancellationToken);
+            }
+            catch (InvalidInputException ex)
+            {
+                log.LogError("{Message}", ex.Message);
+                return ExitCodes.BadInput;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                log.LogWarning("Interrupted");
+                return ExitCodes.Failure;
+            }
+            catch (Exception ex)
+            {
+                if (Verbose)
+                {
+                    log.LogError(ex, "{Command} failed: {Message}", command.Name, ex.Message);
+                }
+                else
+                {
+                    log.LogError("{Command} failed: {Message} (run with --verbose for details)", command.Name, ex.Message);
+                }
+
+                return ExitCodes.Failure;
+            }
+        });
+    }
+
+    /// <summary>Synchronous variant of <see cref="SetAction(Command, Func{ParseResult, CancellationToken, Task{int}})"/>.</summary>
+    public void SetAction(Command command, Func<ParseResult, int> action) =>
+        SetAction(command, (parse, _) => Task.FromResult(action(parse)));
+}

@@ -1,0 +1,13 @@
+namespace Neuromorphic.Cli.Hosting;
+
+/// <summary>The exit codes of every <c>neuro</c> command (DESIGN §9).</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>Failure at run time (including an interruption by Ctrl-C).</summary>
+    public const int Failure = 1;
+
+    /// <summary>Bad usage or invalid input.</summary>
+    public const int BadInput = 2;
+}

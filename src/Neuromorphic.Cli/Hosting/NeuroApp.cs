@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Reflection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Neuromorphic.Cli.Commands;
+using Serilog;
+using Serilog.Events;
+
+namespace Neuromorphic.Cli.Hosting;
+
+/// <summary>
+/// The <c>neuro</c> program: parses the command line (System.CommandLine owns the arguments),
+/// configures Serilog from the global flags, builds the generic host, and invokes the command.
+/// Everything goes through the given writers, so tests run it in-process.
+/// </summary>
+public static class NeuroApp
+{
+    public static string Version =>
+        typeof(NeuroApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>The commands, in the order the help lists them.</summary>
+    private static IEnumerable<Command> Commands(CliContext context) =>
+    [
+        DataCommand.Create(context),
+    ];
+
+    public static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand(
+            "neuro: train networks with HTS-EP, map them onto virtual Loihi-like chips, simulate them event-driven on " +
+            "asynchronous cores with device variability, and estimate accuracy, energy and latency per inference.");
+        root.Options.Add(context.VerboseOption);
+        root.Options.Add(context.QuietOption);
+        root.Options.Add(context.LogFileOption);
+        foreach (var command in Commands(context))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var context = new CliContext(stdout, stderr);
+        var root = BuildRoot(context);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await stderr.WriteLineAsync($"error: {error.Message}");
+            }
+
+            await stderr.WriteLineAsync();
+            await PrintHelpAsync(root, parse.CommandResult.Command, stderr);
+            return ExitCodes.BadInput;
+        }
+
+        context.Verbose = parse.GetValue(context.VerboseOption);
+        context.Quiet = parse.GetValue(context.QuietOption) && !context.Verbose;
+        var logFile = parse.GetValue(context.LogFileOption);
+
+        var level = context.Verbose ? LogEventLevel.Debug : context.Quiet ? LogEventLevel.Warning : LogEventLevel.Information;
+        var loggerConfiguration = new LoggerConfiguration().MinimumLevel.Is(level);
+        loggerConfiguration = ReferenceEquals(stderr, Console.Error)
+            ? loggerConfiguration.WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
+            : loggerConfiguration.WriteTo.Sink(new TextWriterSink(stderr));
+        if (!string.IsNullOrWhiteSpace(logFile))
+        {
+            loggerConfiguration = loggerConfiguration.WriteTo.File(logFile, restrictedToMinimumLevel: LogEventLevel.Debug);
+        }
+
+        await using var serilog = loggerConfiguration.CreateLogger();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "neuro" });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Services.AddSerilog(serilog, dispose: false);
+        using var host = builder.Build();
+        context.Services = host.Services;
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (Exception ex)
+        {
+            // Last resort: a failure outside any command action (the actions handle their own).
+            await stderr.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>Prints the help of <paramref name="command"/> (the subcommand a usage error occurred in).</summary>
+    private static async Task PrintHelpAsync(RootCommand root, Command command, TextWriter writer)
+    {
+        var path = new List<string>();
+        for (Command? c = command; c is not null && c is not RootCommand; c = FindParent(root, c))
+        {
+            path.Insert(0, c.Name);
+        }
+
+        path.Add("--help");
+        await root.Parse(path).InvokeAsync(new InvocationConfiguration { Output = writer, Error = writer });
+    }
+
+    private static Command? FindParent(Command root, Command target)
+    {
+        foreach (var sub in root.Subcommands)
+        {
+            if (sub == target)
+            {
+                return root;
+            }
+
+            if (FindParent(sub, target) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+}

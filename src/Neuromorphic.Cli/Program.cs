@@ -1,0 +1,3 @@
+using Neuromorphic.Cli.Hosting;
+
+return await NeuroApp.RunAsync(args, Console.Out, Console.Error);
