@@ -29,6 +29,5 @@ public class ChartsTests
         {
             AssertPng(dir.File(name));
         }
-
     }
 }
