@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using Neuromorphic.Core.Errors;
+using Neuromorphic.Core.IO;
+
+namespace Neuromorphic.Chip;
+
+/// <summary>
+/// Loads chip models: a path to a <c>neuromorphic.chip/1</c> JSON file, or the name of a built-in
+/// model (the files of <c>chip-models/</c>, compiled into this assembly). Overlays name their base
+/// with <c>"extends"</c> (a path relative to the file, or a built-in name); objects merge key by
+/// key, everything else is replaced. Every problem is an <see cref="InvalidInputException"/> with
+/// the file and the JSON path.
+/// </summary>
+public static class ChipLoader
+{
+    private const string ResourcePrefix = "Neuromorphic.Chip.Models.";
+
+    /// <summary>Names of the built-in chip models.</summary>
+    public static IReadOnlyList<string> BuiltinNames { get; } = typeof(ChipLoader).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
+        .Select(n => n[ResourcePrefix.Length..^".json".Length])
+        .Order(StringComparer.Ordinal)
+        .ToArray();
+
+    /// <summary>Loads a chip by file path or built-in name.</summary>
+    public static ChipSpec Load(string nameOrPath)
+    {
+        if (File.Exists(nameOrPath))
+        {
+            var full = Path.GetFullPath(nameOrPath);
+            var merged = Resolve(new Source(full, false), []);
+            return ChipParser.Parse(merged, nameOrPath, full);
+        }
+
+        var name = nameOrPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? Path.GetFileNameWithoutExtension(nameOrPath) : nameOrPath;
+        if (!nameOrPath.Contains('/') && !nameOrPath.Contains('\\') && BuiltinNames.Contains(name))
+        {
+            var merged = Resolve(new Source(name, true), []);
+            return ChipParser.Parse(merged, $"builtin:{name}", $"builtin:{name}");
+        }
+
+        throw new InvalidInputException(nameOrPath, "--chip", nameOrPath,
+            $"an existing chip file or a built-in chip: {string.Join(", ", BuiltinNames)}");
+    }
+
+    /// <summary>The raw text of a built-in model, as shipped in chip-models/.</summary>
+    public static string BuiltinText(string name)
+    {
+        using var stream = typeof(ChipLoader).Assembly.GetManifestResourceStream(ResourcePrefix + name + ".json")
+            ?? throw new InvalidInputException(name, "--chip", name, $"a built-in chip: {string.Join(", ", BuiltinNames)}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private readonly record struct Source(string Id, bool Builtin)
+    {
+        public string Display => Builtin ? $"builtin:{Id}" : Id;
+    }
+
+    /// <summary>Loads a file and, recursively, the files it extends; returns the merged object.</summary>
+    private static JsonObject Resolve(Source source, List<string> chain)
+    {
+        if (chain.Contains(source.Display))
+        {
+            throw new InvalidInputException(chain[^1], "$.extends", $"\"{source.Id}\"",
+                $"no cycle of overlays (the chain {string.Join(" → ", chain.Append(source.Display))} returns to a file already on it)");
+        }
+
+        chain.Add(source.Display);
+        var (input, root) = source.Builtin ? JsonInput.Parse(BuiltinText(source.Id), source.Display) : JsonInput.Load(source.Id);
+        if (!root.TryGetPropertyValue("extends", out var extendsNode) || extendsNode is null)
+        {
+            chain.RemoveAt(chain.Count - 1);
+            return root;
+        }
+
+        var baseName = input.AsString(extendsNode, "$.extends");
+        Source baseSource;
+        if (source.Builtin)
+        {
+            var name = Path.GetFileNameWithoutExtension(baseName);
+            if (!BuiltinNames.Contains(name))
+            {
+                throw input.Error("$.extends", $"\"{baseName}\"", $"a built-in chip: {string.Join(", ", BuiltinNames)}");
+            }
+
+            baseSource = new Source(name, true);
+        }
+        else
+        {
+            var basePath = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source.Id)!, baseName));
+            if (File.Exists(basePath))
+            {
+                baseSource = new Source(basePath, false);
+            }
+            else if (!baseName.Contains('/') && BuiltinNames.Contains(Path.GetFileNameWithoutExtension(baseName)))
+            {
+                baseSource = new Source(Path.GetFileNameWithoutExtension(baseName), true);
+            }
+            else
+            {
+                throw input.Error("$.extends", $"\"{baseName}\"", $"an existing chip file relative to {Path.GetDirectoryName(source.Id)} ({basePath} does not exist)");
+            }
+        }
+
+        var merged = Resolve(baseSource, chain);
+        chain.RemoveAt(chain.Count - 1);
+        root.Remove("extends");
+        Merge(merged, root);
+        return merged;
+    }
+
+    /// <summary>Deep merge: objects key by key, anything else replaced by the overlay's value.</summary>
+    internal static void Merge(JsonObject target, JsonObject overlay)
+    {
+        foreach (var (key, value) in overlay.ToList())
+        {
+            if (value is JsonObject overlayObject && target[key] is JsonObject targetObject)
+            {
+                Merge(targetObject, overlayObject);
+            }
+            else
+            {
+                target[key] = value?.DeepClone();
+            }
+        }
+    }
+}
