@@ -23,6 +23,7 @@ public static class NeuroApp
     [
         DataCommand.Create(context),
         ChipCommand.Create(context),
+        MapCommand.Create(context),
     ];
 
     public static RootCommand BuildRoot(CliContext context)

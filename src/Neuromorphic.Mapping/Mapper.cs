@@ -1,0 +1,286 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Neuromorphic.Chip;
+using Neuromorphic.Core.Networks;
+using Neuromorphic.Mapping.Partitioning;
+using Neuromorphic.Mapping.Placement;
+using Neuromorphic.Mapping.Quantization;
+using Neuromorphic.Mapping.Realization;
+
+namespace Neuromorphic.Mapping;
+
+/// <summary>
+/// Fits a network onto a chip: realizes its neurons as compartments, partitions them into cores
+/// within every per-core limit, places the cores on the mesh (greedy start, then improvement),
+/// chooses fixed-point scales and one weight exponent per synapse group, clusters per-neuron
+/// decays into the core's compartment prototypes, and builds the tables the simulator runs.
+/// </summary>
+public sealed partial class Mapper(ILogger<Mapper>? logger = null)
+{
+    private readonly ILogger _logger = logger ?? NullLogger<Mapper>.Instance;
+
+    public MappedNetwork Map(NetworkSpec network, ChipSpec chip, string toolVersion)
+    {
+        var clock = Stopwatch.StartNew();
+        var plan = Plan(network, chip, toolVersion);
+        var mapped = MappedNetworkBuilder.Build(network, chip, plan);
+        LogMapped(network.Name, network.NeuronCount, network.SynapseCount, chip.Name, mapped.CoreCount, mapped.TilesInUse, clock.ElapsedMilliseconds);
+        return mapped;
+    }
+
+    public MappingPlan Plan(NetworkSpec network, ChipSpec chip, string toolVersion)
+    {
+        var compartments = CompartmentRealizer.Realize(network);
+        var cores = Partitioner.Partition(network, chip);
+        var traffic = Traffic(network, cores);
+        var (slots, greedy, final) = Placer.Place(chip, cores.Select(c => c.PinnedSlot).ToArray(), traffic);
+        LogPlaced(cores.Count, greedy, final);
+
+        var fixedKernel = chip.Core.Kernel == NeuronKernel.LoihiFixed;
+        var scales = fixedKernel ? ChooseScales(network, chip, compartments) : network.Populations.ToDictionary(p => p.Name, _ => 0);
+        var groups = fixedKernel ? ChooseGroups(network, chip, compartments, cores, scales) : [];
+        var assignments = new List<CoreAssignment>();
+        for (var c = 0; c < cores.Count; c++)
+        {
+            var tile = Placer.TileOf(chip.Mesh, slots[c]);
+            var clustered = ClusterDecays(chip, compartments, cores[c], scales, c);
+            assignments.Add(new CoreAssignment(tile.X, tile.Y, slots[c] % chip.Mesh.CoresPerTile,
+                cores[c].Slices.Select((s, i) => new CoreSlice(s.Population.Name, s.First, s.Count, clustered?[i])).ToArray(),
+                cores[c].PinnedSlot is not null));
+        }
+
+        return new MappingPlan
+        {
+            NetworkName = network.Name,
+            NetworkHash = network.ContentHash,
+            ChipName = chip.Name,
+            ChipHash = chip.ContentHash,
+            ToolVersion = toolVersion,
+            Cores = assignments,
+            PopulationScaleLog2 = scales,
+            SynapseGroups = groups,
+            TrafficHopsGreedy = greedy,
+            TrafficHopsFinal = final,
+        };
+    }
+
+    /// <summary>Messages per step between logical cores if every neuron fired once: one per neuron and destination core.</summary>
+    private static List<TrafficEdge> Traffic(NetworkSpec network, List<LogicalCore> cores)
+    {
+        var coresOf = new Dictionary<Population, List<int>>();
+        for (var c = 0; c < cores.Count; c++)
+        {
+            foreach (var slice in cores[c].Slices)
+            {
+                (coresOf.TryGetValue(slice.Population, out var list) ? list : coresOf[slice.Population] = []).Add(c);
+            }
+        }
+
+        var targets = network.Populations.ToDictionary(p => p, _ => new SortedSet<int>());
+        foreach (var projection in network.Projections)
+        {
+            foreach (var core in coresOf.GetValueOrDefault(projection.To) ?? [])
+            {
+                targets[projection.From].Add(core);
+            }
+        }
+
+        var edges = new List<TrafficEdge>();
+        for (var c = 0; c < cores.Count; c++)
+        {
+            var perTarget = new SortedDictionary<int, double>();
+            foreach (var slice in cores[c].Slices)
+            {
+                foreach (var target in targets[slice.Population])
+                {
+                    perTarget[target] = perTarget.GetValueOrDefault(target) + slice.Count;
+                }
+            }
+
+            foreach (var (target, messages) in perTarget)
+            {
+                edges.Add(new TrafficEdge(c, target, messages));
+            }
+        }
+
+        return edges;
+    }
+
+    /// <summary>Per population, the largest scale 2^k (k ≤ 20 − ⌈log2 θmax⌉) at which thresholds, biases and incoming weights all fit.</summary>
+    private static Dictionary<string, int> ChooseScales(NetworkSpec network, ChipSpec chip, CompartmentParameters[] compartments)
+    {
+        var limits = chip.Core.Limits;
+        var result = new Dictionary<string, int>();
+        var (_, _, mantissaMax) = LoihiFixedPoint.WeightMantissaRange(limits.WeightBits, WeightSignMode.Mixed);
+        var weightCeiling = mantissaMax * Math.Pow(2, LoihiFixedPoint.AlignShift + limits.WeightExponentMax);
+        foreach (var pop in network.Populations)
+        {
+            if (pop.Model == NeuronModel.Input)
+            {
+                result[pop.Name] = 0;
+                continue;
+            }
+
+            var maxThreshold = 0.0;
+            for (var i = 0; i < pop.Size; i++)
+            {
+                maxThreshold = Math.Max(maxThreshold, compartments[pop.FirstNeuron + i].Threshold);
+            }
+
+            var maxWeight = 0.0;
+            foreach (var projection in network.Projections.Where(p => p.To == pop))
+            {
+                for (var post = 0; post < pop.Size; post++)
+                {
+                    var scale = compartments[pop.FirstNeuron + post].InputScale;
+                    var row = projection.Weights.AsSpan(post * projection.From.Size, projection.From.Size);
+                    foreach (var w in row)
+                    {
+                        maxWeight = Math.Max(maxWeight, Math.Abs(w * scale));
+                    }
+                }
+            }
+
+            var k = NeuronQuantizer.MaxScaleLog2 - (int)Math.Ceiling(Math.Log2(maxThreshold));
+            for (; k >= -30; k--)
+            {
+                var fits = maxWeight * Math.Pow(2, k) <= weightCeiling;
+                for (var i = 0; fits && i < pop.Size; i++)
+                {
+                    var c = compartments[pop.FirstNeuron + i];
+                    fits = NeuronQuantizer.TryQuantize(c, c.DecayU, k, limits, out _);
+                }
+
+                if (fits)
+                {
+                    break;
+                }
+            }
+
+            if (k < -30)
+            {
+                throw new CapacityException(chip.Name, "weightExponentMax", $"population '{pop.Name}': weights, thresholds and biases cannot share a fixed-point scale", 0, limits.WeightExponentMax);
+            }
+
+            result[pop.Name] = k;
+        }
+
+        return result;
+    }
+
+    private static List<SynapseGroupPlan> ChooseGroups(NetworkSpec network, ChipSpec chip, CompartmentParameters[] compartments,
+        List<LogicalCore> cores, Dictionary<string, int> scales)
+    {
+        var limits = chip.Core.Limits;
+        var groups = new List<SynapseGroupPlan>();
+        foreach (var projection in network.Projections)
+        {
+            var scale = Math.Pow(2, scales[projection.To.Name]);
+            for (var c = 0; c < cores.Count; c++)
+            {
+                foreach (var slice in cores[c].Slices.Where(s => s.Population == projection.To))
+                {
+                    double maxPositive = 0, maxNegative = 0;
+                    for (var post = slice.First; post < slice.First + slice.Count; post++)
+                    {
+                        var inputScale = compartments[projection.To.FirstNeuron + post].InputScale;
+                        foreach (var w in projection.Weights.AsSpan(post * projection.From.Size, projection.From.Size))
+                        {
+                            var units = w * inputScale * scale;
+                            maxPositive = Math.Max(maxPositive, units);
+                            maxNegative = Math.Min(maxNegative, units);
+                        }
+                    }
+
+                    var mode = maxNegative < 0 && maxPositive > 0 ? WeightSignMode.Mixed : maxNegative < 0 ? WeightSignMode.Inhibitory : WeightSignMode.Excitatory;
+                    var exponent = NeuronQuantizer.WeightExponent(maxPositive, maxNegative, mode, limits)
+                        ?? throw new CapacityException(chip.Name, "weightExponentMax", $"projection '{projection.Name}' onto core {c}", limits.WeightExponentMax + 1, limits.WeightExponentMax);
+                    groups.Add(new SynapseGroupPlan(projection.Name, c, exponent, mode));
+                }
+            }
+        }
+
+        return groups;
+    }
+
+    /// <summary>
+    /// Clusters the current decays of a core's neurons so that the core needs no more compartment
+    /// prototypes than the chip allows (optimal 1-D k-means within each group of otherwise equal
+    /// prototypes). Returns per-slice decays, or null when everything already fits.
+    /// </summary>
+    private static double[][]? ClusterDecays(ChipSpec chip, CompartmentParameters[] compartments, LogicalCore core, Dictionary<string, int> scales, int coreIndex)
+    {
+        var limit = chip.Core.Limits.CompartmentPrototypes;
+        if (limit == 0)
+        {
+            return null;
+        }
+
+        var fixedKernel = chip.Core.Kernel == NeuronKernel.LoihiFixed;
+        var neurons = new List<(int Slice, int Offset, CompartmentParameters C, string RestKey, double DecayKey)>();
+        for (var s = 0; s < core.Slices.Count; s++)
+        {
+            var slice = core.Slices[s];
+            for (var i = 0; i < slice.Count; i++)
+            {
+                var c = compartments[slice.Population.FirstNeuron + slice.First + i];
+                if (c.IsInput)
+                {
+                    continue;
+                }
+
+                string rest;
+                double decayKey;
+                if (fixedKernel)
+                {
+                    NeuronQuantizer.TryQuantize(c, c.DecayU, scales[slice.Population.Name], chip.Core.Limits, out var f);
+                    rest = $"{f.DecayVField}|{f.ThresholdUnits}|{c.Refractory}|{c.Reset}|{f.VMinUnits}|{f.VMaxUnits}";
+                    decayKey = f.DecayUField;
+                }
+                else
+                {
+                    rest = $"{c.DecayV:R}|{c.Threshold:R}|{c.Refractory}|{c.Reset}|{c.VMin:R}|{c.VMax:R}";
+                    decayKey = c.DecayU;
+                }
+
+                neurons.Add((s, i, c, rest, decayKey));
+            }
+        }
+
+        var prototypes = neurons.Select(n => (n.RestKey, n.DecayKey)).Distinct().Count();
+        if (prototypes <= limit)
+        {
+            return null;
+        }
+
+        var byRest = neurons.GroupBy(n => n.RestKey).ToList();
+        var perGroup = limit / byRest.Count;
+        if (perGroup < 1)
+        {
+            throw new CapacityException(chip.Name, "compartmentPrototypes", $"core {coreIndex}: {byRest.Count} distinct threshold/decay-v/refractory settings", byRest.Count, limit);
+        }
+
+        var result = core.Slices.Select(s => Enumerable.Range(0, s.Count)
+            .Select(i => compartments[s.Population.FirstNeuron + s.First + i].DecayU).ToArray()).ToArray();
+        foreach (var group in byRest)
+        {
+            var members = group.ToList();
+            var centroids = OneDimensionalClustering.Cluster(members.Select(m => m.DecayKey).ToArray(), perGroup);
+            for (var m = 0; m < members.Count; m++)
+            {
+                result[members[m].Slice][members[m].Offset] = fixedKernel
+                    ? LoihiFixedPoint.CurrentDecayFraction((int)Math.Round(centroids[m], MidpointRounding.AwayFromZero))
+                    : centroids[m];
+            }
+        }
+
+        return result;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Mapped {Network} ({Neurons} neurons, {Synapses} synapses) onto {Chip}: {Cores} cores on {Tiles} tiles in {ElapsedMs} ms")]
+    private partial void LogMapped(string network, int neurons, long synapses, string chip, int cores, int tiles, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Placed {Cores} cores: traffic × hops {Greedy} (greedy) → {Final} (improved)")]
+    private partial void LogPlaced(int cores, double greedy, double final);
+}
