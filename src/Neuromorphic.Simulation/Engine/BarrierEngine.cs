@@ -1,0 +1,166 @@
+using Neuromorphic.Chip.Costs;
+using Neuromorphic.Mapping;
+using Neuromorphic.Simulation.Input;
+using Neuromorphic.Simulation.Variability;
+
+namespace Neuromorphic.Simulation.Engine;
+
+/// <summary>
+/// Barrier mode: Loihi's algorithmic step. In each step every core updates its neurons (inputs
+/// fire from the encoder; compartments integrate the synaptic input of spikes sent in the previous
+/// step), then sends one message per fired neuron and destination core, whose synapses add into
+/// the targets' accumulators for the next step; the timing model turns the step's work into a
+/// duration and a mesh-wide barrier ends it. Cores are visited in index order and neurons in slot
+/// order, so results are identical run after run.
+/// </summary>
+internal sealed class BarrierEngine
+{
+    private readonly ChipInstance _chip;
+    private readonly MappedNetwork _mapped;
+    private readonly NetworkState _state;
+    private readonly ReadoutCounter _readout;
+    private readonly BarrierStepTiming _timing;
+    private readonly CoreStepCounters[] _counters;
+    private readonly int[] _inputIndexOfSlot;
+    private readonly int[] _fired;
+    private readonly int[] _messageSource;
+
+    public BarrierEngine(ChipInstance chip)
+    {
+        _chip = chip;
+        _mapped = chip.Mapped;
+        _state = new NetworkState(chip);
+        _readout = new ReadoutCounter(chip);
+        _timing = new BarrierStepTiming(_mapped.CoreTile, _mapped.Chip.Mesh.Width, _mapped.Chip.Mesh.Height);
+        _counters = new CoreStepCounters[_mapped.CoreCount];
+        _inputIndexOfSlot = InputIndices(chip);
+        _fired = new int[chip.NeuronOfSlot.Length];
+        _messageSource = new int[Math.Max(16, _mapped.MessageCount)];
+    }
+
+    internal static int[] InputIndices(ChipInstance chip)
+    {
+        var network = chip.Mapped.Network;
+        var result = new int[chip.NeuronOfSlot.Length];
+        Array.Fill(result, -1);
+        var input = network.InputPopulation;
+        if (input is not null)
+        {
+            for (var i = 0; i < input.Size; i++)
+            {
+                result[chip.SlotOfNeuron[input.FirstNeuron + i]] = i;
+            }
+        }
+
+        return result;
+    }
+
+    public InferenceResult Run(int index, InferenceInput input, RunOptions options, ISimulationObserver? observer)
+    {
+        _state.Reset();
+        _readout.Reset();
+        var costs = _chip.Costs;
+        var energy = default(EnergyBreakdown);
+        var totals = default(CoreStepCounters);
+        long timePs = 0;
+        var steps = 0;
+        for (var step = 0; step < options.Steps; step++)
+        {
+            steps = step + 1;
+            Array.Clear(_counters);
+            _timing.Reset();
+            var messageCount = 0;
+            for (var core = 0; core < _mapped.CoreCount; core++)
+            {
+                ref var counters = ref _counters[core];
+                var fired = CoreUpdate.Run(_chip, _state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, input,
+                    _inputIndexOfSlot, _state.InputNow, _state.InputNowF, ref counters, _fired);
+                var neuronLatency = EnergyBreakdown.NeuronLatencyPs(counters, costs);
+                _timing.SetNeuronLatency(core, neuronLatency);
+                for (var f = 0; f < fired; f++)
+                {
+                    var slot = _fired[f];
+                    var neuron = _chip.NeuronOfSlot[slot];
+                    if (observer is { WantsSpikes: true })
+                    {
+                        if (_inputIndexOfSlot[slot] >= 0)
+                        {
+                            observer.OnInputSpike(step, _inputIndexOfSlot[slot], timePs);
+                        }
+                        else
+                        {
+                            observer.OnSpike(step, neuron, core, timePs + neuronLatency);
+                        }
+                    }
+
+                    for (var m = _mapped.MessageStart[neuron]; m < _mapped.MessageStart[neuron + 1]; m++)
+                    {
+                        var destination = _mapped.MessageDestinationCore[m];
+                        var synapses = _mapped.SynapseStart[m + 1] - _mapped.SynapseStart[m];
+                        CoreUpdate.Deliver(_chip, m, _state.InputNext, _state.InputNextF);
+                        var route = _mapped.Route(core, destination);
+                        counters.MessagesOut++;
+                        counters.HopsEast += route.East;
+                        counters.HopsWest += route.West;
+                        counters.HopsNorth += route.North;
+                        counters.HopsSouth += route.South;
+                        _counters[destination].MessagesIn++;
+                        _counters[destination].SynapticOps += synapses;
+                        _timing.AddMessage(core, destination, synapses, route.East, route.West, route.North, route.South);
+                        _messageSource[messageCount++] = neuron;
+                    }
+                }
+            }
+
+            var duration = _timing.Compute(costs);
+            for (var core = 0; core < _mapped.CoreCount; core++)
+            {
+                energy.Add(EnergyBreakdown.Of(_counters[core], costs));
+                totals.Add(_counters[core]);
+                if (observer is { WantsCoreSteps: true })
+                {
+                    observer.OnCoreStep(step, core, _counters[core], timePs, timePs + duration);
+                }
+            }
+
+            energy.NetworkFj += costs.BarrierEnergyFj;
+            if (observer is { WantsMessages: true })
+            {
+                var messages = _timing.Messages;
+                for (var i = 0; i < messages.Length; i++)
+                {
+                    ref readonly var m = ref messages[i];
+                    observer.OnMessage(new MessageEvent(step, _messageSource[i], m.SourceCore, m.DestinationCore, m.Synapses,
+                        m.HopsEast, m.HopsWest, m.HopsNorth, m.HopsSouth, timePs + m.SentPs, timePs + m.ReceivedPs, timePs + m.ProcessedPs, m.BlockingPs));
+                }
+            }
+
+            timePs += duration;
+            if (step >= options.CountFromStep)
+            {
+                _readout.Count(_state, step);
+                if (options.EarlyExit && _readout.LeaderIsCertain(options.Steps - 1 - step))
+                {
+                    break;
+                }
+            }
+
+            _state.SwapInputs();
+        }
+
+        energy.StaticFj = costs.StaticEnergyFj(timePs);
+        var result = new InferenceResult
+        {
+            Index = index,
+            Label = input.Label,
+            Predicted = _readout.Decide(_chip, _state),
+            OutputCounts = (int[])_readout.Counts.Clone(),
+            Steps = steps,
+            LatencyPs = timePs,
+            Energy = energy,
+            Totals = totals,
+        };
+        observer?.OnInferenceEnd(result);
+        return result;
+    }
+}

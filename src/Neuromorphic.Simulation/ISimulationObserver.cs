@@ -1,0 +1,31 @@
+using Neuromorphic.Chip.Costs;
+
+namespace Neuromorphic.Simulation;
+
+/// <summary>A message as the timing model saw it.</summary>
+public readonly record struct MessageEvent(int Step, int SourceNeuron, int SourceCore, int DestinationCore, int Synapses,
+    int HopsEast, int HopsWest, int HopsNorth, int HopsSouth, long SentPs, long ReceivedPs, long ProcessedPs, long BlockingPs);
+
+/// <summary>
+/// Receives what one inference does, in the engine's total event order. Implemented by the
+/// trace recorder; the engine calls it only when one is attached, and the <c>Wants…</c> flags let
+/// it skip work nobody records. Times are absolute within the inference (ps from its start).
+/// </summary>
+public interface ISimulationObserver
+{
+    bool WantsSpikes { get; }
+
+    bool WantsMessages { get; }
+
+    bool WantsCoreSteps { get; }
+
+    void OnInputSpike(int step, int inputIndex, long timePs);
+
+    void OnSpike(int step, int neuron, int core, long timePs);
+
+    void OnMessage(in MessageEvent message);
+
+    void OnCoreStep(int step, int core, in CoreStepCounters counters, long startPs, long endPs);
+
+    void OnInferenceEnd(InferenceResult result);
+}

@@ -1,0 +1,50 @@
+namespace Neuromorphic.Simulation;
+
+/// <summary>How cores are synchronised.</summary>
+public enum SyncMode
+{
+    /// <summary>Loihi's algorithmic step: every core updates, then a mesh-wide barrier ends the step.</summary>
+    Barrier,
+
+    /// <summary>No barrier: each core steps on its own clock; spikes join the destination's next local step after they arrive.</summary>
+    Async,
+}
+
+/// <summary>How input pixels become spikes.</summary>
+public enum InputEncoding
+{
+    /// <summary>Deterministic sigma-delta: accumulate the rate each step, spike when the accumulator passes ½, subtract 1.</summary>
+    SigmaDelta,
+
+    /// <summary>A Bernoulli draw per step with probability = rate, from the counter-based RNG.</summary>
+    Bernoulli,
+}
+
+/// <summary>Options of one simulation run (all inferences).</summary>
+public sealed record RunOptions
+{
+    public SyncMode Mode { get; init; } = SyncMode.Barrier;
+
+    /// <summary>Algorithmic steps per inference (the read-out window).</summary>
+    public int Steps { get; init; } = 100;
+
+    /// <summary>Output spikes are counted from this step on (earlier steps are a settling transient).</summary>
+    public int CountFromStep { get; init; }
+
+    /// <summary>Stop an inference as soon as the leading output cannot be overtaken in the remaining steps.</summary>
+    public bool EarlyExit { get; init; }
+
+    /// <summary>Seed of the chip instance (variability) and of Bernoulli encoding.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    public InputEncoding Encoding { get; init; } = InputEncoding.SigmaDelta;
+
+    /// <summary>The network's own float arithmetic: no quantization and no variability (timing and energy still from the chip).</summary>
+    public bool Ideal { get; init; }
+
+    /// <summary>Nominal local step period in async mode (ps); null takes the chip's <c>timing.asyncStepPeriodNs</c>.</summary>
+    public long? AsyncPeriodPs { get; init; }
+
+    /// <summary>Worker threads across inferences (results are identical for any value).</summary>
+    public int Threads { get; init; } = 1;
+}
