@@ -42,7 +42,10 @@ public sealed record RunOptions
     /// <summary>The network's own float arithmetic: no quantization and no variability (timing and energy still from the chip).</summary>
     public bool Ideal { get; init; }
 
-    /// <summary>Nominal local step period in async mode (ps); null takes the chip's <c>timing.asyncStepPeriodNs</c>.</summary>
+    /// <summary>
+    /// Nominal local step period in async mode (ps). Null calibrates it: the mean barrier-mode step
+    /// of the first inference without the barrier, at least the chip's <c>timing.asyncStepPeriodNs</c>.
+    /// </summary>
     public long? AsyncPeriodPs { get; init; }
 
     /// <summary>Worker threads across inferences (results are identical for any value).</summary>

@@ -12,6 +12,9 @@ public sealed record RunSummary
     public required double WallSeconds { get; init; }
     public required int Threads { get; init; }
 
+    /// <summary>The clock period used in async mode (given or calibrated), ps.</summary>
+    public long? AsyncPeriodPs { get; init; }
+
     public int Count => Inferences.Count;
     public int Labelled => Inferences.Count(r => r.Label >= 0);
     public double Accuracy => Labelled == 0 ? double.NaN : (double)Inferences.Count(r => r.Correct) / Labelled;

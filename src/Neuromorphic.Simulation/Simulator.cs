@@ -35,6 +35,12 @@ public sealed partial class Simulator(ILogger<Simulator>? logger = null)
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var threads = Math.Clamp(options.Threads, 1, Math.Max(1, count));
         var clock = Stopwatch.StartNew();
+        if (options.Mode == SyncMode.Async && options.AsyncPeriodPs is null && count > 0)
+        {
+            options = options with { AsyncPeriodPs = CalibrateAsyncPeriod(chip, inputOf(0), options) };
+            LogCalibrated(options.AsyncPeriodPs.Value / 1000.0);
+        }
+
         var results = new InferenceResult?[count];
         var completed = new TaskCompletionSource[count];
         for (var i = 0; i < count; i++)
@@ -118,9 +124,28 @@ public sealed partial class Simulator(ILogger<Simulator>? logger = null)
             throw;
         }
 
-        var summary = new RunSummary { Inferences = results.Select(r => r!).ToArray(), WallSeconds = clock.Elapsed.TotalSeconds, Threads = threads };
+        var summary = new RunSummary
+        {
+            Inferences = results.Select(r => r!).ToArray(),
+            WallSeconds = clock.Elapsed.TotalSeconds,
+            Threads = threads,
+            AsyncPeriodPs = options.Mode == SyncMode.Async ? options.AsyncPeriodPs : null,
+        };
         LogRun(count, options.Mode, threads, summary.WallSeconds, summary.SynapticEventsPerSecond);
         return summary;
+    }
+
+    /// <summary>
+    /// The async clock period when none is given: the chip's own pace on this workload, i.e. the
+    /// mean barrier-mode step duration of the first inference without the barrier itself, but not
+    /// below the chip's nominal <c>timing.asyncStepPeriodNs</c>. Deterministic.
+    /// </summary>
+    public static long CalibrateAsyncPeriod(ChipInstance chip, InferenceInput firstInput, RunOptions options)
+    {
+        var probe = new BarrierEngine(chip).Run(0, firstInput, options with { Mode = SyncMode.Barrier, EarlyExit = false }, null);
+        var pace = probe.LatencyPs / Math.Max(1, probe.Steps) - chip.Costs.BarrierLatencyPs;
+        var floor = (long)Math.Round(chip.Mapped.Chip.Timing.AsyncStepPeriodNs * 1000);
+        return Math.Max(floor, pace);
     }
 
     private static double Accuracy(InferenceResult?[] results, int upTo)
@@ -137,6 +162,9 @@ public sealed partial class Simulator(ILogger<Simulator>? logger = null)
 
         return labelled == 0 ? 0 : (double)correct / labelled;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Async clock period calibrated from the barrier-mode pace of the first inference: {PeriodNs:0.#} ns")]
+    private partial void LogCalibrated(double periodNs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulated {Count} inferences ({Mode}) on {Threads} thread(s) in {Seconds:0.00} s: {EventsPerSecond:0.##e0} synaptic events/s")]
     private partial void LogRun(int count, SyncMode mode, int threads, double seconds, double eventsPerSecond);

@@ -24,6 +24,7 @@ public static class NeuroApp
         DataCommand.Create(context),
         ChipCommand.Create(context),
         MapCommand.Create(context),
+        RunCommand.Create(context),
     ];
 
     public static RootCommand BuildRoot(CliContext context)
