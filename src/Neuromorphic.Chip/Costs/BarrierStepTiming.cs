@@ -19,7 +19,8 @@ namespace Neuromorphic.Chip.Costs;
 /// <item>The step lasts until the last neuron update, send or processing, plus the barrier.</item>
 /// </list>
 /// All times are integer picoseconds; given the same inputs the result is identical on any
-/// machine and thread. Instances reuse their buffers (no allocation per step once warm).
+/// machine and thread. Instances reuse their buffers and cache each route's links, so a step
+/// allocates nothing once warm. Messages of one core must be added consecutively, in send order.
 /// </summary>
 public sealed class BarrierStepTiming
 {
@@ -29,15 +30,12 @@ public sealed class BarrierStepTiming
     private readonly long[] _neuronLatencyPs;
     private readonly long[] _coreFreeAt;
     private readonly double[] _linkDensity;
-    private readonly int[] _firstMessage;
-    private readonly int[] _messageCountOf;
-    private readonly PriorityQueue<int, (long Sent, int Core, int Order)> _queue = new();
-    private readonly PriorityQueue<int, long> _inFlight = new();
+    private readonly Dictionary<int, int[]> _routeLinks = [];
+    private readonly MinHeap _sendQueue = new();
+    private readonly MinHeap _inFlight = new();
     private Message[] _messages = new Message[256];
-    private int[] _linkBuffer = new int[1024];
-    private int[] _linkStart = new int[257];
+    private int[][] _links = new int[256][];
     private int _count;
-    private int _linkCount;
 
     public BarrierStepTiming(IReadOnlyList<TileId> coreTile, int meshWidth, int meshHeight)
     {
@@ -47,8 +45,6 @@ public sealed class BarrierStepTiming
         _neuronLatencyPs = new long[_coreCount];
         _coreFreeAt = new long[_coreCount];
         _linkDensity = new double[2 * _coreCount + 4 * meshWidth * meshHeight];
-        _firstMessage = new int[_coreCount];
-        _messageCountOf = new int[_coreCount];
     }
 
     /// <summary>One message of the current step, with the timestamps the model assigns.</summary>
@@ -80,15 +76,16 @@ public sealed class BarrierStepTiming
 
     public void SetNeuronLatency(int core, long latencyPs) => _neuronLatencyPs[core] = latencyPs;
 
-    /// <summary>Adds a message; messages of one core must be added in the order the core sends them.</summary>
+    /// <summary>Adds a message; the messages of one core must be added consecutively, in the order the core sends them.</summary>
     public void AddMessage(int sourceCore, int destinationCore, int synapses, int east, int west, int north, int south)
     {
         if (_count == _messages.Length)
         {
             Array.Resize(ref _messages, _count * 2);
+            Array.Resize(ref _links, _count * 2);
         }
 
-        _messages[_count++] = new Message
+        _messages[_count] = new Message
         {
             SourceCore = sourceCore,
             DestinationCore = destinationCore,
@@ -98,6 +95,8 @@ public sealed class BarrierStepTiming
             HopsNorth = north,
             HopsSouth = south,
         };
+        _links[_count] = RouteLinks(sourceCore, destinationCore);
+        _count++;
     }
 
     /// <summary>Computes the step's duration (ps), barrier included, and each message's timestamps.</summary>
@@ -105,9 +104,7 @@ public sealed class BarrierStepTiming
     {
         Array.Clear(_coreFreeAt);
         Array.Clear(_linkDensity);
-        Array.Fill(_firstMessage, -1);
-        Array.Clear(_messageCountOf);
-        _queue.Clear();
+        _sendQueue.Clear();
         _inFlight.Clear();
 
         var end = 0L;
@@ -116,62 +113,33 @@ public sealed class BarrierStepTiming
             end = Math.Max(end, _neuronLatencyPs[c]);
         }
 
-        // Messages of each core are contiguous in order of addition per core; index them.
-        var order = new int[_coreCount];
-        for (var i = 0; i < _count; i++)
-        {
-            var c = _messages[i].SourceCore;
-            if (_firstMessage[c] < 0)
-            {
-                _firstMessage[c] = i;
-            }
-
-            _messageCountOf[c]++;
-        }
-
-        BuildRoutes();
-        var nextOfCore = new int[_count];
-        Array.Fill(nextOfCore, -1);
-        var lastOfCore = new int[_coreCount];
-        Array.Fill(lastOfCore, -1);
-        for (var i = 0; i < _count; i++)
-        {
-            var c = _messages[i].SourceCore;
-            if (lastOfCore[c] >= 0)
-            {
-                nextOfCore[lastOfCore[c]] = i;
-            }
-
-            lastOfCore[c] = i;
-        }
-
         var messageOut = costs.MessageOut.LatencyPs;
-        for (var c = 0; c < _coreCount; c++)
+        for (var i = 0; i < _count; i++)
         {
-            if (_firstMessage[c] >= 0)
+            if (i == 0 || _messages[i - 1].SourceCore != _messages[i].SourceCore)
             {
-                var first = _firstMessage[c];
-                _messages[first].SentPs = _neuronLatencyPs[c] + messageOut;
-                _queue.Enqueue(first, (_messages[first].SentPs, c, order[c]++));
+                _messages[i].SentPs = _neuronLatencyPs[_messages[i].SourceCore] + messageOut;
+                _sendQueue.Push(_messages[i].SentPs, _messages[i].SourceCore, i);
             }
         }
 
         double meanReceiveDelay = 0;
         long processedCount = 0;
-        while (_queue.TryDequeue(out var index, out _))
+        while (_sendQueue.TryPop(out _, out _, out var index))
         {
             ref var m = ref _messages[index];
-            while (_inFlight.TryPeek(out var flying, out var received) && received <= m.SentPs)
+            while (_inFlight.TryPeek(out var received) && received <= m.SentPs)
             {
-                _inFlight.Dequeue();
-                AddDensity(flying, -1);
+                _inFlight.TryPop(out _, out _, out var flying);
+                AddDensity(_links[flying], -1);
             }
 
-            var hops = m.HopsEast + m.HopsWest + m.HopsNorth + m.HopsSouth;
+            var links = _links[index];
+            var hops = links.Length - 2;
             double routeMessages = 0;
-            for (var l = _linkStart[index]; l < _linkStart[index + 1]; l++)
+            foreach (var link in links)
             {
-                routeMessages += _linkDensity[_linkBuffer[l]];
+                routeMessages += _linkDensity[link];
             }
 
             var capacity = (double)(hops + 1) * costs.LinkBufferMessages;
@@ -190,76 +158,138 @@ public sealed class BarrierStepTiming
             m.ProcessedPs = _coreFreeAt[m.DestinationCore];
             end = Math.Max(end, Math.Max(m.SentPs, m.ProcessedPs));
 
-            AddDensity(index, +1);
-            _inFlight.Enqueue(index, m.ReceivedPs);
+            AddDensity(links, +1);
+            _inFlight.Push(m.ReceivedPs, 0, index);
             processedCount++;
             meanReceiveDelay += (processing - meanReceiveDelay) / processedCount;
 
-            var next = nextOfCore[index];
-            if (next >= 0)
+            var next = index + 1;
+            if (next < _count && _messages[next].SourceCore == m.SourceCore)
             {
                 _messages[next].SentPs = m.SentPs + messageOut;
-                _queue.Enqueue(next, (_messages[next].SentPs, m.SourceCore, order[m.SourceCore]++));
+                _sendQueue.Push(_messages[next].SentPs, m.SourceCore, next);
             }
         }
 
         return end + costs.BarrierLatencyPs;
     }
 
-    private void AddDensity(int message, int sign)
+    private void AddDensity(int[] links, int sign)
     {
-        var links = _linkStart[message + 1] - _linkStart[message];
-        var share = sign * (1.0 / links);
-        for (var l = _linkStart[message]; l < _linkStart[message + 1]; l++)
+        var share = sign * (1.0 / links.Length);
+        foreach (var link in links)
         {
-            _linkDensity[_linkBuffer[l]] += share;
+            _linkDensity[link] += share;
         }
     }
 
-    /// <summary>Link ids of every message's route: core out-link, tile links along X then Y, core in-link.</summary>
-    private void BuildRoutes()
+    /// <summary>Link ids of a route (cached): core out-link, tile links along X then Y, core in-link.</summary>
+    private int[] RouteLinks(int source, int destination)
     {
-        if (_linkStart.Length < _count + 1)
+        var key = source * _coreCount + destination;
+        if (_routeLinks.TryGetValue(key, out var cached))
         {
-            _linkStart = new int[_count * 2 + 1];
+            return cached;
         }
 
-        _linkCount = 0;
+        var links = new List<int> { 2 * source };
         var tileLinkBase = 2 * _coreCount;
-        for (var i = 0; i < _count; i++)
+        var (x, y) = (_coreTile[source].X, _coreTile[source].Y);
+        var target = _coreTile[destination];
+        while (x != target.X)
         {
-            _linkStart[i] = _linkCount;
-            ref var m = ref _messages[i];
-            Push(2 * m.SourceCore);
-            var (x, y) = (_coreTile[m.SourceCore].X, _coreTile[m.SourceCore].Y);
-            var target = _coreTile[m.DestinationCore];
-            while (x != target.X)
-            {
-                var direction = target.X > x ? 0 : 1;
-                Push(tileLinkBase + (y * _meshWidth + x) * 4 + direction);
-                x += target.X > x ? 1 : -1;
-            }
-
-            while (y != target.Y)
-            {
-                var direction = target.Y > y ? 2 : 3;
-                Push(tileLinkBase + (y * _meshWidth + x) * 4 + direction);
-                y += target.Y > y ? 1 : -1;
-            }
-
-            Push(2 * m.DestinationCore + 1);
+            links.Add(tileLinkBase + (y * _meshWidth + x) * 4 + (target.X > x ? 0 : 1));
+            x += target.X > x ? 1 : -1;
         }
 
-        _linkStart[_count] = _linkCount;
+        while (y != target.Y)
+        {
+            links.Add(tileLinkBase + (y * _meshWidth + x) * 4 + (target.Y > y ? 2 : 3));
+            y += target.Y > y ? 1 : -1;
+        }
+
+        links.Add(2 * destination + 1);
+        var result = links.ToArray();
+        _routeLinks[key] = result;
+        return result;
     }
 
-    private void Push(int link)
+    /// <summary>A binary min-heap of (time, core, index), ordered by time, then core, then index.</summary>
+    private sealed class MinHeap
     {
-        if (_linkCount == _linkBuffer.Length)
+        private (long Time, int Core, int Index)[] _items = new (long, int, int)[64];
+        private int _size;
+
+        public void Clear() => _size = 0;
+
+        public void Push(long time, int core, int index)
         {
-            Array.Resize(ref _linkBuffer, _linkCount * 2);
+            if (_size == _items.Length)
+            {
+                Array.Resize(ref _items, _size * 2);
+            }
+
+            var i = _size++;
+            var item = (time, core, index);
+            while (i > 0)
+            {
+                var parent = (i - 1) / 2;
+                if (!Less(item, _items[parent]))
+                {
+                    break;
+                }
+
+                _items[i] = _items[parent];
+                i = parent;
+            }
+
+            _items[i] = item;
         }
 
-        _linkBuffer[_linkCount++] = link;
+        public bool TryPeek(out long time)
+        {
+            time = _size > 0 ? _items[0].Time : 0;
+            return _size > 0;
+        }
+
+        public bool TryPop(out long time, out int core, out int index)
+        {
+            if (_size == 0)
+            {
+                (time, core, index) = (0, 0, 0);
+                return false;
+            }
+
+            (time, core, index) = _items[0];
+            var last = _items[--_size];
+            var i = 0;
+            while (true)
+            {
+                var child = 2 * i + 1;
+                if (child >= _size)
+                {
+                    break;
+                }
+
+                if (child + 1 < _size && Less(_items[child + 1], _items[child]))
+                {
+                    child++;
+                }
+
+                if (!Less(_items[child], last))
+                {
+                    break;
+                }
+
+                _items[i] = _items[child];
+                i = child;
+            }
+
+            _items[i] = last;
+            return true;
+        }
+
+        private static bool Less((long Time, int Core, int Index) a, (long Time, int Core, int Index) b) =>
+            a.Time != b.Time ? a.Time < b.Time : a.Core != b.Core ? a.Core < b.Core : a.Index < b.Index;
     }
 }

@@ -96,17 +96,18 @@ internal sealed class BarrierEngine
                     for (var m = _mapped.MessageStart[neuron]; m < _mapped.MessageStart[neuron + 1]; m++)
                     {
                         var destination = _mapped.MessageDestinationCore[m];
-                        var synapses = _mapped.SynapseStart[m + 1] - _mapped.SynapseStart[m];
+                        var synapses = _chip.MessageSynapses[m];
+                        var hops = _chip.MessageHops[m];
+                        int east = hops & 0xFF, west = (hops >> 8) & 0xFF, north = (hops >> 16) & 0xFF, south = hops >>> 24;
                         CoreUpdate.Deliver(_chip, m, _state.InputNext, _state.InputNextF);
-                        var route = _mapped.Route(core, destination);
                         counters.MessagesOut++;
-                        counters.HopsEast += route.East;
-                        counters.HopsWest += route.West;
-                        counters.HopsNorth += route.North;
-                        counters.HopsSouth += route.South;
+                        counters.HopsEast += east;
+                        counters.HopsWest += west;
+                        counters.HopsNorth += north;
+                        counters.HopsSouth += south;
                         _counters[destination].MessagesIn++;
                         _counters[destination].SynapticOps += synapses;
-                        _timing.AddMessage(core, destination, synapses, route.East, route.West, route.North, route.South);
+                        _timing.AddMessage(core, destination, synapses, east, west, north, south);
                         _messageSource[messageCount++] = neuron;
                     }
                 }

@@ -70,6 +70,12 @@ public sealed class ChipInstance
     public required int[] RunLength { get; init; }
     public required int[] RunWeightOffset { get; init; }
 
+    /// <summary>Synapses per message.</summary>
+    public required int[] MessageSynapses { get; init; }
+
+    /// <summary>Hops of each message's route, packed one byte per direction: east | west ≪ 8 | north ≪ 16 | south ≪ 24.</summary>
+    public required int[] MessageHops { get; init; }
+
     /// <summary>Per-core clock period factor (async mode).</summary>
     public required double[] ClockFactor { get; init; }
 
@@ -179,6 +185,22 @@ public sealed class ChipInstance
         }
 
         runStart[mapped.MessageCount] = runTarget.Count;
+        var messageSynapses = new int[mapped.MessageCount];
+        var messageHops = new int[mapped.MessageCount];
+        for (var g = 0; g < n; g++)
+        {
+            for (var m = mapped.MessageStart[g]; m < mapped.MessageStart[g + 1]; m++)
+            {
+                messageSynapses[m] = mapped.SynapseStart[m + 1] - mapped.SynapseStart[m];
+                var route = mapped.Route(mapped.NeuronCore[g], mapped.MessageDestinationCore[m]);
+                if (Math.Max(Math.Max(route.East, route.West), Math.Max(route.North, route.South)) > 255)
+                {
+                    throw new NotSupportedException("meshes wider than 256 tiles are not supported");
+                }
+
+                messageHops[m] = route.East | route.West << 8 | route.North << 16 | route.South << 24;
+            }
+        }
 
         var clock = new double[mapped.CoreCount];
         for (var c = 0; c < clock.Length; c++)
@@ -221,6 +243,8 @@ public sealed class ChipInstance
             RunTargetSlot = runTarget.ToArray(),
             RunLength = runLength.ToArray(),
             RunWeightOffset = runOffset.ToArray(),
+            MessageSynapses = messageSynapses,
+            MessageHops = messageHops,
             ClockFactor = clock,
         };
     }
