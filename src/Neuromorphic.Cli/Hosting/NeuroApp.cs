@@ -22,6 +22,8 @@ public static class NeuroApp
     private static IEnumerable<Command> Commands(CliContext context) =>
     [
         DataCommand.Create(context),
+        ImportCommand.Create(context),
+        ExportCommand.Create(context),
     ];
 
     public static RootCommand BuildRoot(CliContext context)
