@@ -69,7 +69,7 @@ internal static class ExportCommand
                 var shape = node.Parameters.TryGetValue("weight", out var w) ? $"[{string.Join(", ", w.Shape)}]"
                     : node.Parameters.TryGetValue("shape", out var s) ? $"[{string.Join(", ", s.Values)}]"
                     : $"{node.Parameters.Values.First().Count} neurons";
-                table.AddRow(Markup.Escape(node.Name), node.Type, shape);
+                table.AddRow(Markup.Escape(node.Name), node.Type, Markup.Escape(shape));
             }
 
             context.Output.Write(table);
