@@ -249,7 +249,7 @@ internal sealed class NirNeuron
         }
     }
 
-    internal static string Text(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+    internal static string Text(double value) => value.ToString("G6", CultureInfo.InvariantCulture).ToLowerInvariant();
 
     private static string[] ParameterKeys(string type) => type switch
     {

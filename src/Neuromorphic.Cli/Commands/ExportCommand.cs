@@ -43,7 +43,7 @@ internal static class ExportCommand
             }
 
             var nodes = result.Document.Root.Nodes;
-            var types = nodes.GroupBy(n => n.Type).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
+            var types = nodes.GroupBy(n => n.Type).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new { type = g.Key, count = g.Count() });
             if (parse.GetValue(json))
             {
                 context.Output.WriteJson(new
