@@ -40,31 +40,43 @@ public static class NirFile
 
         using (file)
         {
-            var reader = new Reader(path);
-            var version = "";
-            if (file.LinkExists("version"))
+            try
             {
-                version = reader.ReadText(file.Dataset("version"), "/version");
+                return ReadDocument(file, path);
             }
-
-            if (!file.LinkExists("node"))
+            catch (Exception ex) when (ex is not InvalidInputException)
             {
-                throw new InvalidInputException(path, "/node", "missing", "a group /node holding the NIR graph (is this a NIR file?)");
+                throw new InvalidInputException(path, null, "an unreadable HDF5 file", $"a complete NIR file ({ex.Message})", ex);
             }
-
-            if (reader.Get(file, "node", "/node") is not IH5Group nodeGroup)
-            {
-                throw new InvalidInputException(path, "/node", "a dataset", "a group holding the NIR graph");
-            }
-
-            var type = reader.ReadType(nodeGroup, "/node");
-            if (type != NirTypes.Graph)
-            {
-                throw new InvalidInputException(path, "/node/type", $"\"{type}\"", $"\"{NirTypes.Graph}\" (the top-level node is a graph)");
-            }
-
-            return new NirDocument(version, reader.ReadGraph(nodeGroup, "/node"), path);
         }
+    }
+
+    private static NirDocument ReadDocument(NativeFile file, string path)
+    {
+        var reader = new Reader(path);
+        var version = "";
+        if (file.LinkExists("version"))
+        {
+            version = reader.ReadText(file.Dataset("version"), "/version");
+        }
+
+        if (!file.LinkExists("node"))
+        {
+            throw new InvalidInputException(path, "/node", "missing", "a group /node holding the NIR graph (is this a NIR file?)");
+        }
+
+        if (reader.Get(file, "node", "/node") is not IH5Group nodeGroup)
+        {
+            throw new InvalidInputException(path, "/node", "a dataset", "a group holding the NIR graph");
+        }
+
+        var type = reader.ReadType(nodeGroup, "/node");
+        if (type != NirTypes.Graph)
+        {
+            throw new InvalidInputException(path, "/node/type", $"\"{type}\"", $"\"{NirTypes.Graph}\" (the top-level node is a graph)");
+        }
+
+        return new NirDocument(version, reader.ReadGraph(nodeGroup, "/node"), path);
     }
 
     /// <summary>Writes <paramref name="document"/> to <paramref name="path"/> atomically (temporary file, then rename).</summary>

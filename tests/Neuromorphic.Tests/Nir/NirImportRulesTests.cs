@@ -51,6 +51,19 @@ public class NirImportRulesTests
     }
 
     [Fact]
+    public void A_truncated_file_is_rejected()
+    {
+        using var directory = new TempDirectory();
+        var whole = File.ReadAllBytes(Sample("braille_noDelay_bias_zero.nir"));
+        foreach (var length in new[] { 100, whole.Length / 3, whole.Length * 2 / 3 })
+        {
+            var path = directory.File("graph.nir");
+            File.WriteAllBytes(path, whole.AsSpan(0, length).ToArray());
+            CliRunner.AssertBadInput(ImportFile(directory, path), "graph.nir");
+        }
+    }
+
+    [Fact]
     public void A_node_without_type_is_rejected()
     {
         using var directory = new TempDirectory();
