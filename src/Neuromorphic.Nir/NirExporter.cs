@@ -10,7 +10,10 @@ public sealed record NirExportOptions
     public double Dt { get; init; } = NirImportOptions.DefaultDt;
 }
 
-/// <summary>The NIR document written, and the network it describes (the spiking realization when the model had ep-rate populations).</summary>
+/// <summary>
+/// The NIR document written, and the network it describes: the spiking realization
+/// (<see cref="EpRateRealization"/>) when <see cref="RealizedEpRate"/>. <see cref="Notes"/> says what NIR could not keep.
+/// </summary>
 public sealed record NirExportResult(NirDocument Document, NetworkSpec Exported, bool RealizedEpRate, IReadOnlyList<string> Notes);
 
 /// <summary>
@@ -47,13 +50,7 @@ public static class NirExporter
         var realized = EpRateRealization.Needed(network);
         var exported = realized ? EpRateRealization.ToCubaLif(network) : network;
         var builder = new Builder(exported, options.Dt, file);
-        var document = builder.Run();
-        if (realized)
-        {
-            builder.Notes.Insert(0, "ep-rate populations were exported as their spiking realization (DESIGN §4): current decay dt_i, no voltage leak, threshold 1, subtractive reset");
-        }
-
-        return new NirExportResult(document, exported, realized, builder.Notes);
+        return new NirExportResult(builder.Run(), exported, realized, builder.Notes);
     }
 
     private sealed class Builder(NetworkSpec network, double dt, string file)

@@ -11,7 +11,7 @@ namespace Neuromorphic.Nir;
 /// group <c>/node</c> (<c>type</c> = "NIRGraph", <c>nodes/&lt;name&gt;/…</c>, <c>edges</c> = an (E, 2)
 /// dataset of strings, optional <c>metadata/</c>), as NIR's <c>nir.write</c> lays them out.
 /// PureHDF reads the gzip (deflate) filter and the variable-length UTF-8 strings h5py writes; we
-/// write variable-length strings and gzip numeric arrays of 64 values or more, like <c>nir.write</c>.
+/// write variable-length strings and gzip (zlib's default level) numeric arrays of 64 values or more, like <c>nir.write</c>.
 /// Every problem is an <see cref="InvalidInputException"/> naming the file and the HDF5 path.
 /// </summary>
 public static class NirFile
@@ -187,7 +187,7 @@ public static class NirFile
             return new H5Dataset(data, fileDims: dims);
         }
 
-        var deflate = new H5Filter(DeflateFilter.Id, new Dictionary<string, object> { [DeflateFilter.COMPRESSION_LEVEL] = 9 });
+        var deflate = new H5Filter(DeflateFilter.Id, new Dictionary<string, object> { [DeflateFilter.COMPRESSION_LEVEL] = -1 });
         return new H5Dataset(data, fileDims: dims, chunks: dims.Select(d => (uint)d).ToArray(),
             datasetCreation: new H5DatasetCreation(Filters: [deflate]));
     }
@@ -387,7 +387,7 @@ public static class NirFile
             {
                 return (type.Class, type.Size) switch
                 {
-                    (H5DataTypeClass.FloatingPoint, 4) => new NirArray(WidenAsWritten(Read<float>(dataset)), shape, NirElementType.Float32),
+                    (H5DataTypeClass.FloatingPoint, 4) => new NirArray(Widen(Read<float>(dataset)), shape, NirElementType.Float32),
                     (H5DataTypeClass.FloatingPoint, 8) => new NirArray(Read<double>(dataset), shape, NirElementType.Float64),
                     (H5DataTypeClass.FixedPoint, _) => new NirArray(ReadIntegers(dataset, type), shape, NirElementType.Int64),
                     _ => throw new InvalidInputException(file, path, $"a {type.Class} dataset of {type.Size} bytes", "numbers (floating point or integers)"),
@@ -415,16 +415,15 @@ public static class NirFile
             };
         }
 
-        /// <summary>
-        /// A float32 as the shortest decimal that gives it back (what numpy prints, and what the author
-        /// wrote: 0.1f is read as 0.1, not 0.100000001490116), so that derived values such as τ/dt stay clean.
-        /// </summary>
-        private static double[] WidenAsWritten(float[] values) =>
-            values.Select(v => float.IsFinite(v)
-                ? double.Parse(v.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)
-                : v).ToArray();
+        private static double[] Widen<T>(T[] values) where T : unmanaged, IConvertible
+        {
+            var result = new double[values.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                result[i] = values[i].ToDouble(System.Globalization.CultureInfo.InvariantCulture);
+            }
 
-        private static double[] Widen<T>(T[] values) where T : unmanaged, IConvertible =>
-            values.Select(v => v.ToDouble(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            return result;
+        }
     }
 }

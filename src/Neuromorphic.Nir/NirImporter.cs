@@ -307,7 +307,7 @@ public static class NirImporter
                     break;
                 case NirTypes.Scale:
                     var scale = Required(node, "scale");
-                    flat.Scale = Finite(node, "scale", scale.Values);
+                    flat.Scale = Finite(node, "scale", scale.AsWritten());
                     flat.InSize = flat.Size = scale.Count;
                     break;
                 case var _ when NirTypes.Convolutional.Contains(type):
@@ -346,10 +346,11 @@ public static class NirImporter
                 throw new InvalidInputException(_file, $"{node.Path}/bias", $"{bias.Count} values ({bias.ShapeText})", $"{outputs} values, one per output row of the weight {weight.ShapeText}");
             }
 
+            var written = bias.AsWritten();
             var values = new double[outputs];
             for (var i = 0; i < outputs; i++)
             {
-                values[i] = bias.Values[bias.Count == 1 ? 0 : i];
+                values[i] = written[bias.Count == 1 ? 0 : i];
             }
 
             flat.Bias = Finite(node, "bias", values);

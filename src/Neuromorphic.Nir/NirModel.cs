@@ -63,6 +63,30 @@ public sealed class NirArray
     }
 
     public string ShapeText => Rank == 0 ? "a scalar" : $"shape [{string.Join(", ", Shape)}]";
+
+    /// <summary>
+    /// The values as their author wrote them: a float32 becomes the shortest decimal that gives it
+    /// back (what numpy prints: 0.1f is 0.1, not 0.100000001490116), so that derived parameters such
+    /// as τ/dt stay clean. Float64 and integer values are returned as they are.
+    /// </summary>
+    public double[] AsWritten()
+    {
+        if (ElementType != NirElementType.Float32)
+        {
+            return Values;
+        }
+
+        var result = new double[Values.Length];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var single = (float)Values[i];
+            result[i] = float.IsFinite(single)
+                ? double.Parse(single.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)
+                : Values[i];
+        }
+
+        return result;
+    }
 }
 
 /// <summary>A metadata entry: text, a list of texts, or numbers.</summary>

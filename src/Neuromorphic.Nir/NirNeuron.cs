@@ -296,12 +296,12 @@ internal sealed class NirNeuron
             double[] values;
             if (array.Count == size)
             {
-                values = array.Values;
+                values = array.AsWritten();
             }
             else if (array.Count == 1)
             {
                 values = new double[size];
-                Array.Fill(values, array.Values[0]);
+                Array.Fill(values, array.AsWritten()[0]);
             }
             else
             {

@@ -37,6 +37,11 @@ internal static class ExportCommand
             var network = ModelLoader.Load(modelPath, log);
             var options = new NirExportOptions { Dt = parse.GetValue(dt) ?? NirImportOptions.DefaultDt };
             var result = NirExporter.Write(network, outPath, options);
+            if (result.RealizedEpRate)
+            {
+                log.LogInformation("ep-rate populations were written as their spiking realization (DESIGN §4): current decay dt_i, no voltage leak, threshold 1, reset by subtraction");
+            }
+
             foreach (var note in result.Notes)
             {
                 log.LogWarning("{Model}: {Note}", modelPath, note);

@@ -179,7 +179,7 @@ public class NirSampleTests
     /// <summary>k for the node types in the samples (README, "Discretisation"), with NIR's defaults.</summary>
     private static double Gain(NirNode node, int i, double dt)
     {
-        double P(string key, double fallback) => node.Parameters.TryGetValue(key, out var a) ? a.Values[a.Count == 1 ? 0 : i] : fallback;
+        double P(string key, double fallback) => node.Parameters.TryGetValue(key, out var a) ? a.AsWritten()[a.Count == 1 ? 0 : i] : fallback;
         return node.Type switch
         {
             NirTypes.LIF => P("r", 1) * dt / P("tau", double.NaN),
