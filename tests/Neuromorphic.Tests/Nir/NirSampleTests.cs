@@ -56,12 +56,15 @@ public class NirSampleTests
             }
         }
 
-        // The JSON network format keeps all of it.
+        // The JSON network format keeps all of it, and so does our own NIR export.
         using var directory = new TempDirectory();
         NetworkFile.Save(network, directory.File("net.json"));
         var reloaded = NetworkFile.Load(directory.File("net.json"));
         AssertEquivalent(network, reloaded, tolerance: 0);
         Assert.Equal(network.ContentHash, reloaded.ContentHash);
+        NirExporter.Write(reloaded, directory.File("again.nir"));
+        var again = NirImporter.Import(directory.File("again.nir")).Network;
+        AssertEquivalent(network, again);
     }
 
     [Fact]
