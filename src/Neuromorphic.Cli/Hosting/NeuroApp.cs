@@ -25,6 +25,8 @@ public static class NeuroApp
         ChipCommand.Create(context),
         MapCommand.Create(context),
         RunCommand.Create(context),
+        ImportCommand.Create(context),
+        ExportCommand.Create(context),
     ];
 
     public static RootCommand BuildRoot(CliContext context)

@@ -18,7 +18,7 @@ public static class NetworkFile
 
     private static readonly string[] TopLevelKeys = ["schema", "name", "populations", "projections", "readout", "training"];
     private static readonly string[] PopulationKeys = ["name", "size", "model", "params", "placement"];
-    private static readonly string[] CubaLifKeys = ["tauCurrent", "tauVoltage", "threshold", "bias", "reset", "refractory"];
+    private static readonly string[] CubaLifKeys = ["tauCurrent", "tauVoltage", "threshold", "bias", "currentBias", "reset", "refractory"];
     private static readonly string[] EpRateKeys = ["dt", "bias", "tau"];
     private static readonly string[] ProjectionKeys = ["name", "from", "to", "weights", "transposeOf"];
     private static readonly string[] PinKeys = ["tile", "core", "neurons"];
@@ -157,7 +157,8 @@ public static class NetworkFile
                         throw input.Error(p, JsonInput.Format(v), "a whole number of steps ≥ 0");
                     }
                 }) ?? PerNeuron.Scalar(0);
-                cuba = new CubaLifParameters(tauCurrent, tauVoltage, threshold, bias, reset, refractory);
+                var currentBias = OptionalPerNeuron(input, parameters, paramsPath, "currentBias", size, null) ?? PerNeuron.Scalar(0);
+                cuba = new CubaLifParameters(tauCurrent, tauVoltage, threshold, bias, reset, refractory) { CurrentBias = currentBias };
                 break;
             case NeuronModel.EpRate:
                 input.RejectUnknownKeys(parameters, paramsPath, EpRateKeys);
@@ -466,6 +467,11 @@ public static class NetworkFile
                 parameters["tauVoltage"] = ToJson(c.TauVoltage);
                 parameters["threshold"] = ToJson(c.Threshold);
                 parameters["bias"] = ToJson(c.Bias);
+                if (!c.HasNoCurrentBias)
+                {
+                    parameters["currentBias"] = ToJson(c.CurrentBias);
+                }
+
                 parameters["reset"] = c.Reset == ResetMode.Zero ? "zero" : "subtract";
                 parameters["refractory"] = ToJson(c.Refractory);
             }

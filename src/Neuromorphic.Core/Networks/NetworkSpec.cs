@@ -114,6 +114,12 @@ public sealed class NetworkSpec
                 Param(c.Bias);
                 Int((int)c.Reset);
                 Param(c.Refractory);
+                if (!c.HasNoCurrentBias)
+                {
+                    // Hashed only when present, so that networks without it keep their hash.
+                    Text("currentBias");
+                    Param(c.CurrentBias);
+                }
             }
 
             if (pop.EpRate is { } e)

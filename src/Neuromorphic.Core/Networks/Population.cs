@@ -24,9 +24,9 @@ public enum ResetMode
 }
 
 /// <summary>
-/// <c>cuba-lif</c>, per algorithmic step t: u ← u·(1 − 1/τ_u) + I(t); v ← v·(1 − 1/τ_v) + u + bias
-/// (τ in steps, null means no leak); spike when v &gt; threshold, then reset, then
-/// <see cref="Refractory"/> silent steps. I(t) sums the weights of spikes emitted at step t − 1.
+/// <c>cuba-lif</c>, per algorithmic step t: u ← u·(1 − 1/τ_u) + I(t) + currentBias;
+/// v ← v·(1 − 1/τ_v) + u + bias (τ in steps, null means no leak); spike when v &gt; threshold, then
+/// reset, then <see cref="Refractory"/> silent steps. I(t) sums the weights of spikes emitted at step t − 1.
 /// </summary>
 public sealed record CubaLifParameters(
     PerNeuron? TauCurrent,
@@ -34,7 +34,22 @@ public sealed record CubaLifParameters(
     PerNeuron Threshold,
     PerNeuron Bias,
     ResetMode Reset,
-    PerNeuron Refractory);
+    PerNeuron Refractory)
+{
+    private static readonly PerNeuron s_zero = PerNeuron.Scalar(0);
+
+    /// <summary>
+    /// A constant input added to the current u every step (file key <c>currentBias</c>, optional,
+    /// default 0), as opposed to <see cref="Bias"/>, which is added to the voltage. It is how a
+    /// constant synaptic input (a NIR <c>Affine</c> bias feeding a <c>CubaLIF</c>, or an HTS-EP
+    /// neuron's bias in its spiking realization) is expressed exactly; with τ_u = 1 it is the same as
+    /// <see cref="Bias"/>.
+    /// </summary>
+    public PerNeuron CurrentBias { get; init; } = s_zero;
+
+    /// <summary>True when <see cref="CurrentBias"/> is zero for every neuron (files then omit the key).</summary>
+    public bool HasNoCurrentBias => CurrentBias.Min == 0 && CurrentBias.Max == 0;
+}
 
 /// <summary>
 /// <c>ep-rate</c>: an HTS-EP neuron, s ← s + dt·(ρ(Σ w·s + bias) − s) with ρ = clip(·, 0, 1).
