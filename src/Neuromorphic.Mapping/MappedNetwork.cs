@@ -54,6 +54,9 @@ public sealed class MappedNetwork
     public required float[] DecayV { get; init; }
     public required float[] Threshold { get; init; }
     public required float[] Bias { get; init; }
+
+    /// <summary>Bias added to u every step (float dynamics; folded into <see cref="BiasUnits"/> for Loihi fixed point).</summary>
+    public required float[] CurrentBias { get; init; }
     public required float[] VMin { get; init; }
     public required float[] VMax { get; init; }
 

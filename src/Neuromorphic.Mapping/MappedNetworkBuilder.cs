@@ -16,8 +16,9 @@ public static class MappedNetworkBuilder
 {
     private sealed record Block(int Core, Projection Projection, int PostFirst, int PostCount, int LocalOffset, int Exponent, WeightSignMode Mode, double Scale);
 
-    public static MappedNetwork Build(NetworkSpec network, ChipSpec chip, MappingPlan plan, string? planFile = null)
+    public static MappedNetwork Build(NetworkSpec original, ChipSpec chip, MappingPlan plan, string? planFile = null)
     {
+        var network = EpRateRealization.ToCubaLif(original);
         var n = network.NeuronCount;
         var coreCount = plan.Cores.Count;
         var fixedKernel = chip.Core.Kernel == NeuronKernel.LoihiFixed;
@@ -114,6 +115,7 @@ public static class MappedNetworkBuilder
         var dv = new float[n];
         var threshold = new float[n];
         var bias = new float[n];
+        var currentBias = new float[n];
         var vmin = new float[n];
         var vmax = new float[n];
         var reset = new ResetMode[n];
@@ -132,6 +134,7 @@ public static class MappedNetworkBuilder
                 dv[g] = (float)c.DecayV;
                 threshold[g] = (float)c.Threshold;
                 bias[g] = (float)c.Bias;
+                currentBias[g] = (float)c.CurrentBias;
                 vmin[g] = (float)c.VMin;
                 vmax[g] = (float)c.VMax;
                 reset[g] = c.Reset;
@@ -254,8 +257,7 @@ public static class MappedNetworkBuilder
                     var unit = Math.Pow(2, LoihiFixedPoint.AlignShift + block.Exponent);
                     for (var post = block.PostFirst; post < block.PostFirst + block.PostCount; post++)
                     {
-                        var postGlobal = projection.To.FirstNeuron + post;
-                        var w = projection.Weights[post * projection.From.Size + pre] * compartments[postGlobal].InputScale;
+                        double w = projection.Weights[post * projection.From.Size + pre];
                         targetLocal[cursorSyn] = block.LocalOffset + (post - block.PostFirst);
                         weightFloat[cursorSyn] = (float)w;
                         if (fixedKernel)
@@ -272,7 +274,7 @@ public static class MappedNetworkBuilder
 
         return new MappedNetwork
         {
-            Network = network,
+            Network = original,
             Chip = chip,
             Plan = plan,
             CoreTile = coreTile,
@@ -293,6 +295,7 @@ public static class MappedNetworkBuilder
             DecayV = dv,
             Threshold = threshold,
             Bias = bias,
+            CurrentBias = currentBias,
             VMin = vmin,
             VMax = vmax,
             Reset = reset,

@@ -29,8 +29,9 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
         return mapped;
     }
 
-    public MappingPlan Plan(NetworkSpec network, ChipSpec chip, string toolVersion)
+    public MappingPlan Plan(NetworkSpec original, ChipSpec chip, string toolVersion)
     {
+        var network = EpRateRealization.ToCubaLif(original);
         var compartments = CompartmentRealizer.Realize(network);
         var cores = Partitioner.Partition(network, chip);
         var traffic = Traffic(network, cores);
@@ -39,7 +40,7 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
 
         var fixedKernel = chip.Core.Kernel == NeuronKernel.LoihiFixed;
         var scales = fixedKernel ? ChooseScales(network, chip, compartments) : network.Populations.ToDictionary(p => p.Name, _ => 0);
-        var groups = fixedKernel ? ChooseGroups(network, chip, compartments, cores, scales) : [];
+        var groups = fixedKernel ? ChooseGroups(network, chip, cores, scales) : [];
         var assignments = new List<CoreAssignment>();
         for (var c = 0; c < cores.Count; c++)
         {
@@ -52,8 +53,8 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
 
         return new MappingPlan
         {
-            NetworkName = network.Name,
-            NetworkHash = network.ContentHash,
+            NetworkName = original.Name,
+            NetworkHash = original.ContentHash,
             ChipName = chip.Name,
             ChipHash = chip.ContentHash,
             ToolVersion = toolVersion,
@@ -131,14 +132,9 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
             var maxWeight = 0.0;
             foreach (var projection in network.Projections.Where(p => p.To == pop))
             {
-                for (var post = 0; post < pop.Size; post++)
+                foreach (var w in projection.Weights)
                 {
-                    var scale = compartments[pop.FirstNeuron + post].InputScale;
-                    var row = projection.Weights.AsSpan(post * projection.From.Size, projection.From.Size);
-                    foreach (var w in row)
-                    {
-                        maxWeight = Math.Max(maxWeight, Math.Abs(w * scale));
-                    }
+                    maxWeight = Math.Max(maxWeight, Math.Abs(w));
                 }
             }
 
@@ -169,8 +165,7 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
         return result;
     }
 
-    private static List<SynapseGroupPlan> ChooseGroups(NetworkSpec network, ChipSpec chip, CompartmentParameters[] compartments,
-        List<LogicalCore> cores, Dictionary<string, int> scales)
+    private static List<SynapseGroupPlan> ChooseGroups(NetworkSpec network, ChipSpec chip, List<LogicalCore> cores, Dictionary<string, int> scales)
     {
         var limits = chip.Core.Limits;
         var groups = new List<SynapseGroupPlan>();
@@ -184,10 +179,9 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
                     double maxPositive = 0, maxNegative = 0;
                     for (var post = slice.First; post < slice.First + slice.Count; post++)
                     {
-                        var inputScale = compartments[projection.To.FirstNeuron + post].InputScale;
                         foreach (var w in projection.Weights.AsSpan(post * projection.From.Size, projection.From.Size))
                         {
-                            var units = w * inputScale * scale;
+                            var units = w * scale;
                             maxPositive = Math.Max(maxPositive, units);
                             maxNegative = Math.Min(maxNegative, units);
                         }

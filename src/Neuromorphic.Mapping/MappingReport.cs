@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Neuromorphic.Chip;
+using Neuromorphic.Core.Networks;
 using Neuromorphic.Mapping.Partitioning;
 using Neuromorphic.Mapping.Quantization;
 using Neuromorphic.Mapping.Realization;
@@ -127,7 +128,7 @@ public sealed class MappingReport
             }
         }
 
-        var realized = CompartmentRealizer.Realize(mapped.Network);
+        var realized = CompartmentRealizer.Realize(EpRateRealization.ToCubaLif(mapped.Network));
         double decaySum = 0, decayMax = 0;
         var decayCount = 0;
         for (var g = 0; g < mapped.NeuronCount; g++)

@@ -30,6 +30,8 @@ public static class NirExporter
     public const string TrainingMetadataKey = "neuromorphic.training";
     public const string ResetMetadataKey = "neuromorphic.reset";
     public const string RefractoryMetadataKey = "neuromorphic.refractory";
+    public const string VoltageMinMetadataKey = "neuromorphic.vMin";
+    public const string VoltageMaxMetadataKey = "neuromorphic.vMax";
     public const string TransposeOfMetadataKey = "neuromorphic.transposeOf";
 
     public static NirExportResult Write(NetworkSpec network, string path, NirExportOptions? options = null)
@@ -262,6 +264,16 @@ public static class NirExporter
             if (c.Refractory.Max != 0 || c.Refractory.Min != 0)
             {
                 node.Metadata[RefractoryMetadataKey] = NirMetadataValue.Of(Vector(c.Refractory.Expand(population.Size)));
+            }
+
+            if (c.VoltageMin is { } vMin)
+            {
+                node.Metadata[VoltageMinMetadataKey] = NirMetadataValue.Of(Vector(vMin.Expand(population.Size)));
+            }
+
+            if (c.VoltageMax is { } vMax)
+            {
+                node.Metadata[VoltageMaxMetadataKey] = NirMetadataValue.Of(Vector(vMax.Expand(population.Size)));
             }
         }
 

@@ -84,7 +84,25 @@ public static partial class NirImporter
             return new CubaLifParameters(tauCurrent, tauVoltage, Collapse(neuron.Threshold), Collapse(bias), ResetOf(node), RefractoryOf(node))
             {
                 CurrentBias = Collapse(currentBias),
+                VoltageMin = VoltageLimitOf(node, NirExporter.VoltageMinMetadataKey),
+                VoltageMax = VoltageLimitOf(node, NirExporter.VoltageMaxMetadataKey),
             };
+        }
+
+        /// <summary>A voltage clamp written by our exporter (NIR itself has none); null when absent.</summary>
+        private PerNeuron? VoltageLimitOf(Flat node, string key)
+        {
+            if (!node.Node.Metadata.TryGetValue(key, out var meta))
+            {
+                return null;
+            }
+
+            if (meta.Numbers is not { } numbers || (numbers.Count != 1 && numbers.Count != node.Size) || numbers.Values.Any(v => !double.IsFinite(v)))
+            {
+                throw new InvalidInputException(_file, $"{node.Node.Path}/metadata/{key}", meta.Numbers?.ShapeText ?? "text", $"finite voltages: one, or {node.Size} (one per neuron)");
+            }
+
+            return Collapse(numbers.Values);
         }
 
         private ResetMode ResetOf(Flat node)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Neuromorphic.Chip;
 using Neuromorphic.Cli.Hosting;
+using Neuromorphic.Cli.Models;
 using Neuromorphic.Core.IO;
 using Neuromorphic.Core.Networks;
 using Neuromorphic.Mapping;
@@ -15,7 +16,7 @@ internal static class MapCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("map", "Map a network onto a chip: quantize, partition into cores within every limit, place on the mesh, route; write the mapping file.");
-        var model = new Option<string>("--model") { Description = "Network file (neuromorphic.network/1 JSON).", Required = true, HelpName = "FILE" };
+        var model = new Option<string>("--model") { Description = "Network file (neuromorphic.network/1 JSON) or NIR file (.nir).", Required = true, HelpName = "FILE" };
         var chip = new Option<string>("--chip") { Description = "Chip file or built-in name (" + string.Join(", ", ChipLoader.BuiltinNames) + ").", Required = true, HelpName = "CHIP" };
         var output = new Option<string>("--out") { Description = "Mapping file to write (neuromorphic.mapping/1).", Required = true, HelpName = "FILE" };
         var json = CommonOptions.Json();
@@ -25,7 +26,7 @@ internal static class MapCommand
         command.Options.Add(json);
         context.SetAction(command, parse =>
         {
-            var network = NetworkFile.Load(parse.GetValue(model)!);
+            var network = ModelLoader.Load(parse.GetValue(model)!, context.Logger<MappedNetwork>());
             var chipSpec = ChipLoader.Load(parse.GetValue(chip)!);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var mapped = new Mapper(context.Logger<Mapper>()).Map(network, chipSpec, NeuroApp.Version);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Neuromorphic.Chip;
 using Neuromorphic.Cli.Hosting;
+using Neuromorphic.Cli.Models;
 using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Core.IO;
@@ -25,7 +26,7 @@ internal static class RunCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("run", "Simulate a mapped network on a chip: accuracy on chip, energy and latency per inference.");
-        var model = new Option<string>("--model") { Description = "Network file.", Required = true, HelpName = "FILE" };
+        var model = new Option<string>("--model") { Description = "Network file (JSON) or NIR file (.nir).", Required = true, HelpName = "FILE" };
         var chip = new Option<string>("--chip") { Description = "Chip file or built-in name.", Required = true, HelpName = "CHIP" };
         var mapping = new Option<string?>("--mapping") { Description = "Mapping file from `neuro map` (default: map now).", HelpName = "FILE" };
         var dataset = CommonOptions.Dataset();
@@ -85,7 +86,7 @@ internal static class RunCommand
             }
 
             var modelPath = parse.GetValue(model)!;
-            var network = NetworkFile.Load(modelPath);
+            var network = ModelLoader.Load(modelPath, context.Logger<MappedNetwork>());
             var inputPopulation = network.InputPopulation
                 ?? throw new InvalidInputException(modelPath, "$.populations", "no input population", "a population with model \"input\" to drive");
             var chipSpec = ChipLoader.Load(parse.GetValue(chip)!);

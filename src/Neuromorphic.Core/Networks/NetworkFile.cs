@@ -18,7 +18,7 @@ public static class NetworkFile
 
     private static readonly string[] TopLevelKeys = ["schema", "name", "populations", "projections", "readout", "training"];
     private static readonly string[] PopulationKeys = ["name", "size", "model", "params", "placement"];
-    private static readonly string[] CubaLifKeys = ["tauCurrent", "tauVoltage", "threshold", "bias", "currentBias", "reset", "refractory"];
+    private static readonly string[] CubaLifKeys = ["tauCurrent", "tauVoltage", "threshold", "bias", "currentBias", "reset", "refractory", "vMin", "vMax"];
     private static readonly string[] EpRateKeys = ["dt", "bias", "tau"];
     private static readonly string[] ProjectionKeys = ["name", "from", "to", "weights", "transposeOf"];
     private static readonly string[] PinKeys = ["tile", "core", "neurons"];
@@ -158,7 +158,20 @@ public static class NetworkFile
                     }
                 }) ?? PerNeuron.Scalar(0);
                 var currentBias = OptionalPerNeuron(input, parameters, paramsPath, "currentBias", size, null) ?? PerNeuron.Scalar(0);
-                cuba = new CubaLifParameters(tauCurrent, tauVoltage, threshold, bias, reset, refractory) { CurrentBias = currentBias };
+                var vMin = OptionalPerNeuron(input, parameters, paramsPath, "vMin", size, null);
+                var vMax = OptionalPerNeuron(input, parameters, paramsPath, "vMax", size, null);
+                if (vMin is not null && vMax is not null)
+                {
+                    for (var i = 0; i < size; i++)
+                    {
+                        if (!(vMin[i] < vMax[i]))
+                        {
+                            throw input.Error($"{paramsPath}.vMax", JsonInput.Format(vMax[i]), $"a value above vMin ({JsonInput.Format(vMin[i])}) for neuron {i}");
+                        }
+                    }
+                }
+
+                cuba = new CubaLifParameters(tauCurrent, tauVoltage, threshold, bias, reset, refractory) { CurrentBias = currentBias, VoltageMin = vMin, VoltageMax = vMax };
                 break;
             case NeuronModel.EpRate:
                 input.RejectUnknownKeys(parameters, paramsPath, EpRateKeys);
@@ -474,6 +487,15 @@ public static class NetworkFile
 
                 parameters["reset"] = c.Reset == ResetMode.Zero ? "zero" : "subtract";
                 parameters["refractory"] = ToJson(c.Refractory);
+                if (c.VoltageMin is not null)
+                {
+                    parameters["vMin"] = ToJson(c.VoltageMin);
+                }
+
+                if (c.VoltageMax is not null)
+                {
+                    parameters["vMax"] = ToJson(c.VoltageMax);
+                }
             }
 
             if (pop.EpRate is { } e)

@@ -120,6 +120,13 @@ public sealed class NetworkSpec
                     Text("currentBias");
                     Param(c.CurrentBias);
                 }
+
+                if (c.VoltageMin is not null || c.VoltageMax is not null)
+                {
+                    Text("voltageRange");
+                    Param(c.VoltageMin);
+                    Param(c.VoltageMax);
+                }
             }
 
             if (pop.EpRate is { } e)

@@ -49,6 +49,15 @@ public sealed record CubaLifParameters(
 
     /// <summary>True when <see cref="CurrentBias"/> is zero for every neuron (files then omit the key).</summary>
     public bool HasNoCurrentBias => CurrentBias.Min == 0 && CurrentBias.Max == 0;
+
+    /// <summary>
+    /// Optional clamp of v after each update (file keys <c>vMin</c> and <c>vMax</c>; null: none), as
+    /// Loihi's vmin/vmax. The spiking realization of HTS-EP neurons uses [0, 2]: no memory of a
+    /// negative drive, and no wind-up in saturation.
+    /// </summary>
+    public PerNeuron? VoltageMin { get; init; }
+
+    public PerNeuron? VoltageMax { get; init; }
 }
 
 /// <summary>

@@ -9,7 +9,8 @@ public readonly record struct FixedNeuron(int DecayUField, int DecayVField, int 
 /// <summary>
 /// Quantizes a compartment to Loihi's fields at a population scale of 2^k state units per float
 /// unit: threshold mantissa (≪ 6), bias mantissa and exponent, 12-bit decays, vmin/vmax from
-/// Loihi's exponent encodings.
+/// Loihi's exponent encodings. Loihi 1 has no bias on u, so a current bias c is folded into the
+/// voltage bias as c / δu, its steady-state contribution to v per step (the transient differs).
 /// </summary>
 public static class NeuronQuantizer
 {
@@ -26,7 +27,8 @@ public static class NeuronQuantizer
             return false;
         }
 
-        if (!TryEncodeBias(c.Bias * scale, limits, out var biasUnits))
+        var voltageBias = c.Bias + (c.CurrentBias == 0 ? 0 : c.CurrentBias / LoihiFixedPoint.CurrentDecayFraction(LoihiFixedPoint.CurrentDecayField(decayU)));
+        if (!TryEncodeBias(voltageBias * scale, limits, out var biasUnits))
         {
             return false;
         }

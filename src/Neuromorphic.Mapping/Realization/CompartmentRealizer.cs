@@ -4,27 +4,20 @@ namespace Neuromorphic.Mapping.Realization;
 
 /// <summary>
 /// Turns each population of a network into chip compartments (float parameters, before
-/// quantization):
-/// <list type="bullet">
-/// <item><c>cuba-lif</c> as written: δu = 1/τ_u (τ_u = null: δu = 0), δv = 1/τ_v (null: 0), no
-/// voltage clamps.</item>
-/// <item><c>ep-rate</c> as DESIGN §4 realizes HTS-EP on a Loihi-like core: the current decay is the
-/// neuron's own time step (δu = dt_i) and its inputs are scaled by dt_i, so u ← (1 − dt)u + dt·Σw·s
-/// (u tracks the EP neuron's state); no voltage leak; threshold 1 with subtractive reset, so the
-/// firing rate is ≈ clip(u + bias, 0, 1) = ρ; the bias enters v directly; v is clamped to [0, 2]
-/// (Loihi's vmin/vmax) so that neither a negative drive nor saturation leaves a memory.</item>
-/// </list>
+/// quantization). <c>cuba-lif</c> maps as written: δu = 1/τ_u (τ_u = null: δu = 0), δv = 1/τ_v
+/// (null: 0), its bias on v and current bias on u, its voltage clamp if any. <c>ep-rate</c>
+/// populations are first replaced by their spiking realization (<see cref="EpRateRealization"/>,
+/// DESIGN §4): current decay = the neuron's own dt, inputs and bias scaled by dt, no voltage leak,
+/// threshold 1, subtractive reset, v clamped to [0, 2]. The mapper works on the realized network
+/// throughout, so a model and its NIR round trip map identically.
 /// </summary>
 public static class CompartmentRealizer
 {
-    /// <summary>Upper voltage clamp of an EP neuron, in thresholds.</summary>
-    public const double EpVoltageMax = 2.0;
-
-    /// <summary>Per-neuron compartment parameters, in global neuron order.</summary>
-    public static CompartmentParameters[] Realize(NetworkSpec network)
+    /// <summary>Per-neuron compartment parameters, in global neuron order, of a network without ep-rate populations.</summary>
+    public static CompartmentParameters[] Realize(NetworkSpec realized)
     {
-        var result = new CompartmentParameters[network.NeuronCount];
-        foreach (var pop in network.Populations)
+        var result = new CompartmentParameters[realized.NeuronCount];
+        foreach (var pop in realized.Populations)
         {
             for (var i = 0; i < pop.Size; i++)
             {
@@ -51,15 +44,11 @@ public static class CompartmentRealizer
                     c.Bias[i],
                     c.Reset,
                     (int)c.Refractory[i],
-                    double.NegativeInfinity,
-                    double.PositiveInfinity,
-                    1.0);
-            case NeuronModel.EpRate:
-                var e = pop.EpRate!;
-                var dt = e.Dt[i];
-                return new CompartmentParameters(false, dt, 0, 1, e.Bias[i], ResetMode.Subtract, 0, 0, EpVoltageMax, dt);
+                    c.VoltageMin?[i] ?? double.NegativeInfinity,
+                    c.VoltageMax?[i] ?? double.PositiveInfinity,
+                    c.CurrentBias[i]);
             default:
-                throw new ArgumentOutOfRangeException(nameof(pop), pop.Model, "unknown neuron model");
+                throw new ArgumentException($"population '{pop.Name}' ({Population.ModelName(pop.Model)}) must be realized first (EpRateRealization.ToCubaLif)", nameof(pop));
         }
     }
 }

@@ -42,7 +42,7 @@ internal static class CoreUpdate
                 {
                     spiked = CompartmentKernels.StepFloat(ref state.UF[s], ref state.VF[s], ref state.Refractory[s], inputFloat[s],
                         chip.DecayU[s], chip.DecayV[s], chip.Bias[s], chip.Threshold[s], chip.VMin[s], chip.VMax[s],
-                        chip.SubtractiveReset[s], chip.Refractory[s], out active);
+                        chip.SubtractiveReset[s], chip.Refractory[s], out active, chip.CurrentBias[s]);
                     inputFloat[s] = 0;
                 }
 

@@ -38,12 +38,12 @@ public static class CompartmentKernels
         return fired;
     }
 
-    /// <summary>Single-precision float dynamics with the same order and rules.</summary>
+    /// <summary>Single-precision float dynamics with the same order and rules, plus an optional bias on u.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool StepFloat(ref float u, ref float v, ref int refractoryCount, float input, float decayU, float decayV, float bias,
-        float threshold, float vMin, float vMax, bool subtractiveReset, int refractory, out bool active)
+        float threshold, float vMin, float vMax, bool subtractiveReset, int refractory, out bool active, float currentBias = 0)
     {
-        u = u * (1f - decayU) + input;
+        u = u * (1f - decayU) + input + currentBias;
         var next = Math.Clamp(v * (1f - decayV) + u + bias, vMin, vMax);
         var fired = false;
         if (refractoryCount > 0)
@@ -59,7 +59,7 @@ public static class CompartmentKernels
         }
 
         v = next;
-        active = fired || input != 0 || u != 0 || v != 0 || bias != 0;
+        active = fired || input != 0 || u != 0 || v != 0 || bias != 0 || currentBias != 0;
         return fired;
     }
 }

@@ -52,6 +52,7 @@ public sealed class ChipInstance
     public required float[] DecayV { get; init; }
     public required float[] Threshold { get; init; }
     public required float[] Bias { get; init; }
+    public required float[] CurrentBias { get; init; }
     public required float[] VMin { get; init; }
     public required float[] VMax { get; init; }
     public required bool[] SubtractiveReset { get; init; }
@@ -232,6 +233,7 @@ public sealed class ChipInstance
             DecayV = Permute(mapped.DecayV),
             Threshold = threshold,
             Bias = Permute(mapped.Bias),
+            CurrentBias = Permute(mapped.CurrentBias),
             VMin = Permute(mapped.VMin),
             VMax = Permute(mapped.VMax),
             SubtractiveReset = subtract,

@@ -129,24 +129,28 @@ public class MapperTests
     }
 
     [Fact]
-    public void Ep_realization_scales_inputs_by_dt_and_clamps_voltage()
+    public void Ep_realization_scales_inputs_and_bias_by_dt_and_clamps_voltage()
     {
         var network = TestNetworks.EpLayered([4, 3], seed: 1);
-        var c = CompartmentRealizer.Realize(network);
+        var realized = EpRateRealization.ToCubaLif(network);
+        var c = CompartmentRealizer.Realize(realized);
         var pop = network.GetPopulation("output");
         var dt = pop.EpRate!.Dt[1];
-        var neuron = c[pop.FirstNeuron + 1];
-        Assert.Equal(dt, neuron.DecayU);
-        Assert.Equal(dt, neuron.InputScale);
+        var g = pop.FirstNeuron + 1;
+        var neuron = c[g];
+        Assert.Equal(1 / (1 / dt), neuron.DecayU, 12);
+        Assert.Equal(dt * pop.EpRate.Bias[1], neuron.CurrentBias, 12);
         Assert.Equal(0, neuron.DecayV);
         Assert.Equal(1, neuron.Threshold);
         Assert.Equal(ResetMode.Subtract, neuron.Reset);
-        Assert.Equal(0, neuron.VMin);
+        Assert.Equal((0, 2), (neuron.VMin, neuron.VMax));
+        Assert.Equal((float)(dt * network.Projections[0].Weight(1, 2)), realized.Projections[0].Weight(1, 2));
 
         var mapped = Map(network, "loihi1");
-        var g = pop.FirstNeuron + 1;
         Assert.Equal(1 << 20, mapped.ThresholdUnits[g]);                 // one threshold = 2^20 state units
         Assert.Equal((1 << 21) - 1, mapped.VMaxUnits[g]);                 // Loihi vmax just below 2 thresholds
         Assert.Equal(LoihiFixedPoint.CurrentDecayField(dt), mapped.DecayUField[g]);
+        // Loihi 1 has no bias on u: the current bias dt·b is folded into the voltage bias as (dt·b)/δu ≈ b.
+        Assert.Equal(pop.EpRate.Bias[1] * (1 << 20), mapped.BiasUnits[g], 2e-2 * (1 << 20));
     }
 }
