@@ -62,7 +62,7 @@ public sealed class ProgressDisplay(CliContext context, ILogger logger)
             {
                 var now = _clock.Elapsed;
                 var finished = value.Total > 0 && value.Done >= value.Total;
-                if (!finished && now - _last < interval)
+                if (!finished && _last != TimeSpan.MinValue && now - _last < interval)
                 {
                     return;
                 }

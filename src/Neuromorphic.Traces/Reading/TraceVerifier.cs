@@ -29,17 +29,23 @@ public static class TraceVerifier
     public static TraceVerification Verify(string path, ILogger? logger = null)
     {
         using var stream = TraceReader.OpenFile(path);
-        var fileBytes = stream.Length;
-        if (!TraceReader.TryOpen(stream, path, TraceReadOptions.All, logger, ownsStream: false, out var reader, out var damage))
+        return Verify(stream, path, logger);
+    }
+
+    /// <summary>Checks a trace read from <paramref name="stream"/> (which it reads to the end, or to the damage).</summary>
+    public static TraceVerification Verify(Stream stream, string name, ILogger? logger = null)
+    {
+        var fileBytes = stream.CanSeek ? stream.Length : -1;
+        if (!TraceReader.TryOpen(stream, name, TraceReadOptions.All, logger, ownsStream: false, out var reader, out var damage))
         {
-            return new TraceVerification(path, fileBytes, null, 0, new long[5], damage, null);
+            return new TraceVerification(name, fileBytes, null, 0, new long[5], damage, null);
         }
 
         using (reader)
         {
             reader.SkipToEnd();
             var records = TraceRecordKinds.All.OrderBy(k => k).Select(reader.RecordsRead).ToArray();
-            return new TraceVerification(path, fileBytes, reader.Header, reader.BlocksRead, records, reader.Damage, reader.End);
+            return new TraceVerification(name, fileBytes, reader.Header, reader.BlocksRead, records, reader.Damage, reader.End);
         }
     }
 }
