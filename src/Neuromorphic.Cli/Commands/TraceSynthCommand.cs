@@ -21,6 +21,7 @@ internal static class TraceSynthCommand
         var inferences = new Option<int>("--inferences") { Description = "Inferences to write.", DefaultValueFactory = _ => 10 };
         var steps = new Option<int>("--steps") { Description = "Steps per inference.", DefaultValueFactory = _ => 64 };
         var cores = new Option<int>("--cores") { Description = "Cores.", DefaultValueFactory = _ => 16 };
+        var inputs = new Option<int>("--inputs") { Description = "Input neurons.", DefaultValueFactory = _ => 784 };
         var delay = new Option<int>("--delay-ms") { Description = "Pause after each inference, in milliseconds.", DefaultValueFactory = _ => 0 };
         var level = new Option<string>("--level") { Description = "summary, counters, spikes or messages.", DefaultValueFactory = _ => "messages" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the synthetic events.", DefaultValueFactory = _ => 1 };
@@ -29,7 +30,7 @@ internal static class TraceSynthCommand
         var blockBytes = new Option<int>("--block-bytes") { Description = "Target block size in bytes.", DefaultValueFactory = _ => TraceWriterOptions.Default.BlockBytes };
         var toolVersion = new Option<string?>("--tool-version") { Description = "Tool version to write in the header (default: this tool's)." };
         var json = CommonOptions.Json();
-        foreach (var option in new Option[] { output, inferences, steps, cores, delay, level, seed, compression, noShuffle, blockBytes, toolVersion, json })
+        foreach (var option in new Option[] { output, inferences, steps, cores, inputs, delay, level, seed, compression, noShuffle, blockBytes, toolVersion, json })
         {
             command.Options.Add(option);
         }
@@ -46,6 +47,7 @@ internal static class TraceSynthCommand
                 Inferences = Positive(parse.GetValue(inferences), "--inferences"),
                 Steps = Positive(parse.GetValue(steps), "--steps"),
                 Cores = Positive(parse.GetValue(cores), "--cores"),
+                Inputs = Positive(parse.GetValue(inputs), "--inputs"),
                 Seed = parse.GetValue(seed),
             };
             var writerOptions = new TraceWriterOptions

@@ -24,10 +24,10 @@ internal static class TestTraces
     };
 
     /// <summary>Writes the records held by <paramref name="records"/> to a trace in memory.</summary>
-    public static byte[] Write(InMemoryTraceSink records, TraceLevel level, TraceWriterOptions? options = null)
+    public static byte[] Write(InMemoryTraceSink records, TraceLevel level, TraceWriterOptions? options = null, TraceHeader? header = null)
     {
         using var file = new MemoryStream();
-        var writer = TraceWriter.Create(file, Header(level), options, leaveOpen: true);
+        var writer = TraceWriter.Create(file, header ?? Header(level), options, leaveOpen: true);
         var copy = new InMemoryTraceSink();
         Copy(records, copy);
         copy.DrainTo(writer);
