@@ -49,7 +49,8 @@ internal static class TracePlotCommand
             }
             else
             {
-                log.LogInformation("No spike raster: the trace has no spikes (level {Level})", TraceReader.Open(tracePath).Header.Level.Name());
+                using var reader = TraceReader.Open(tracePath);
+                log.LogInformation("No spike raster: the trace has no spikes (level {Level})", reader.Header.Level.Name());
             }
 
             if (summaries.InferenceCount > 0)

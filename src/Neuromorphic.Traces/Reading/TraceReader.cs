@@ -257,9 +257,11 @@ public sealed class TraceReader : IDisposable
             {
                 // Not decoded: the inference order is checked at block level.
                 ref var last = ref _lastInference[header.Kind];
-                if (header.FirstInference < last)
+                var ended = kind == TraceRecordKind.InferenceSummary ? -1 : _lastInference[(int)TraceRecordKind.InferenceSummary];
+                if (header.FirstInference < last || (kind == TraceRecordKind.InferenceSummary && header.FirstInference == last)
+                    || header.FirstInference <= ended)
                 {
-                    return Stop(BlocksRead, offset, $"block starts at inference {header.FirstInference}, before inference {last} of the previous {kind} block");
+                    return Stop(BlocksRead, offset, $"block starts at inference {header.FirstInference}, out of order with the blocks before it");
                 }
 
                 last = header.LastInference;
@@ -353,6 +355,7 @@ public sealed class TraceReader : IDisposable
         var records = MemoryMarshal.Cast<byte, T>(bytes);
         var last = _lastInference[(int)T.Kind];
         var strict = T.Kind == TraceRecordKind.InferenceSummary;
+        var ended = strict ? -1 : _lastInference[(int)TraceRecordKind.InferenceSummary];
         for (var i = 0; i < records.Length; i++)
         {
             var inference = records[i].Inference;
@@ -364,6 +367,11 @@ public sealed class TraceReader : IDisposable
             if (inference < last || (strict && inference == last))
             {
                 return $"record {i} is of inference {inference} after inference {last}: records are out of order";
+            }
+
+            if (inference <= ended)
+            {
+                return $"record {i} is of inference {inference}, which ended in an earlier block";
             }
 
             last = inference;

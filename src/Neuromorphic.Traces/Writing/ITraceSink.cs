@@ -53,9 +53,9 @@ public interface ITraceSink
     }
 
     /// <summary>
-    /// Closes an inference with its summary. Inference numbers of summaries strictly increase. A
-    /// file writer flushes its pending batches here, so a killed run loses at most the inference in
-    /// progress.
+    /// Closes an inference with its summary: the inference's records must all have been added.
+    /// Inference numbers of summaries strictly increase. A file writer flushes its pending batches
+    /// here, so a killed run loses at most the inference in progress.
     /// </summary>
     void EndInference(in InferenceSummaryRecord summary);
 

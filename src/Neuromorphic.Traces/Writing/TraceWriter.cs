@@ -154,8 +154,14 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
                 $"inference {summary.Inference} ended after inference {_lastInference[(int)TraceRecordKind.InferenceSummary]}: inferences must end once each, in increasing order");
         }
 
-        Append(in summary);
-        if (++_inferencesSinceFlush >= _options.FlushEveryInferences)
+        // A summary block is emitted only together with every pending batch, summaries last, so that
+        // all records of an inference precede the block holding its summary (TraceFile.ReadInferences relies on it).
+        var summaries = _batches[(int)TraceRecordKind.InferenceSummary]!;
+        CheckOrder(TraceRecordKind.InferenceSummary, summary.Inference);
+        MemoryMarshal.Write(summaries.Buffer.AsSpan(summaries.Count * InferenceSummaryRecord.Size), in summary);
+        summaries.Note(summary.Inference);
+        summaries.Count++;
+        if (++_inferencesSinceFlush >= _options.FlushEveryInferences || summaries.Count == summaries.Capacity)
         {
             FlushBatches();
         }
@@ -315,6 +321,12 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
         {
             throw new InvalidOperationException(
                 $"a {kind} record of inference {inference} came after one of inference {last}: records of each kind must come in inference order");
+        }
+
+        var ended = _lastInference[(int)TraceRecordKind.InferenceSummary];
+        if (kind != TraceRecordKind.InferenceSummary && inference <= ended)
+        {
+            throw new InvalidOperationException($"a {kind} record of inference {inference} came after inference {ended} ended");
         }
 
         last = inference;

@@ -104,6 +104,30 @@ public class TraceRoundTripTests
         Assert.Equal(direct, file.ToArray());
     }
 
+    [Theory]
+    [InlineData(1, 65_536)]
+    [InlineData(3, 65_536)]
+    [InlineData(1000, 300)]
+    public void Inferences_stream_back_with_their_own_records_and_summary(int flushEvery, int blockBytes)
+    {
+        var options = TestTraces.SmallSynthetic with { Inferences = 7 };
+        var records = Neuromorphic.Traces.Synthetic.SyntheticTrace.Generate(options);
+        var bytes = TestTraces.Write(records, TraceLevel.Messages, new TraceWriterOptions { FlushEveryInferences = flushEvery, BlockBytes = blockBytes });
+        using var reader = TraceReader.Open(new MemoryStream(bytes), "memory");
+        var inferences = TraceFile.ReadInferences(reader).ToList();
+        Assert.Equal(Enumerable.Range(0, options.Inferences), inferences.Select(i => i.Inference));
+        foreach (var inference in inferences)
+        {
+            var i = inference.Inference;
+            Assert.Equal(records.Summaries[i], inference.Summary);
+            Assert.Equal(records.InputEvents.ToArray().Where(r => r.Inference == i), inference.InputEvents.ToArray());
+            Assert.Equal(records.CoreSteps.ToArray().Where(r => r.Inference == i), inference.CoreSteps.ToArray());
+            Assert.Equal(records.Spikes.ToArray().Where(r => r.Inference == i), inference.Spikes.ToArray());
+            Assert.Equal(records.Messages.ToArray().Where(r => r.Inference == i), inference.Messages.ToArray());
+            Assert.Equal(inference.Summary!.Value.Spikes, inference.CoreSteps.ToArray().Sum(c => (long)c.NeuronsFired));
+        }
+    }
+
     [Fact]
     public void Records_out_of_inference_order_are_refused()
     {
@@ -113,6 +137,8 @@ public class TraceRoundTripTests
         Assert.Throws<InvalidOperationException>(() => writer.Add(new SpikeRecord { Inference = 2 }));
         writer.EndInference(new InferenceSummaryRecord { Inference = 3 });
         Assert.Throws<InvalidOperationException>(() => writer.EndInference(new InferenceSummaryRecord { Inference = 3 }));
+        Assert.Throws<InvalidOperationException>(() => writer.Add(new CoreStepRecord { Inference = 3 }));
+        writer.Add(new CoreStepRecord { Inference = 4 });
     }
 
     private static InMemoryTraceSink Synthetic(TraceLevel level) => Neuromorphic.Traces.Synthetic.SyntheticTrace.Generate(TestTraces.SmallSynthetic, level);
