@@ -27,6 +27,7 @@ public static class NeuroApp
         RunCommand.Create(context),
         ImportCommand.Create(context),
         ExportCommand.Create(context),
+        TraceCommand.Create(context),
     ];
 
     public static RootCommand BuildRoot(CliContext context)

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Logging;
+
+namespace Neuromorphic.Traces.Analysis;
+
+/// <summary>The spikes of one inference for a raster plot: time against global neuron index.</summary>
+public sealed record RasterData(int Inference, double[] TimesUs, double[] Neurons, IReadOnlyList<(double Position, string Label)> PopulationStarts);
+
+/// <summary>Mean energy per inference by part (femtojoules), per group of inferences.</summary>
+public sealed record EnergyBreakdown(string Grouping, IReadOnlyList<string> Groups, double[] SynapseFj, double[] NeuronFj, double[] NetworkFj, double[] StaticFj);
+
+/// <summary>What the summaries of a trace give the plots: the energy breakdown and every latency.</summary>
+public sealed record SummaryPlotData(EnergyBreakdown Energy, double[] LatenciesUs, int InferenceCount);
+
+/// <summary>Extracts the data behind <c>neuro trace plot</c> (drawing is the command line's).</summary>
+public static class TracePlotData
+{
+    /// <summary>With at most this many inferences, the energy chart has one bar per inference; otherwise one per label.</summary>
+    public const int MaxBarsPerInference = 40;
+
+    /// <summary>
+    /// The spikes of <paramref name="inference"/> (default: the first inference that has any), or
+    /// null when the trace records no spikes (level below <c>spikes</c>) or the inference has none.
+    /// </summary>
+    public static RasterData? Raster(string path, int? inference, ILogger? logger = null)
+    {
+        using var reader = TraceReader.Open(path, new TraceReadOptions { Kinds = TraceKinds.Spikes, Inference = inference }, logger);
+        if (!reader.Header.Level.Records(TraceRecordKind.Spike))
+        {
+            return null;
+        }
+
+        var times = new List<double>();
+        var neurons = new List<double>();
+        var chosen = inference;
+        var past = false;
+        while (!past && reader.TryReadBlock(out var block))
+        {
+            foreach (ref readonly var spike in block.Spikes)
+            {
+                chosen ??= spike.Inference;
+                if (spike.Inference == chosen)
+                {
+                    times.Add(spike.TimePs / 1e6);
+                    neurons.Add(spike.Neuron);
+                }
+
+                past |= spike.Inference > chosen;
+            }
+        }
+
+        if (chosen is null || times.Count == 0)
+        {
+            return null;
+        }
+
+        var metadata = TraceMetadata.Parse(reader.Header.MetadataJson);
+        var starts = metadata.Populations.Where(p => p.Size > 0).Select(p => (p.Start - 0.5, p.Name)).ToArray();
+        return new RasterData(chosen.Value, times.ToArray(), neurons.ToArray(), starts);
+    }
+
+    public static SummaryPlotData Summaries(string path, ILogger? logger = null)
+    {
+        using var reader = TraceReader.Open(path, new TraceReadOptions { Kinds = TraceKinds.InferenceSummaries }, logger);
+        var summaries = new List<InferenceSummaryRecord>();
+        while (reader.TryReadBlock(out var block))
+        {
+            summaries.AddRange(block.Summaries);
+        }
+
+        var latencies = summaries.Select(s => s.LatencyPs / 1e6).ToArray();
+        return new SummaryPlotData(Breakdown(summaries), latencies, summaries.Count);
+    }
+
+    private static EnergyBreakdown Breakdown(List<InferenceSummaryRecord> summaries)
+    {
+        IEnumerable<(string Group, InferenceSummaryRecord[] Members)> groups = summaries.Count <= MaxBarsPerInference
+            ? summaries.Select(s => (s.Inference.ToString(System.Globalization.CultureInfo.InvariantCulture), new[] { s }))
+            : summaries.GroupBy(s => s.Label).OrderBy(g => g.Key)
+                .Select(g => (g.Key < 0 ? "unlabeled" : "label " + g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), g.ToArray()));
+        var list = groups.ToList();
+        double Mean(InferenceSummaryRecord[] members, Func<InferenceSummaryRecord, long> part) => members.Average(m => (double)part(m));
+        return new EnergyBreakdown(
+            summaries.Count <= MaxBarsPerInference ? "inference" : "label",
+            list.Select(g => g.Group).ToArray(),
+            list.Select(g => Mean(g.Members, m => m.SynapseFj)).ToArray(),
+            list.Select(g => Mean(g.Members, m => m.NeuronFj)).ToArray(),
+            list.Select(g => Mean(g.Members, m => m.NetworkFj)).ToArray(),
+            list.Select(g => Mean(g.Members, m => m.StaticFj)).ToArray());
+    }
+}

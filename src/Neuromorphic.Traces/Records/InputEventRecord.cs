@@ -1,0 +1,27 @@
+using System.Runtime.InteropServices;
+
+namespace Neuromorphic.Traces;
+
+/// <summary>
+/// One spike of an input neuron, as the encoder or an input-events file delivered it (DESIGN §9a:
+/// <c>step,index</c>). 16 bytes. Recorded from <see cref="TraceLevel.Counters"/> up, so that a run
+/// can be re-simulated from its trace.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public readonly record struct InputEventRecord : ITraceRecord
+{
+    public const int Size = 16;
+
+    public static TraceRecordKind Kind => TraceRecordKind.InputEvent;
+
+    public int Inference { get; init; }
+
+    /// <summary>Algorithmic step (from 1) at which the input neuron spikes.</summary>
+    public int Step { get; init; }
+
+    /// <summary>Index of the input neuron within the input population.</summary>
+    public int Input { get; init; }
+
+    /// <summary>Spike payload: 1 for a binary spike, the magnitude of a graded spike otherwise.</summary>
+    public int Value { get; init; }
+}

@@ -1,0 +1,83 @@
+namespace Neuromorphic.Traces;
+
+/// <summary>
+/// The kinds of record a trace holds; each block holds records of one kind. The numeric values are
+/// the <c>kind</c> byte of a block header (traces/README.md) and never change within
+/// <c>neuromorphic.trace/1</c>.
+/// </summary>
+public enum TraceRecordKind : byte
+{
+    /// <summary>A spike of an input neuron (<see cref="InputEventRecord"/>).</summary>
+    InputEvent = 1,
+
+    /// <summary>A spike of a mapped neuron (<see cref="SpikeRecord"/>).</summary>
+    Spike = 2,
+
+    /// <summary>A core-to-core message on the network-on-chip (<see cref="MessageRecord"/>).</summary>
+    Message = 3,
+
+    /// <summary>The counters, times and energy of one core over one step (<see cref="CoreStepRecord"/>).</summary>
+    CoreStep = 4,
+
+    /// <summary>The outcome, latency and energy of one inference (<see cref="InferenceSummaryRecord"/>).</summary>
+    InferenceSummary = 5,
+}
+
+/// <summary>A set of record kinds, for readers that want only some of them.</summary>
+[Flags]
+public enum TraceKinds
+{
+    None = 0,
+    InputEvents = 1 << TraceRecordKind.InputEvent,
+    Spikes = 1 << TraceRecordKind.Spike,
+    Messages = 1 << TraceRecordKind.Message,
+    CoreSteps = 1 << TraceRecordKind.CoreStep,
+    InferenceSummaries = 1 << TraceRecordKind.InferenceSummary,
+    All = InputEvents | Spikes | Messages | CoreSteps | InferenceSummaries,
+}
+
+/// <summary>Helpers over <see cref="TraceRecordKind"/>.</summary>
+public static class TraceRecordKinds
+{
+    /// <summary>Every record kind, in the order writers flush them and tables list them.</summary>
+    public static IReadOnlyList<TraceRecordKind> All { get; } =
+    [
+        TraceRecordKind.InputEvent, TraceRecordKind.CoreStep, TraceRecordKind.Spike, TraceRecordKind.Message, TraceRecordKind.InferenceSummary,
+    ];
+
+    /// <summary>Size in bytes of one record of <paramref name="kind"/> on disk (and in memory).</summary>
+    public static int RecordSize(TraceRecordKind kind) => kind switch
+    {
+        TraceRecordKind.InputEvent => InputEventRecord.Size,
+        TraceRecordKind.Spike => SpikeRecord.Size,
+        TraceRecordKind.Message => MessageRecord.Size,
+        TraceRecordKind.CoreStep => CoreStepRecord.Size,
+        TraceRecordKind.InferenceSummary => InferenceSummaryRecord.Size,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown record kind"),
+    };
+
+    public static bool IsKnown(byte kind) => kind is >= (byte)TraceRecordKind.InputEvent and <= (byte)TraceRecordKind.InferenceSummary;
+
+    public static TraceKinds ToFlag(this TraceRecordKind kind) => (TraceKinds)(1 << (int)kind);
+
+    /// <summary>The lowest trace level that records <paramref name="kind"/>.</summary>
+    public static TraceLevel MinimumLevel(this TraceRecordKind kind) => kind switch
+    {
+        TraceRecordKind.InferenceSummary => TraceLevel.Summary,
+        TraceRecordKind.CoreStep or TraceRecordKind.InputEvent => TraceLevel.Counters,
+        TraceRecordKind.Spike => TraceLevel.Spikes,
+        TraceRecordKind.Message => TraceLevel.Messages,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown record kind"),
+    };
+
+    /// <summary>Short plural name used in tables, JSON and CSV file names ("spikes", "messages").</summary>
+    public static string DisplayName(this TraceRecordKind kind) => kind switch
+    {
+        TraceRecordKind.InputEvent => "inputEvents",
+        TraceRecordKind.Spike => "spikes",
+        TraceRecordKind.Message => "messages",
+        TraceRecordKind.CoreStep => "coreSteps",
+        TraceRecordKind.InferenceSummary => "inferences",
+        _ => $"kind{(byte)kind}",
+    };
+}

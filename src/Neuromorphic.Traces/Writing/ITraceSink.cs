@@ -1,0 +1,64 @@
+namespace Neuromorphic.Traces;
+
+/// <summary>
+/// Where the simulator sends what it records. Records are appended in the run's order: within each
+/// record kind, inference numbers never decrease. Implementations buffer records into per-kind
+/// batches without allocating per record. One producer at a time: parallel workers record into
+/// their own <see cref="InMemoryTraceSink"/> and drain it into the shared sink in inference order
+/// (<see cref="InMemoryTraceSink.DrainTo"/>), which keeps traces byte-identical whatever the thread count.
+/// </summary>
+public interface ITraceSink
+{
+    /// <summary>What the sink records; records of kinds above it are ignored, so the simulator may skip producing them.</summary>
+    TraceLevel Level { get; }
+
+    void Add(in InputEventRecord record);
+
+    void Add(in SpikeRecord record);
+
+    void Add(in MessageRecord record);
+
+    void Add(in CoreStepRecord record);
+
+    void AddRange(ReadOnlySpan<InputEventRecord> records)
+    {
+        foreach (ref readonly var record in records)
+        {
+            Add(in record);
+        }
+    }
+
+    void AddRange(ReadOnlySpan<SpikeRecord> records)
+    {
+        foreach (ref readonly var record in records)
+        {
+            Add(in record);
+        }
+    }
+
+    void AddRange(ReadOnlySpan<MessageRecord> records)
+    {
+        foreach (ref readonly var record in records)
+        {
+            Add(in record);
+        }
+    }
+
+    void AddRange(ReadOnlySpan<CoreStepRecord> records)
+    {
+        foreach (ref readonly var record in records)
+        {
+            Add(in record);
+        }
+    }
+
+    /// <summary>
+    /// Closes an inference with its summary: the inference's records must all have been added.
+    /// Inference numbers of summaries strictly increase. A file writer flushes its pending batches
+    /// here, so a killed run loses at most the inference in progress.
+    /// </summary>
+    void EndInference(in InferenceSummaryRecord summary);
+
+    /// <summary>Finishes the trace: flushes everything and, for a file, writes the end block and publishes the file.</summary>
+    void Complete(TraceCompletion completion = TraceCompletion.Completed);
+}
