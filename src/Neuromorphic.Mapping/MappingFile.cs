@@ -13,7 +13,14 @@ namespace Neuromorphic.Mapping;
 /// </summary>
 public static class MappingFile
 {
-    public static void Save(MappingPlan plan, string path, MappingReport? report = null)
+    public static void Save(MappingPlan plan, string path, MappingReport? report = null) =>
+        AtomicFile.WriteAllText(path, Serialize(plan, report));
+
+    /// <summary>SHA-256 of the plan's decisions (the file without its summary): identifies a mapping in traces.</summary>
+    public static string Hash(MappingPlan plan) => Hashing.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(Serialize(plan, null)));
+
+    /// <summary>The file's text.</summary>
+    public static string Serialize(MappingPlan plan, MappingReport? report)
     {
         var root = new JsonObject
         {
@@ -73,7 +80,7 @@ public static class MappingFile
             root["summary"] = report.ToJson();
         }
 
-        AtomicFile.WriteAllText(path, JsonText.Format(root));
+        return JsonText.Format(root);
     }
 
     /// <summary>Reads a mapping file and checks it belongs to <paramref name="network"/> and <paramref name="chip"/>.</summary>

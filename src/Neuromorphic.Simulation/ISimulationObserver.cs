@@ -13,6 +13,8 @@ public readonly record struct MessageEvent(int Step, int SourceNeuron, int Sourc
 /// </summary>
 public interface ISimulationObserver
 {
+    bool WantsInputs { get; }
+
     bool WantsSpikes { get; }
 
     bool WantsMessages { get; }

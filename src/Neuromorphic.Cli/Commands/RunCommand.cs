@@ -13,6 +13,7 @@ using Neuromorphic.Mapping;
 using Neuromorphic.Simulation;
 using Neuromorphic.Simulation.Input;
 using Neuromorphic.Simulation.Variability;
+using Neuromorphic.Traces;
 using Spectre.Console;
 
 namespace Neuromorphic.Cli.Commands;
@@ -47,8 +48,15 @@ internal static class RunCommand
             Description = "Local step period in async mode (default: calibrated to the chip's barrier-mode pace on the first input, at least the chip's timing.asyncStepPeriodNs).",
             HelpName = "NS",
         };
+        var trace = new Option<string?>("--trace") { Description = "Record a trace (neuromorphic.trace/1) to this file.", HelpName = "FILE" };
+        var traceLevel = new Option<string>("--trace-level")
+        {
+            Description = "summary, counters (enough to re-cost and re-simulate), spikes, or messages (enough to re-cost latency exactly).",
+            DefaultValueFactory = _ => "messages",
+        };
+        traceLevel.AcceptOnlyFromAmong("summary", "counters", "spikes", "messages");
         var json = CommonOptions.Json();
-        foreach (var option in new Option[] { model, chip, mapping, dataset, samples, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, json })
+        foreach (var option in new Option[] { model, chip, mapping, dataset, samples, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, trace, traceLevel, json })
         {
             command.Options.Add(option);
         }
@@ -144,8 +152,33 @@ internal static class RunCommand
             log.LogInformation("Running {Count} inferences of {Network} on {Chip} ({Mode}, {Steps} steps, seed {Seed}, {Threads} threads) from {Source}",
                 count, network.Name, chipSpec.Name, options.Mode, options.Steps, options.Seed, options.Threads, source);
             var simulator = new Simulator(context.Logger<Simulator>());
-            var summary = await new ProgressDisplay(context, log).RunAsync("Simulating",
-                progress => simulator.RunAsync(instance, count, inputOf, options, progress: progress, cancellationToken: cancellationToken));
+            if (options.Mode == SyncMode.Async && options.AsyncPeriodPs is null && count > 0)
+            {
+                options = options with { AsyncPeriodPs = Simulator.CalibrateAsyncPeriod(instance, inputOf(0), options) };
+            }
+
+            await using var recording = parse.GetValue(trace) is { } tracePath
+                ? RunTrace.Create(tracePath, TraceLevels.TryParse(parse.GetValue(traceLevel), out var level) ? level : TraceLevel.Messages, modelPath, network, mapped, instance, options, source,
+                    "neuro " + string.Join(' ', parse.Tokens.Select(t => t.Value)), context.Logger<RunTrace>())
+                : null;
+            RunSummary summary;
+            try
+            {
+                summary = await new ProgressDisplay(context, log).RunAsync("Simulating",
+                    progress => simulator.RunAsync(instance, count, inputOf, options,
+                        recording is null ? null : i => recording.Recorder(i, i), recording is null ? null : recording.Completed,
+                        progress, cancellationToken));
+                if (recording is not null)
+                {
+                    await recording.CompleteAsync();
+                    log.LogInformation("Trace written to {Path}", recording.Path);
+                }
+            }
+            catch (OperationCanceledException) when (recording is not null)
+            {
+                await recording.CompleteAsync(TraceCompletion.Interrupted);
+                throw;
+            }
 
             var report = RunReport.Create(network, chipSpec, mapped, options, summary, source);
             if (parse.GetValue(json))

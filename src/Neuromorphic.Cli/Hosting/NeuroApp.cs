@@ -28,6 +28,7 @@ public static class NeuroApp
         ImportCommand.Create(context),
         ExportCommand.Create(context),
         TraceCommand.Create(context),
+        ReplayCommand.Create(context),
     ];
 
     public static RootCommand BuildRoot(CliContext context)

@@ -277,13 +277,16 @@ internal sealed class AsyncEngine
         {
             var slot = _fired[f];
             var neuron = chip.NeuronOfSlot[slot];
-            if (observer is { WantsSpikes: true })
+            if (observer is not null)
             {
                 if (_inputIndexOfSlot[slot] >= 0)
                 {
-                    observer.OnInputSpike(step, _inputIndexOfSlot[slot], now);
+                    if (observer.WantsInputs)
+                    {
+                        observer.OnInputSpike(step, _inputIndexOfSlot[slot], now);
+                    }
                 }
-                else
+                else if (observer.WantsSpikes)
                 {
                     observer.OnSpike(step, neuron, core, now + neuronLatency);
                 }

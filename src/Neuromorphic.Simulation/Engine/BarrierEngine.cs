@@ -81,13 +81,16 @@ internal sealed class BarrierEngine
                 {
                     var slot = _fired[f];
                     var neuron = _chip.NeuronOfSlot[slot];
-                    if (observer is { WantsSpikes: true })
+                    if (observer is not null)
                     {
                         if (_inputIndexOfSlot[slot] >= 0)
                         {
-                            observer.OnInputSpike(step, _inputIndexOfSlot[slot], timePs);
+                            if (observer.WantsInputs)
+                            {
+                                observer.OnInputSpike(step, _inputIndexOfSlot[slot], timePs);
+                            }
                         }
-                        else
+                        else if (observer.WantsSpikes)
                         {
                             observer.OnSpike(step, neuron, core, timePs + neuronLatency);
                         }

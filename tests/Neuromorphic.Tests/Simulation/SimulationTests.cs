@@ -89,6 +89,7 @@ public class SimulationTests
     private sealed class SpikeLog : ISimulationObserver
     {
         public List<(int Step, int Neuron)> Spikes { get; } = [];
+        public bool WantsInputs => true;
         public bool WantsSpikes => true;
         public bool WantsMessages => false;
         public bool WantsCoreSteps => false;

@@ -1,0 +1,113 @@
+using Neuromorphic.Chip.Costs;
+using Neuromorphic.Traces;
+
+namespace Neuromorphic.Simulation.Tracing;
+
+/// <summary>
+/// Records one inference into its own <see cref="InMemoryTraceSink"/> (workers run inferences in
+/// parallel; the run drains each buffer into the trace file in inference order, so the file is
+/// identical for any thread count). What is recorded follows the trace level: input events and
+/// per-core counters at <c>counters</c>, spikes at <c>spikes</c>, messages at <c>messages</c>.
+/// </summary>
+public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel level, CostTable costs) : ISimulationObserver
+{
+    /// <summary>Flag bit of <see cref="InferenceSummaryRecord.Flags"/>: the inference stopped early.</summary>
+    public const int EarlyExitFlag = 1;
+
+    private int _requestedSteps = int.MaxValue;
+
+    public InMemoryTraceSink Buffer { get; } = new(level);
+
+    public bool WantsInputs => level >= TraceLevel.Counters;
+
+    public bool WantsSpikes => level >= TraceLevel.Spikes;
+
+    public bool WantsMessages => level >= TraceLevel.Messages;
+
+    public bool WantsCoreSteps => level >= TraceLevel.Counters;
+
+    /// <summary>Steps requested, to flag early exits in the summary.</summary>
+    public TraceRecorder WithRequestedSteps(int steps)
+    {
+        _requestedSteps = steps;
+        return this;
+    }
+
+    public void OnInputSpike(int step, int inputIndex, long timePs) =>
+        Buffer.Add(new InputEventRecord { Inference = inference, Step = step, Input = inputIndex, Value = 1 });
+
+    public void OnSpike(int step, int neuron, int core, long timePs) =>
+        Buffer.Add(new SpikeRecord { Inference = inference, Step = step, Neuron = neuron, Core = core, TimePs = timePs });
+
+    public void OnMessage(in MessageEvent m) => Buffer.Add(new MessageRecord
+    {
+        Inference = inference,
+        Step = m.Step,
+        SourceNeuron = m.SourceNeuron,
+        SourceCore = m.SourceCore,
+        DestinationCore = m.DestinationCore,
+        Synapses = m.Synapses,
+        HopsEast = (ushort)m.HopsEast,
+        HopsWest = (ushort)m.HopsWest,
+        HopsNorth = (ushort)m.HopsNorth,
+        HopsSouth = (ushort)m.HopsSouth,
+        SentPs = m.SentPs,
+        ReceivedPs = m.ReceivedPs,
+        ProcessedPs = m.ProcessedPs,
+        NetworkDelayPs = m.ReceivedPs - m.BlockingPs - m.SentPs,
+        BlockingPs = m.BlockingPs,
+    });
+
+    public void OnCoreStep(int step, int core, in CoreStepCounters counters, long startPs, long endPs)
+    {
+        var energy = EnergyBreakdown.Of(counters, costs);
+        Buffer.Add(new CoreStepRecord
+        {
+            Inference = inference,
+            Step = step,
+            Core = core,
+            NeuronsAccessed = counters.NeuronsAccessed,
+            NeuronsUpdated = counters.NeuronsUpdated,
+            NeuronsFired = counters.NeuronsFired,
+            SynapticOps = checked((int)counters.SynapticOps),
+            MessagesOut = counters.MessagesOut,
+            MessagesIn = counters.MessagesIn,
+            HopsEast = counters.HopsEast,
+            HopsWest = counters.HopsWest,
+            HopsNorth = counters.HopsNorth,
+            HopsSouth = counters.HopsSouth,
+            StepStartPs = startPs,
+            StepEndPs = endPs,
+            BusyPs = EnergyBreakdown.NeuronLatencyPs(counters, costs),
+            SynapseFj = energy.SynapseFj,
+            NeuronFj = energy.NeuronFj,
+            NetworkFj = energy.NetworkFj,
+        });
+    }
+
+    public void OnInferenceEnd(InferenceResult result)
+    {
+        var t = result.Totals;
+        Buffer.EndInference(new InferenceSummaryRecord
+        {
+            Inference = inference,
+            SampleIndex = sampleIndex,
+            Label = result.Label,
+            Predicted = result.Predicted,
+            Steps = result.Steps,
+            Flags = result.Steps < _requestedSteps ? EarlyExitFlag : 0,
+            FirstInputPs = 0,
+            DecisionPs = result.LatencyPs,
+            EndPs = result.LatencyPs,
+            SynapseFj = result.Energy.SynapseFj,
+            NeuronFj = result.Energy.NeuronFj,
+            NetworkFj = result.Energy.NetworkFj,
+            StaticFj = result.Energy.StaticFj,
+            TotalFj = result.Energy.TotalFj,
+            Spikes = t.NeuronsFired,
+            SynapticOps = t.SynapticOps,
+            Messages = t.MessagesOut,
+            Hops = (long)t.HopsEast + t.HopsWest + t.HopsNorth + t.HopsSouth,
+        });
+    }
+}

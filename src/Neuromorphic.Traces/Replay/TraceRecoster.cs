@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using Neuromorphic.Chip.Costs;
+using Neuromorphic.Core.Errors;
+using Neuromorphic.Core.Units;
+
+namespace Neuromorphic.Traces.Replay;
+
+/// <summary>Energy and latency of one recorded inference, as recorded and as re-costed.</summary>
+public sealed record RecostedInference(int Inference, EnergyBreakdown RecordedEnergy, long RecordedLatencyPs, EnergyBreakdown Energy, long LatencyPs);
+
+/// <summary>How the latency of a re-costed trace was obtained.</summary>
+public enum LatencyRecost
+{
+    /// <summary>Recomputed with the barrier timing model from the recorded messages: exact.</summary>
+    Exact,
+
+    /// <summary>No messages in the trace: per step, the slowest core's neuron work plus the barrier (no network, no synaptic processing).</summary>
+    NeuronWorkOnly,
+
+    /// <summary>Async traces: timing decides which step a spike joins, so it cannot change without re-simulating; the recorded latency is kept.</summary>
+    Recorded,
+}
+
+/// <summary>
+/// Re-costs a recorded run under another cost table without simulating: energy is Σ recorded
+/// per-core per-step counters × the new per-event costs (+ barriers + static power × latency);
+/// barrier-mode latency is recomputed step by step with <see cref="BarrierStepTiming"/> from the
+/// recorded messages. Re-costing with the run's own cost table gives back the recorded figures
+/// exactly (integer arithmetic throughout).
+/// </summary>
+public static class TraceRecoster
+{
+    public static (IReadOnlyList<RecostedInference> Inferences, LatencyRecost Latency) Recost(string path, CostTable costs)
+    {
+        using var reader = TraceReader.Open(path, new TraceReadOptions());
+        var header = reader.Header;
+        if (header.Level < TraceLevel.Counters)
+        {
+            throw new InvalidInputException(path, "header level", header.Level.Name(),
+                "a trace recorded at level counters or above (this one holds only summaries; record with --trace-level counters)");
+        }
+
+        var metadata = JsonNode.Parse(header.MetadataJson) as JsonObject ?? [];
+        var coreTiles = (metadata["coreTiles"] as JsonArray)?.Select(t => new TileId(t![0]!.GetValue<int>(), t[1]!.GetValue<int>())).ToArray()
+            ?? throw new InvalidInputException(path, "metadata.coreTiles", "missing", "the tiles of the run's cores (traces written by neuro run)");
+        var mesh = metadata["mesh"] as JsonObject;
+        var barrier = header.Mode == TraceMode.Barrier;
+        var hasMessages = header.Level >= TraceLevel.Messages;
+        var timing = new BarrierStepTiming(coreTiles, mesh?["width"]?.GetValue<int>() ?? 1, mesh?["height"]?.GetValue<int>() ?? 1);
+        var results = new List<RecostedInference>();
+        var coreLatency = new long[coreTiles.Length];
+        foreach (var inference in TraceFile.ReadInferences(reader, TraceKinds.CoreSteps | TraceKinds.Messages | TraceKinds.InferenceSummaries))
+        {
+            if (inference.Summary is not { } summary)
+            {
+                break;
+            }
+
+            var energy = default(EnergyBreakdown);
+            long latency = 0;
+            var steps = inference.CoreSteps.Span;
+            var messages = inference.Messages.Span;
+            var m = 0;
+            var i = 0;
+            while (i < steps.Length)
+            {
+                var step = steps[i].Step;
+                Array.Clear(coreLatency);
+                timing.Reset();
+                for (; i < steps.Length && steps[i].Step == step; i++)
+                {
+                    var counters = ToCounters(steps[i]);
+                    energy.Add(EnergyBreakdown.Of(counters, costs));
+                    coreLatency[steps[i].Core] = EnergyBreakdown.NeuronLatencyPs(counters, costs);
+                    timing.SetNeuronLatency(steps[i].Core, coreLatency[steps[i].Core]);
+                }
+
+                if (!barrier)
+                {
+                    continue;
+                }
+
+                energy.NetworkFj += costs.BarrierEnergyFj;
+                if (hasMessages)
+                {
+                    for (; m < messages.Length && messages[m].Step == step; m++)
+                    {
+                        ref readonly var msg = ref messages[m];
+                        timing.AddMessage(msg.SourceCore, msg.DestinationCore, msg.Synapses, msg.HopsEast, msg.HopsWest, msg.HopsNorth, msg.HopsSouth);
+                    }
+
+                    latency += timing.Compute(costs);
+                }
+                else
+                {
+                    latency += coreLatency.Max() + costs.BarrierLatencyPs;
+                }
+            }
+
+            if (!barrier)
+            {
+                latency = summary.LatencyPs;
+            }
+
+            energy.StaticFj = costs.StaticEnergyFj(latency);
+            var recorded = new EnergyBreakdown { SynapseFj = summary.SynapseFj, NeuronFj = summary.NeuronFj, NetworkFj = summary.NetworkFj, StaticFj = summary.StaticFj };
+            results.Add(new RecostedInference(summary.Inference, recorded, summary.LatencyPs, energy, latency));
+        }
+
+        if (reader.Damage is { } damage)
+        {
+            throw new InvalidInputException(path, $"block {damage.BlockIndex}", damage.Reason, "an undamaged trace (run neuro trace verify)");
+        }
+
+        return (results, barrier ? (hasMessages ? LatencyRecost.Exact : LatencyRecost.NeuronWorkOnly) : LatencyRecost.Recorded);
+    }
+
+    public static CoreStepCounters ToCounters(in CoreStepRecord r) => new()
+    {
+        NeuronsAccessed = r.NeuronsAccessed,
+        NeuronsUpdated = r.NeuronsUpdated,
+        NeuronsFired = r.NeuronsFired,
+        SynapticOps = r.SynapticOps,
+        MessagesOut = r.MessagesOut,
+        MessagesIn = r.MessagesIn,
+        HopsEast = r.HopsEast,
+        HopsWest = r.HopsWest,
+        HopsNorth = r.HopsNorth,
+        HopsSouth = r.HopsSouth,
+    };
+}
