@@ -55,8 +55,10 @@ internal static class RunCommand
             DefaultValueFactory = _ => "messages",
         };
         traceLevel.AcceptOnlyFromAmong("summary", "counters", "spikes", "messages");
+        var traceCompression = new Option<string>("--trace-compression") { Description = "Block compression of the trace: deflate, brotli or none.", DefaultValueFactory = _ => "deflate" };
+        traceCompression.AcceptOnlyFromAmong("deflate", "brotli", "none");
         var json = CommonOptions.Json();
-        foreach (var option in new Option[] { model, chip, mapping, dataset, samples, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, trace, traceLevel, json })
+        foreach (var option in new Option[] { model, chip, mapping, dataset, samples, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, trace, traceLevel, traceCompression, json })
         {
             command.Options.Add(option);
         }
@@ -159,7 +161,17 @@ internal static class RunCommand
 
             await using var recording = parse.GetValue(trace) is { } tracePath
                 ? RunTrace.Create(tracePath, TraceLevels.TryParse(parse.GetValue(traceLevel), out var level) ? level : TraceLevel.Messages, modelPath, network, mapped, instance, options, source,
-                    "neuro " + string.Join(' ', parse.Tokens.Select(t => t.Value)), context.Logger<RunTrace>())
+                    "neuro " + string.Join(' ', parse.Tokens.Select(t => t.Value)),
+                    new TraceWriterOptions
+                    {
+                        Compression = parse.GetValue(traceCompression) switch
+                        {
+                            "none" => TraceCompression.None,
+                            "brotli" => TraceCompression.Brotli,
+                            _ => TraceCompression.Deflate,
+                        },
+                    },
+                    context.Logger<RunTrace>())
                 : null;
             RunSummary summary;
             try

@@ -51,7 +51,7 @@ internal sealed class RunTrace : IAsyncDisposable
     }
 
     public static RunTrace Create(string path, TraceLevel level, string modelPath, NetworkSpec network, MappedNetwork mapped, ChipInstance chip,
-        RunOptions options, string source, string commandLine, ILogger logger)
+        RunOptions options, string source, string commandLine, TraceWriterOptions writerOptions, ILogger logger)
     {
         var metadata = new JsonObject
         {
@@ -85,7 +85,7 @@ internal sealed class RunTrace : IAsyncDisposable
             CostTableJson = chip.Costs.ToJson().ToJsonString(),
             MetadataJson = metadata.ToJsonString(),
         };
-        return new RunTrace(TraceWriter.Create(path, header, logger: logger), chip, level, options.Steps);
+        return new RunTrace(TraceWriter.Create(path, header, writerOptions, logger), chip, level, options.Steps);
     }
 
     public ISimulationObserver Recorder(int inference, int sampleIndex)
