@@ -22,6 +22,7 @@ public static class NeuroApp
     private static IEnumerable<Command> Commands(CliContext context) =>
     [
         DataCommand.Create(context),
+        TrainCommand.Create(context),
     ];
 
     public static RootCommand BuildRoot(CliContext context)

@@ -54,7 +54,7 @@ public sealed class ProgressDisplay(CliContext context, ILogger logger)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly Lock _gate = new();
-        private TimeSpan _last = TimeSpan.MinValue;
+        private TimeSpan _last = -interval;
 
         public void Report(WorkProgress value)
         {
