@@ -51,6 +51,15 @@ internal sealed class BatchLearner
 
     public Relaxation Workspace { get; }
 
+    /// <summary>When false, <see cref="Train"/> computes the learning signals but leaves the parameters alone (gradient checks).</summary>
+    public bool ApplyUpdates { get; init; } = true;
+
+    /// <summary>The last learning signal of W_k (the ascent direction ΔW_k/η_k), [n_k × Strides[k − 1]].</summary>
+    public float[] WeightSignal(int k) => _signal[k - 1];
+
+    /// <summary>The last learning signal of b_k.</summary>
+    public float[] BiasSignal(int k) => _biasSignal[k - 1];
+
     /// <summary>
     /// Trains on the images <paramref name="indices"/> of <paramref name="images"/>;
     /// <paramref name="sign"/> is ±1 (random-sign estimator) and <paramref name="rateScale"/> the
@@ -130,6 +139,11 @@ internal sealed class BatchLearner
                     scale, signal);
             }
 
+            if (!ApplyUpdates)
+            {
+                return;
+            }
+
             var rate = (float)(_options.LearningRate(k) * rateScale);
             _optimizer.Update(Optimizer.TensorIndex(k, false), firstRow * preStride, p.Weights[k - 1].AsSpan(firstRow * preStride, count * preStride),
                 signal, rate);
@@ -150,7 +164,10 @@ internal sealed class BatchLearner
                 biasSignal[i] = sum * scale;
             }
 
-            _optimizer.Update(Optimizer.TensorIndex(k, true), 0, p.Biases[k - 1], biasSignal, (float)(_options.LearningRate(k) * rateScale));
+            if (ApplyUpdates)
+            {
+                _optimizer.Update(Optimizer.TensorIndex(k, true), 0, p.Biases[k - 1], biasSignal, (float)(_options.LearningRate(k) * rateScale));
+            }
         }
     }
 
