@@ -109,7 +109,7 @@ internal static class TrainCommand
 
     internal static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
-    internal static string Percent(double value) => double.IsNaN(value) ? "–" : $"{100 * value:0.00} %";
+    internal static string Percent(double value) => double.IsNaN(value) ? "–" : $"{100 * value:0.0} %";
 
     private static Table Table(IReadOnlyList<EpochMetrics> history)
     {

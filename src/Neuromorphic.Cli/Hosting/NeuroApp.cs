@@ -23,6 +23,8 @@ public static class NeuroApp
     [
         DataCommand.Create(context),
         TrainCommand.Create(context),
+        EvalCommand.Create(context),
+        ExperimentCommand.Create(context),
     ];
 
     public static RootCommand BuildRoot(CliContext context)
