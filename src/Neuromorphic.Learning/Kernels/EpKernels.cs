@@ -384,7 +384,25 @@ internal static class EpKernels
         ref var g0 = ref MemoryMarshal.GetReference(result);
         var factor = Vector256.Create(scale);
         const int V = Lanes.Width;
-        for (var j = 0; j < width; j += 2 * V)
+        var j = 0;
+        for (; j + 4 * V <= width; j += 4 * V)
+        {
+            var i = 0;
+            for (; i + 4 <= rowCount; i += 4)
+            {
+                Outer4x4(ref pa, ref xa, ref pb, ref xb, twoTerms, ldPost, batch, firstRow + i, j, width, factor, ref Unsafe.Add(ref g0, i * width + j), width);
+            }
+
+            for (; i < rowCount; i++)
+            {
+                for (var c = 0; c < 4; c++)
+                {
+                    Outer1x1(ref pa, ref xa, ref pb, ref xb, twoTerms, ldPost, batch, firstRow + i, j + c * V, width, factor, ref Unsafe.Add(ref g0, i * width + j + c * V));
+                }
+            }
+        }
+
+        for (; j < width; j += 2 * V)
         {
             var pair = j + 2 * V <= width;
             var i = 0;
@@ -412,6 +430,72 @@ internal static class EpKernels
                 }
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Outer4x4(ref float pa, ref float xa, ref float pb, ref float xb, bool twoTerms, int ldPost, int batch, int row, int j,
+        int width, Vector256<float> factor, ref float g, int ldg)
+    {
+        const int V = Lanes.Width;
+        Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector256<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector256<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        for (var term = 0; term < (twoTerms ? 2 : 1); term++)
+        {
+            ref var post0 = ref term == 0 ? ref pa : ref pb;
+            ref var pre0 = ref term == 0 ? ref xa : ref xb;
+            var sign = term == 0 ? 1f : -1f;
+            for (var b = 0; b < batch; b++)
+            {
+                ref var post = ref Unsafe.Add(ref post0, b * ldPost + row);
+                ref var pre = ref Unsafe.Add(ref pre0, b * width + j);
+                var x0 = Load(ref pre, 0);
+                var x1 = Load(ref pre, V);
+                var x2 = Load(ref pre, 2 * V);
+                var x3 = Load(ref pre, 3 * V);
+                var y = Vector256.Create(sign * post);
+                c00 = Vector256.FusedMultiplyAdd(y, x0, c00);
+                c01 = Vector256.FusedMultiplyAdd(y, x1, c01);
+                c02 = Vector256.FusedMultiplyAdd(y, x2, c02);
+                c03 = Vector256.FusedMultiplyAdd(y, x3, c03);
+                y = Vector256.Create(sign * Unsafe.Add(ref post, 1));
+                c10 = Vector256.FusedMultiplyAdd(y, x0, c10);
+                c11 = Vector256.FusedMultiplyAdd(y, x1, c11);
+                c12 = Vector256.FusedMultiplyAdd(y, x2, c12);
+                c13 = Vector256.FusedMultiplyAdd(y, x3, c13);
+                y = Vector256.Create(sign * Unsafe.Add(ref post, 2));
+                c20 = Vector256.FusedMultiplyAdd(y, x0, c20);
+                c21 = Vector256.FusedMultiplyAdd(y, x1, c21);
+                c22 = Vector256.FusedMultiplyAdd(y, x2, c22);
+                c23 = Vector256.FusedMultiplyAdd(y, x3, c23);
+                y = Vector256.Create(sign * Unsafe.Add(ref post, 3));
+                c30 = Vector256.FusedMultiplyAdd(y, x0, c30);
+                c31 = Vector256.FusedMultiplyAdd(y, x1, c31);
+                c32 = Vector256.FusedMultiplyAdd(y, x2, c32);
+                c33 = Vector256.FusedMultiplyAdd(y, x3, c33);
+            }
+        }
+
+        Store(ref g, 0, c00 * factor);
+        Store(ref g, V, c01 * factor);
+        Store(ref g, 2 * V, c02 * factor);
+        Store(ref g, 3 * V, c03 * factor);
+        ref var g1 = ref Unsafe.Add(ref g, ldg);
+        Store(ref g1, 0, c10 * factor);
+        Store(ref g1, V, c11 * factor);
+        Store(ref g1, 2 * V, c12 * factor);
+        Store(ref g1, 3 * V, c13 * factor);
+        ref var g2 = ref Unsafe.Add(ref g, 2 * ldg);
+        Store(ref g2, 0, c20 * factor);
+        Store(ref g2, V, c21 * factor);
+        Store(ref g2, 2 * V, c22 * factor);
+        Store(ref g2, 3 * V, c23 * factor);
+        ref var g3 = ref Unsafe.Add(ref g, 3 * ldg);
+        Store(ref g3, 0, c30 * factor);
+        Store(ref g3, V, c31 * factor);
+        Store(ref g3, 2 * V, c32 * factor);
+        Store(ref g3, 3 * V, c33 * factor);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

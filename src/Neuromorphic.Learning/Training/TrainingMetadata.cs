@@ -67,7 +67,7 @@ internal static class TrainingMetadata
             {
                 ["distribution"] = distribution.Name,
                 ["spread"] = distribution.Family == TauFamily.Homogeneous ? null : distribution.Spread,
-                ["spreadParameter"] = TauDistribution.SpreadName(distribution.Family),
+                ["spreadParameter"] = TauDistribution.SpreadName(distribution.Family) switch { "σ" => "sigma", var name => name },
                 ["targetTauCv"] = distribution.CoefficientOfVariation,
                 ["tauCv"] = draw.TauCoefficientOfVariation,
                 ["matching"] = options.TimeSteps.Matching == TauMatching.MeanDt ? "mean-dt" : "mean-tau",
