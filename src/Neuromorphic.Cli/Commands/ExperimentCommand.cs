@@ -2,7 +2,6 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Cli.Plotting;
-using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Core.IO;
 using Neuromorphic.Learning.Experiments;
@@ -59,9 +58,7 @@ internal static class ExperimentCommand
                 throw new InvalidInputException(null, "--test-limit", "0", "at least one test image: stability is judged on test accuracy");
             }
 
-            var datasetSpec = parse.GetValue(training.Dataset) ?? DatasetCatalog.DefaultName;
-            var dataset = DatasetCatalog.Load(datasetSpec);
-            options.ValidateFor(dataset);
+            var (datasetSpec, dataset) = training.LoadDataset(parse, options);
             var directory = parse.GetValue(output)!;
             if (File.Exists(directory))
             {

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Cli.Plotting;
-using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Learning.Training;
 using Spectre.Console;
@@ -29,9 +28,7 @@ internal static class TrainCommand
         {
             var log = context.Logger<EpTrainer>();
             var options = training.Read(parse);
-            var datasetSpec = parse.GetValue(training.Dataset) ?? DatasetCatalog.DefaultName;
-            var dataset = DatasetCatalog.Load(datasetSpec);
-            options.ValidateFor(dataset);
+            var (datasetSpec, dataset) = training.LoadDataset(parse, options);
             var modelPath = parse.GetValue(output)!;
             if (Directory.Exists(modelPath))
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Learning.TimeConstants;
 using Neuromorphic.Learning.Training;
@@ -139,6 +140,15 @@ internal sealed class TrainingOptions
         };
         options.Validate();
         return options;
+    }
+
+    /// <summary>Loads the --dataset and checks that the layer sizes of <paramref name="options"/> fit it.</summary>
+    public (string Spec, Dataset Data) LoadDataset(ParseResult parse, EpTrainingOptions options)
+    {
+        var spec = parse.GetValue(Dataset) ?? DatasetCatalog.DefaultName;
+        var data = DatasetCatalog.Load(spec);
+        options.ValidateFor(data);
+        return (spec, data);
     }
 
     /// <summary>Parses one spread value; null when absent.</summary>

@@ -96,7 +96,7 @@ internal static class Checkpoint
         {
             bytes = File.ReadAllBytes(path);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new InvalidInputException(path, null, "unreadable", $"a readable checkpoint ({ex.Message})", ex);
         }
