@@ -41,7 +41,7 @@ internal static class TrainCommand
                 Task.Run(() => trainer.Train(outputs, progress, null, cancellationToken), cancellationToken));
 
             var plotPath = Path.ChangeExtension(modelPath, ".png");
-            PlotCurves(plotPath, result);
+            PlotCurves(plotPath, result, options);
             log.LogInformation("Wrote {Model}, {Checkpoint}, {Metrics} and {Plot}", result.ModelPath, result.CheckpointPath, result.MetricsPath, plotPath);
             if (parse.GetValue(json))
             {
@@ -125,7 +125,7 @@ internal static class TrainCommand
         return table;
     }
 
-    private static void PlotCurves(string path, TrainingResult result)
+    private static void PlotCurves(string path, TrainingResult result, EpTrainingOptions options)
     {
         var epochs = result.History.Select(h => (double)h.Epoch).ToArray();
         var series = new List<LineSeries> { new("train (running)", epochs, result.History.Select(h => 100 * h.TrainAccuracy).ToArray()) };
@@ -134,7 +134,7 @@ internal static class TrainCommand
             series.Add(new LineSeries("test", epochs, result.History.Select(h => 100 * h.TestAccuracy).ToArray()));
         }
 
-        var title = $"HTS-EP {string.Join("-", result.Model.LayerSizes)}, τ {result.TimeSteps.MeanDt:0.###} mean dt";
+        var title = $"HTS-EP {string.Join("-", result.Model.LayerSizes)}, τ {options.TimeSteps.Distribution.Label}, mean dt {result.TimeSteps.MeanDt:0.###}";
         Charts.Lines(path, title, "epoch", "accuracy (%)", series);
     }
 }
