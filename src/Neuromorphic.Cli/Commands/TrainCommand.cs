@@ -37,8 +37,23 @@ internal static class TrainCommand
 
             var outputs = new TrainingOutputs(modelPath, datasetSpec, parse.GetValue(resume));
             var trainer = new EpTrainer(options, dataset, log);
-            var result = await new ProgressDisplay(context, log).RunAsync("train", progress =>
-                Task.Run(() => trainer.Train(outputs, progress, null, cancellationToken), cancellationToken));
+            var completed = 0;
+            TrainingResult result;
+            try
+            {
+                result = await new ProgressDisplay(context, log).RunAsync("train", progress =>
+                    Task.Run(() => trainer.Train(outputs, progress, m => completed = m.Epoch, cancellationToken), cancellationToken));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                if (File.Exists(outputs.EffectiveCheckpointPath))
+                {
+                    log.LogWarning("Stopped during epoch {Epoch}; {Checkpoint} holds the state after epoch {Completed}: continue with the same command and --resume",
+                        completed + 1, outputs.EffectiveCheckpointPath, completed == 0 ? "(earlier run)" : completed);
+                }
+
+                throw;
+            }
 
             var plotPath = Path.ChangeExtension(modelPath, ".png");
             PlotCurves(plotPath, result, options);

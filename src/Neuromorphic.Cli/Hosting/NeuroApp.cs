@@ -89,6 +89,7 @@ public static class NeuroApp
                 Output = stdout,
                 Error = stderr,
                 EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(10), // Ctrl-C/SIGTERM cancel the action's token (System.CommandLine 2.0.0 defaults to off)
             });
         }
         catch (Exception ex)
