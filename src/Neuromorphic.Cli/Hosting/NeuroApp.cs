@@ -22,13 +22,16 @@ public static class NeuroApp
     private static IEnumerable<Command> Commands(CliContext context) =>
     [
         DataCommand.Create(context),
+        TrainCommand.Create(context),
+        EvalCommand.Create(context),
+        ExperimentCommand.Create(context),
         ChipCommand.Create(context),
         MapCommand.Create(context),
         RunCommand.Create(context),
+        ReplayCommand.Create(context),
+        TraceCommand.Create(context),
         ImportCommand.Create(context),
         ExportCommand.Create(context),
-        TraceCommand.Create(context),
-        ReplayCommand.Create(context),
     ];
 
     public static RootCommand BuildRoot(CliContext context)
@@ -93,6 +96,7 @@ public static class NeuroApp
                 Output = stdout,
                 Error = stderr,
                 EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(10), // Ctrl-C/SIGTERM cancel the action's token (System.CommandLine 2.0.0 defaults to off)
             });
         }
         catch (Exception ex)

@@ -1,0 +1,219 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Neuromorphic.Cli.Hosting;
+using Neuromorphic.Cli.Plotting;
+using Neuromorphic.Core.Errors;
+using Neuromorphic.Core.IO;
+using Neuromorphic.Learning.Experiments;
+using Neuromorphic.Learning.TimeConstants;
+using Neuromorphic.Learning.Training;
+using Spectre.Console;
+
+namespace Neuromorphic.Cli.Commands;
+
+/// <summary><c>neuro experiment stability</c>: does HTS train more stably? N seeds per time-constant condition, one summary.</summary>
+internal static class ExperimentCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var experiment = new Command("experiment", "Run studies that answer a question over many training runs.");
+        var stability = new Command("stability",
+            "Train one architecture over N seeds for each time-constant distribution and spread, and compare how stably they train: " +
+            "mean ± std of final and best test accuracy, collapse rate, drawdown, equilibrium residuals. Writes per-run CSVs, " +
+            "summary.csv, summary.md and accuracy.png (mean ± std band per condition) to --out.");
+        var training = new TrainingOptions();
+        training.AddTo(stability, includeDistribution: false);
+        var distributions = new Option<string>("--tau-dist")
+        {
+            Description = "Conditions, comma-separated: homogeneous, lognormal, gamma, uniform, normal, each optionally with its spread (lognormal:0.5).",
+            HelpName = "A,B,…", DefaultValueFactory = _ => "homogeneous,lognormal",
+        };
+        var spreads = new Option<string?>("--tau-spread")
+        {
+            Description = "Spreads applied to every heterogeneous distribution given without one (comma-separated; default: each family's default).",
+            HelpName = "X,Y,…",
+        };
+        var seeds = new Option<int>("--seeds") { Description = "Runs per condition (seeds --seed, --seed + 1, …).", DefaultValueFactory = _ => 3 };
+        var output = new Option<string>("--out") { Description = "Directory for the runs and the summary.", HelpName = "DIR", Required = true };
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted study: finished runs are kept, interrupted ones resume from their checkpoints." };
+        var json = CommonOptions.Json();
+        foreach (var option in new Option[] { distributions, spreads, seeds, output, resume, json })
+        {
+            stability.Options.Add(option);
+        }
+
+        context.SetAction(stability, async (parse, cancellationToken) =>
+        {
+            var log = context.Logger<StabilityExperiment>();
+            var conditions = ParseConditions(parse.GetValue(distributions)!, parse.GetValue(spreads));
+            var runsPerCondition = parse.GetValue(seeds);
+            if (runsPerCondition is < 1 or > 10_000)
+            {
+                throw new InvalidInputException(null, "--seeds", runsPerCondition.ToString(), "a number of seeds per condition in 1..10000");
+            }
+
+            var options = training.Read(parse, conditions[0].Distribution);
+            if (options.TestLimit == 0)
+            {
+                throw new InvalidInputException(null, "--test-limit", "0", "at least one test image: stability is judged on test accuracy");
+            }
+
+            var (datasetSpec, dataset) = training.LoadDataset(parse, options);
+            var directory = parse.GetValue(output)!;
+            if (File.Exists(directory))
+            {
+                throw new InvalidInputException(null, "--out", directory, "a directory (it is a file)");
+            }
+
+            var seedList = Enumerable.Range(0, runsPerCondition).Select(i => options.Seed + (ulong)i).ToList();
+            log.LogInformation("Stability study: {Conditions} × {Seeds} seeds of {Layers}, {Epochs} epochs each, on {Dataset}",
+                string.Join(", ", conditions.Select(c => c.Label)), seedList.Count, string.Join("-", options.Layers), options.Epochs, dataset.Name);
+            var study = new StabilityExperiment(options, dataset, datasetSpec, context.LoggerFactory);
+            var runs = await new ProgressDisplay(context, log).RunAsync("stability", progress =>
+                Task.Run(() => study.Run(conditions, seedList, directory, parse.GetValue(resume), progress, cancellationToken), cancellationToken));
+
+            var summaries = conditions.Select(c => ConditionSummary.Of(c, runs.Where(r => r.Condition == c).ToList())).ToList();
+            var title = $"HTS-EP stability: {string.Join("-", options.Layers)} on {dataset.Name}, {options.Epochs} epochs, {seedList.Count} seeds per condition";
+            AtomicFile.WriteAllText(Path.Combine(directory, "summary.csv"), ConditionSummary.Csv(summaries));
+            AtomicFile.WriteAllText(Path.Combine(directory, "summary.md"),
+                ConditionSummary.Markdown(summaries, title) + $"\nReproduce: `{Command(options, datasetSpec, parse.GetValue(distributions)!, parse.GetValue(spreads), runsPerCondition, directory)}`\n");
+            PlotBands(Path.Combine(directory, "accuracy.png"), title, "test accuracy (%)", conditions, runs, h => 100 * h.TestAccuracy);
+            PlotBands(Path.Combine(directory, "residual.png"), "Free-phase residual ‖s_T − s_T−1‖ (training minibatches)", "residual", conditions, runs, h => h.FreeResidual);
+            log.LogInformation("Wrote {Directory}/summary.csv, summary.md, accuracy.png, residual.png and {Runs} runs", directory, runs.Count);
+
+            if (parse.GetValue(json))
+            {
+                context.Output.WriteJson(new
+                {
+                    directory = Path.GetFullPath(directory),
+                    seeds = seedList,
+                    conditions = summaries.Select(s => new
+                    {
+                        label = s.Condition.Label,
+                        distribution = s.Condition.Distribution.Name,
+                        spread = s.Condition.Distribution.Spread,
+                        runs = s.Runs,
+                        finalAccuracy = new { mean = TrainCommand.Finite(s.FinalAccuracy.Mean), std = TrainCommand.Finite(s.FinalAccuracy.StandardDeviation) },
+                        bestAccuracy = new { mean = TrainCommand.Finite(s.BestAccuracy.Mean), std = TrainCommand.Finite(s.BestAccuracy.StandardDeviation) },
+                        collapseRate = TrainCommand.Finite(s.CollapseRate),
+                        drawdownMean = TrainCommand.Finite(s.Drawdown.Mean),
+                        largestDrawdown = TrainCommand.Finite(s.LargestDrawdown),
+                        roughness = TrainCommand.Finite(s.Roughness.Mean),
+                        freeResidual = TrainCommand.Finite(s.FreeResidual.Mean),
+                        nudgedResidual = TrainCommand.Finite(s.NudgedResidual.Mean),
+                        notConverged = TrainCommand.Finite(s.NotConverged.Mean),
+                        period2 = TrainCommand.Finite(s.Period2.Mean),
+                        meanDt = TrainCommand.Finite(s.MeanDt.Mean),
+                        clippedShare = TrainCommand.Finite(s.ClippedShare.Mean),
+                    }),
+                    runs = runs.Select(r => new
+                    {
+                        condition = r.Condition.Label,
+                        seed = r.Seed,
+                        diverged = r.Diverged,
+                        model = r.ModelPath,
+                        metrics = r.MetricsPath,
+                        epochs = r.History.Select(TrainCommand.Json),
+                    }),
+                });
+            }
+            else
+            {
+                context.Output.Write(Table(summaries, title));
+            }
+
+            return ExitCodes.Success;
+        });
+        experiment.Subcommands.Add(stability);
+        return experiment;
+    }
+
+    /// <summary>Parses "homogeneous,lognormal:0.5,gamma" with optional spreads applied to entries without one.</summary>
+    internal static List<StabilityCondition> ParseConditions(string distributions, string? spreads)
+    {
+        var spreadList = string.IsNullOrWhiteSpace(spreads)
+            ? new List<double?> { null }
+            : spreads.Split(',', StringSplitOptions.TrimEntries).Select(s => TrainingOptions.ParseSpread(s)).ToList();
+        var conditions = new List<StabilityCondition>();
+        foreach (var entry in distributions.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = entry.Split(':', 2, StringSplitOptions.TrimEntries);
+            var given = parts.Length == 2 ? new List<double?> { TrainingOptions.ParseSpread(parts[1], "--tau-dist") } : spreadList;
+            foreach (var spread in given)
+            {
+                var distribution = TauDistribution.Parse(parts[0], spread);
+                var condition = new StabilityCondition(distribution);
+                if (!conditions.Contains(condition))
+                {
+                    conditions.Add(condition);
+                }
+            }
+        }
+
+        if (conditions.Count == 0)
+        {
+            throw new InvalidInputException(null, "--tau-dist", $"\"{distributions}\"", "at least one distribution");
+        }
+
+        return conditions;
+    }
+
+    private static string Command(EpTrainingOptions options, string datasetSpec, string distributions, string? spreads, int seeds, string directory)
+    {
+        var settings = options.Settings().Where(s => s.Option is not ("--seed" or "--tau-dist" or "--tau-spread"));
+        return $"neuro experiment stability --dataset {datasetSpec} --tau-dist {distributions}" + (spreads is null ? "" : $" --tau-spread {spreads}") +
+               $" --seeds {seeds} --seed {options.Seed}" + string.Concat(settings.Select(s => s.Value.Length == 0 ? $" {s.Option}" : $" {s.Option} {s.Value}")) +
+               $" --out {directory}";
+    }
+
+    private static Table Table(IReadOnlyList<ConditionSummary> summaries, string title)
+    {
+        var table = new Table().Title(Markup.Escape(title));
+        table.AddColumn("condition");
+        foreach (var column in new[] { "n", "final acc %", "best acc %", "collapse", "max drawdown", "residual", "mean dt", "clipped" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        foreach (var s in summaries)
+        {
+            table.AddRow(Markup.Escape(s.Condition.Label), s.Runs.ToString(), s.FinalAccuracy.Format(100), s.BestAccuracy.Format(100),
+                TrainCommand.Percent(s.CollapseRate), $"{100 * s.LargestDrawdown:0.00} pts", $"{s.FreeResidual.Mean:0.0e0}", $"{s.MeanDt.Mean:0.###}",
+                TrainCommand.Percent(s.ClippedShare.Mean));
+        }
+
+        return table;
+    }
+
+    private static void PlotBands(string path, string title, string yLabel, IReadOnlyList<StabilityCondition> conditions, IReadOnlyList<StabilityRun> runs,
+        Func<EpochMetrics, double> value)
+    {
+        var series = new List<LineSeries>();
+        foreach (var condition in conditions)
+        {
+            var histories = runs.Where(r => r.Condition == condition).Select(r => r.History).Where(h => h.Count > 0).ToList();
+            if (histories.Count == 0)
+            {
+                continue;
+            }
+
+            var epochs = histories.Max(h => h.Count);
+            var x = new double[epochs];
+            var mean = new double[epochs];
+            var low = new double[epochs];
+            var high = new double[epochs];
+            for (var e = 0; e < epochs; e++)
+            {
+                var spread = Spread.Of(histories.Where(h => h.Count > e).Select(h => value(h[e])));
+                x[e] = e + 1;
+                mean[e] = spread.Mean;
+                low[e] = spread.Mean - spread.StandardDeviation;
+                high[e] = spread.Mean + spread.StandardDeviation;
+            }
+
+            series.Add(new LineSeries($"{condition.Label} (n = {histories.Count})", x, mean, low, high));
+        }
+
+        Charts.Lines(path, title, "epoch", yLabel, series);
+    }
+}

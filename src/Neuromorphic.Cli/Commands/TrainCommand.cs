@@ -1,0 +1,155 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Neuromorphic.Cli.Hosting;
+using Neuromorphic.Cli.Plotting;
+using Neuromorphic.Core.Errors;
+using Neuromorphic.Learning.Training;
+using Spectre.Console;
+
+namespace Neuromorphic.Cli.Commands;
+
+/// <summary><c>neuro train</c>: trains a layered network with HTS-EP and writes the network file, checkpoint, CSV and PNG.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("train",
+            "Train a layered network with HTS-EP (equilibrium propagation with a time constant per neuron). Writes the network file " +
+            "(neuromorphic.network/1), a checkpoint every epoch, per-epoch metrics as CSV and learning curves as PNG.");
+        var training = new TrainingOptions();
+        training.AddTo(command);
+        var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint next to --out (<out>.ckpt) to a bit-identical result." };
+        var output = new Option<string>("--out") { Description = "The network file to write (sidecars, .ckpt, .metrics.csv and .png go beside it).", HelpName = "FILE", Required = true };
+        var json = CommonOptions.Json();
+        command.Options.Add(resume);
+        command.Options.Add(output);
+        command.Options.Add(json);
+        context.SetAction(command, async (parse, cancellationToken) =>
+        {
+            var log = context.Logger<EpTrainer>();
+            var options = training.Read(parse);
+            var (datasetSpec, dataset) = training.LoadDataset(parse, options);
+            var modelPath = parse.GetValue(output)!;
+            if (Directory.Exists(modelPath))
+            {
+                throw new InvalidInputException(null, "--out", modelPath, "a file path for the network (it is a directory)");
+            }
+
+            var outputs = new TrainingOutputs(modelPath, datasetSpec, parse.GetValue(resume));
+            var trainer = new EpTrainer(options, dataset, log);
+            var completed = 0;
+            TrainingResult result;
+            try
+            {
+                result = await new ProgressDisplay(context, log).RunAsync("train", progress =>
+                    Task.Run(() => trainer.Train(outputs, progress, m => completed = m.Epoch, cancellationToken), cancellationToken));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                if (File.Exists(outputs.EffectiveCheckpointPath))
+                {
+                    log.LogWarning("Stopped during epoch {Epoch}; {Checkpoint} holds the state after epoch {Completed}: continue with the same command and --resume",
+                        completed + 1, outputs.EffectiveCheckpointPath, completed == 0 ? "(earlier run)" : completed);
+                }
+
+                throw;
+            }
+
+            var plotPath = Path.ChangeExtension(modelPath, ".png");
+            PlotCurves(plotPath, result, options);
+            log.LogInformation("Wrote {Model}, {Checkpoint}, {Metrics} and {Plot}", result.ModelPath, result.CheckpointPath, result.MetricsPath, plotPath);
+            if (parse.GetValue(json))
+            {
+                context.Output.WriteJson(new
+                {
+                    model = Path.GetFullPath(result.ModelPath),
+                    checkpoint = Path.GetFullPath(result.CheckpointPath),
+                    metrics = result.MetricsPath is null ? null : Path.GetFullPath(result.MetricsPath),
+                    plot = Path.GetFullPath(plotPath),
+                    command = options.ReproduceCommand(datasetSpec),
+                    dataset = new { name = dataset.Name, source = dataset.Source, contentHash = dataset.ContentHash },
+                    timeConstants = new
+                    {
+                        distribution = options.TimeSteps.Distribution.Name,
+                        spread = options.TimeSteps.Distribution.Spread,
+                        dtMean = result.TimeSteps.MeanDt,
+                        tauCv = result.TimeSteps.TauCoefficientOfVariation,
+                        clippedShare = result.TimeSteps.ClippedShare,
+                    },
+                    resumedAfterEpoch = result.FirstEpoch,
+                    trainingSamplesPerSecond = Finite(result.SamplesPerSecond),
+                    final = result.History.Count > 0 ? Json(result.History[^1]) : null,
+                    epochs = result.History.Select(Json),
+                });
+            }
+            else
+            {
+                context.Output.Write(Table(result.History));
+                if (result.History.Count > 0)
+                {
+                    var last = result.History[^1];
+                    context.Output.WriteLine(
+                        $"Model {result.ModelPath}: test accuracy {Percent(last.TestAccuracy)} after {last.Epoch} epochs, {result.SamplesPerSecond:N0} training samples/s");
+                }
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    internal static object Json(EpochMetrics m) => new
+    {
+        epoch = m.Epoch,
+        trainAccuracy = Finite(m.TrainAccuracy),
+        trainLoss = Finite(m.TrainLoss),
+        testAccuracy = Finite(m.TestAccuracy),
+        testLoss = Finite(m.TestLoss),
+        freeResidual = Finite(m.FreeResidual),
+        nudgedResidual = Finite(m.NudgedResidual),
+        freeNotConverged = Finite(m.FreeNotConverged),
+        nudgedNotConverged = Finite(m.NudgedNotConverged),
+        freePeriod2 = Finite(m.FreePeriod2),
+        nudgedPeriod2 = Finite(m.NudgedPeriod2),
+        testResidual = Finite(m.TestResidual),
+        testNotConverged = Finite(m.TestNotConverged),
+        learningRateScale = m.LearningRateScale,
+        epochSeconds = m.EpochSeconds,
+        trainSeconds = m.TrainSeconds,
+        samplesPerSecond = m.SamplesPerSecond,
+    };
+
+    internal static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
+    internal static string Percent(double value) => double.IsNaN(value) ? "–" : $"{100 * value:0.0} %";
+
+    private static Table Table(IReadOnlyList<EpochMetrics> history)
+    {
+        var table = new Table().Title("HTS-EP training");
+        foreach (var column in new[] { "epoch", "train acc", "test acc", "train loss", "free residual", "not converged", "period-2", "s", "samples/s" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        foreach (var m in history)
+        {
+            table.AddRow(m.Epoch.ToString(), Percent(m.TrainAccuracy), Percent(m.TestAccuracy), $"{m.TrainLoss:0.0000}", $"{m.FreeResidual:0.0e0}",
+                Percent(m.FreeNotConverged), Percent(m.FreePeriod2), $"{m.EpochSeconds:0.0}", $"{m.SamplesPerSecond:N0}");
+        }
+
+        return table;
+    }
+
+    private static void PlotCurves(string path, TrainingResult result, EpTrainingOptions options)
+    {
+        var epochs = result.History.Select(h => (double)h.Epoch).ToArray();
+        var series = new List<LineSeries> { new("train (running)", epochs, result.History.Select(h => 100 * h.TrainAccuracy).ToArray()) };
+        if (result.History.Any(h => !double.IsNaN(h.TestAccuracy)))
+        {
+            series.Add(new LineSeries("test", epochs, result.History.Select(h => 100 * h.TestAccuracy).ToArray()));
+        }
+
+        var title = $"HTS-EP {string.Join("-", result.Model.LayerSizes)}, τ {options.TimeSteps.Distribution.Label}, mean dt {result.TimeSteps.MeanDt:0.###}";
+        Charts.Lines(path, title, "epoch", "accuracy (%)", series);
+    }
+}

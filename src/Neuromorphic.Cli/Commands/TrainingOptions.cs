@@ -1,0 +1,169 @@
+using System.CommandLine;
+using System.Globalization;
+using Neuromorphic.Core.Data;
+using Neuromorphic.Core.Errors;
+using Neuromorphic.Learning.TimeConstants;
+using Neuromorphic.Learning.Training;
+
+namespace Neuromorphic.Cli.Commands;
+
+/// <summary>
+/// The HTS-EP hyperparameter options shared by <c>neuro train</c> and <c>neuro experiment
+/// stability</c>, so that both spell and default them the same way (DESIGN §9).
+/// </summary>
+internal sealed class TrainingOptions
+{
+    public Option<string?> Dataset { get; } = CommonOptions.Dataset();
+
+    public Option<string> Layers { get; } = new("--layers")
+    {
+        Description = "Layer sizes, input first: pixels, hidden layers…, classes.", HelpName = "N,N,…", DefaultValueFactory = _ => "784,500,10",
+    };
+
+    public Option<int> Epochs { get; } = new("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 20 };
+
+    public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of weight initialisation, shuffling and nudging signs.", DefaultValueFactory = _ => 1UL };
+
+    public Option<ulong?> TauSeed { get; } = new("--tau-seed") { Description = "Seed of the time-constant draw (default: --seed)." };
+
+    public Option<string> TauDistribution { get; } = new("--tau-dist")
+    {
+        Description = "Time-constant distribution: homogeneous, lognormal, gamma, uniform or normal.", HelpName = "NAME", DefaultValueFactory = _ => "lognormal",
+    };
+
+    public Option<string?> TauSpread { get; } = new("--tau-spread")
+    {
+        Description = "Spread of the distribution: σ (lognormal, default 0.5), shape k (gamma, normal; default 3, CV = 1/√k), half-width w (uniform, default 0.5).",
+        HelpName = "X",
+    };
+
+    public Option<double> DtMean { get; } = new("--dt-mean") { Description = "Mean time step Δt/τ, in [dt-min, 1].", DefaultValueFactory = _ => 0.5 };
+
+    public Option<double> DtMin { get; } = new("--dt-min") { Description = "Smallest time step (dt is clipped to [dt-min, 1]).", DefaultValueFactory = _ => 0.05 };
+
+    public Option<string> TauMatch { get; } = new("--tau-match")
+    {
+        Description = "Hold the mean dt (after clipping) or the mean τ equal across distributions: dt or tau.", HelpName = "dt|tau",
+        DefaultValueFactory = _ => "dt",
+    };
+
+    public Option<string> Estimator { get; } = new("--estimator")
+    {
+        Description = "Gradient estimator: symmetric (±β), one-sided or random-sign.", HelpName = "NAME", DefaultValueFactory = _ => "symmetric",
+    };
+
+    public Option<double> Beta { get; } = new("--beta") { Description = "Nudging strength β.", DefaultValueFactory = _ => 0.2 };
+
+    public Option<int> FreeSteps { get; } = new("--free-steps") { Description = "Steps of the free phase, T1 (also used at evaluation).", DefaultValueFactory = _ => 60 };
+
+    public Option<int> NudgedSteps { get; } = new("--nudged-steps") { Description = "Steps of each nudged phase, T2.", DefaultValueFactory = _ => 20 };
+
+    public Option<int> Batch { get; } = new("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 64 };
+
+    public Option<string> LearningRates { get; } = new("--lr")
+    {
+        Description = "Learning rates, one per weight layer (input side first) or one for all.", HelpName = "R,R,…", DefaultValueFactory = _ => "0.05,0.02",
+    };
+
+    public Option<string> Optimizer { get; } = new("--optimizer") { Description = "sgd (with momentum) or adam.", HelpName = "NAME", DefaultValueFactory = _ => "sgd" };
+
+    public Option<double> Momentum { get; } = new("--momentum") { Description = "SGD momentum.", DefaultValueFactory = _ => 0.9 };
+
+    public Option<double> WeightDecay { get; } = new("--weight-decay") { Description = "L2 weight decay.", DefaultValueFactory = _ => 0.0 };
+
+    public Option<bool> Cosine { get; } = new("--cosine") { Description = "Cosine-anneal the learning rates to zero over the epochs." };
+
+    public Option<double> InitScale { get; } = new("--init-scale") { Description = "Scale of the initial weights (uniform ±scale/√fan-in).", DefaultValueFactory = _ => 1.0 };
+
+    public Option<int?> TrainLimit { get; } = new("--train-limit") { Description = "Train on the first N training images only." };
+
+    public Option<int?> TestLimit { get; } = new("--test-limit") { Description = "Evaluate on the first N test images only (0: no test evaluation)." };
+
+    public Option<int> Threads { get; } = new("--threads") { Description = "Worker threads (0: all processors). Results do not depend on it.", DefaultValueFactory = _ => 0 };
+
+    public void AddTo(Command command, bool includeDistribution = true)
+    {
+        command.Options.Add(Dataset);
+        command.Options.Add(Layers);
+        command.Options.Add(Epochs);
+        command.Options.Add(Seed);
+        command.Options.Add(TauSeed);
+        if (includeDistribution)
+        {
+            command.Options.Add(TauDistribution);
+            command.Options.Add(TauSpread);
+        }
+
+        foreach (var option in new Option[]
+                 {
+                     DtMean, DtMin, TauMatch, Estimator, Beta, FreeSteps, NudgedSteps, Batch, LearningRates, Optimizer, Momentum, WeightDecay, Cosine,
+                     InitScale, TrainLimit, TestLimit, Threads,
+                 })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The options of one run (distribution and seed as given, or from the command line).</summary>
+    public EpTrainingOptions Read(ParseResult parse, TauDistribution? distribution = null, ulong? seed = null)
+    {
+        var spreadText = parse.GetValue(TauSpread);
+        distribution ??= Learning.TimeConstants.TauDistribution.Parse(parse.GetValue(TauDistribution)!, ParseSpread(spreadText));
+        var matchText = parse.GetValue(TauMatch)!.Trim().ToLowerInvariant();
+        var matching = matchText switch
+        {
+            "dt" => TauMatching.MeanDt,
+            "tau" => TauMatching.MeanTau,
+            _ => throw new InvalidInputException(null, "--tau-match", $"\"{matchText}\"", "dt or tau"),
+        };
+        var options = new EpTrainingOptions
+        {
+            Layers = EpTrainingOptions.ParseLayers(parse.GetValue(Layers)!),
+            Epochs = parse.GetValue(Epochs),
+            Seed = seed ?? parse.GetValue(Seed),
+            TauSeed = parse.GetValue(TauSeed),
+            TimeSteps = new TimeStepSettings(distribution, parse.GetValue(DtMean), parse.GetValue(DtMin), matching),
+            Estimator = EpTrainingOptions.ParseEstimator(parse.GetValue(Estimator)!),
+            Beta = parse.GetValue(Beta),
+            FreeSteps = parse.GetValue(FreeSteps),
+            NudgedSteps = parse.GetValue(NudgedSteps),
+            BatchSize = parse.GetValue(Batch),
+            LearningRates = EpTrainingOptions.ParseLearningRates(parse.GetValue(LearningRates)!),
+            Optimizer = EpTrainingOptions.ParseOptimizer(parse.GetValue(Optimizer)!),
+            Momentum = parse.GetValue(Momentum),
+            WeightDecay = parse.GetValue(WeightDecay),
+            Cosine = parse.GetValue(Cosine),
+            InitScale = parse.GetValue(InitScale),
+            TrainLimit = parse.GetValue(TrainLimit),
+            TestLimit = parse.GetValue(TestLimit),
+            Threads = parse.GetValue(Threads),
+        };
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>Loads the --dataset and checks that the layer sizes of <paramref name="options"/> fit it.</summary>
+    public (string Spec, Dataset Data) LoadDataset(ParseResult parse, EpTrainingOptions options)
+    {
+        var spec = parse.GetValue(Dataset) ?? DatasetCatalog.DefaultName;
+        var data = DatasetCatalog.Load(spec);
+        options.ValidateFor(data);
+        return (spec, data);
+    }
+
+    /// <summary>Parses one spread value; null when absent.</summary>
+    public static double? ParseSpread(string? text, string option = "--tau-spread")
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            throw new InvalidInputException(null, option, $"\"{text}\"", "a number");
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Neuromorphic.Core.Data;
+using Neuromorphic.Learning.TimeConstants;
+
+namespace Neuromorphic.Learning.Training;
+
+/// <summary>
+/// The <c>training</c> object of a model file: how to reproduce it, the data, every
+/// hyperparameter, the time-constant draw, and the metrics. Wall-clock times are left out so that
+/// equal runs write byte-identical files.
+/// </summary>
+internal static class TrainingMetadata
+{
+    public static JsonObject Build(EpTrainingOptions options, string datasetSpec, Dataset dataset, int trainCount, int testCount,
+        TimeStepDraw draw, IReadOnlyList<EpochMetrics> history)
+    {
+        var layers = new JsonArray();
+        foreach (var size in options.Layers)
+        {
+            layers.Add(size);
+        }
+
+        var rates = new JsonArray();
+        foreach (var rate in options.LearningRates)
+        {
+            rates.Add(rate);
+        }
+
+        var distribution = options.TimeSteps.Distribution;
+        var result = new JsonObject
+        {
+            ["algorithm"] = "hts-ep",
+            ["tool"] = "neuro " + ToolVersion,
+            ["command"] = options.ReproduceCommand(datasetSpec),
+            ["dataset"] = new JsonObject
+            {
+                ["spec"] = datasetSpec,
+                ["name"] = dataset.Name,
+                ["contentHash"] = dataset.ContentHash,
+                ["trainImages"] = trainCount,
+                ["testImages"] = testCount,
+            },
+            ["seeds"] = new JsonObject { ["seed"] = options.Seed, ["tauSeed"] = options.EffectiveTauSeed },
+            ["hyperparameters"] = new JsonObject
+            {
+                ["layers"] = layers,
+                ["epochs"] = options.Epochs,
+                ["batch"] = options.BatchSize,
+                ["estimator"] = EpTrainingOptions.EstimatorName(options.Estimator),
+                ["beta"] = options.Beta,
+                ["freeSteps"] = options.FreeSteps,
+                ["nudgedSteps"] = options.NudgedSteps,
+                ["optimizer"] = EpTrainingOptions.OptimizerName(options.Optimizer),
+                ["learningRates"] = rates,
+                ["momentum"] = options.Optimizer == OptimizerKind.Sgd ? options.Momentum : null,
+                ["weightDecay"] = options.WeightDecay,
+                ["cosineSchedule"] = options.Cosine,
+                ["initScale"] = options.InitScale,
+                ["activation"] = "hard-sigmoid",
+                ["primitive"] = "prototypical",
+                ["nudge"] = "inside-rho",
+                ["updates"] = "synchronous",
+                ["initialState"] = "zero",
+            },
+            ["timeConstants"] = new JsonObject
+            {
+                ["distribution"] = distribution.Name,
+                ["spread"] = distribution.Family == TauFamily.Homogeneous ? null : distribution.Spread,
+                ["spreadParameter"] = TauDistribution.SpreadName(distribution.Family) switch { "σ" => "sigma", var name => name },
+                ["targetTauCv"] = distribution.CoefficientOfVariation,
+                ["tauCv"] = draw.TauCoefficientOfVariation,
+                ["matching"] = options.TimeSteps.Matching == TauMatching.MeanDt ? "mean-dt" : "mean-tau",
+                ["dtMeanTarget"] = options.TimeSteps.DtMean,
+                ["dtMin"] = options.TimeSteps.DtMin,
+                ["dtMax"] = 1.0,
+                ["dtMean"] = draw.MeanDt,
+                ["tauMean"] = draw.MeanTau,
+                ["clippedShare"] = draw.ClippedShare,
+                ["clippedLowShare"] = draw.ClippedLowShare,
+                ["clippedHighShare"] = draw.ClippedHighShare,
+            },
+            ["epochsCompleted"] = history.Count,
+        };
+
+        if (history.Count > 0)
+        {
+            result["final"] = Metrics(history[^1]);
+            var best = history.Where(h => !double.IsNaN(h.TestAccuracy)).MaxBy(h => h.TestAccuracy);
+            if (best is not null)
+            {
+                result["best"] = new JsonObject { ["epoch"] = best.Epoch, ["testAccuracy"] = best.TestAccuracy };
+            }
+        }
+
+        var rows = new JsonArray();
+        foreach (var metrics in history)
+        {
+            rows.Add(Metrics(metrics));
+        }
+
+        result["history"] = rows;
+        return result;
+    }
+
+    private static string ToolVersion =>
+        typeof(TrainingMetadata).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
+
+    private static JsonObject Metrics(EpochMetrics m) => new()
+    {
+        ["epoch"] = m.Epoch,
+        ["trainAccuracy"] = Value(m.TrainAccuracy),
+        ["trainLoss"] = Value(m.TrainLoss),
+        ["testAccuracy"] = Value(m.TestAccuracy),
+        ["testLoss"] = Value(m.TestLoss),
+        ["freeResidual"] = Value(m.FreeResidual),
+        ["nudgedResidual"] = Value(m.NudgedResidual),
+        ["freeNotConverged"] = Value(m.FreeNotConverged),
+        ["nudgedNotConverged"] = Value(m.NudgedNotConverged),
+        ["freePeriod2"] = Value(m.FreePeriod2),
+        ["nudgedPeriod2"] = Value(m.NudgedPeriod2),
+        ["testResidual"] = Value(m.TestResidual),
+        ["testNotConverged"] = Value(m.TestNotConverged),
+        ["learningRateScale"] = Value(m.LearningRateScale),
+    };
+
+    private static JsonNode? Value(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
+}
