@@ -24,6 +24,19 @@ namespace Neuromorphic.Cli.Commands;
 /// </summary>
 internal static class RunCommand
 {
+    /// <summary>The HTS-EP float model of <paramref name="network"/>, or null when it is not a layered EP network.</summary>
+    internal static Neuromorphic.Learning.Models.EpModel? FloatReference(NetworkSpec network)
+    {
+        try
+        {
+            return Neuromorphic.Learning.Models.EpModel.FromNetwork(network);
+        }
+        catch (InvalidInputException)
+        {
+            return null;
+        }
+    }
+
     public static Command Create(CliContext context)
     {
         var command = new Command("run", "Simulate a mapped network on a chip: accuracy on chip, energy and latency per inference.");
@@ -193,6 +206,22 @@ internal static class RunCommand
             }
 
             var report = RunReport.Create(network, chipSpec, mapped, options, summary, source);
+            if (images is not null && FloatReference(network) is { } epModel)
+            {
+                // The float model on the same images (its own free phase, no chip): what the chip's accuracy is measured against.
+                var predictions = epModel.Predict(images, threads: options.Threads, cancellationToken: cancellationToken);
+                var correct = 0;
+                var agree = 0;
+                for (var i = 0; i < predictions.Length; i++)
+                {
+                    correct += predictions[i] == images.Labels[i] ? 1 : 0;
+                    agree += predictions[i] == summary.Inferences[i].Predicted ? 1 : 0;
+                }
+
+                report["floatAccuracy"] = predictions.Length == 0 ? null : Math.Round((double)correct / predictions.Length, 6);
+                report["chipAgreesWithFloat"] = predictions.Length == 0 ? null : Math.Round((double)agree / predictions.Length, 6);
+            }
+
             if (parse.GetValue(json))
             {
                 context.Output.WriteJson(report);
@@ -279,6 +308,11 @@ internal static class RunReport
             .AddColumn("per inference").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("inferences", summary.Count.ToString(inv));
         table.AddRow("accuracy on chip", summary.Labelled == 0 ? "n/a (no labels)" : summary.Accuracy.ToString("P2", inv));
+        if (report["floatAccuracy"] is { } floatAccuracy)
+        {
+            table.AddRow("accuracy of the float model", floatAccuracy.GetValue<double>().ToString("P2", inv));
+            table.AddRow("chip agrees with float", report["chipAgreesWithFloat"]!.GetValue<double>().ToString("P2", inv));
+        }
         table.AddRow("energy: dynamic", $"{e["dynamicUj"]!.GetValue<double>().ToString("0.###", inv)} µJ");
         table.AddRow("  synapse / neuron / network", $"{e["synapseUj"]!.GetValue<double>().ToString("0.###", inv)} / {e["neuronUj"]!.GetValue<double>().ToString("0.###", inv)} / {e["networkUj"]!.GetValue<double>().ToString("0.###", inv)} µJ");
         table.AddRow("energy: static", $"{e["staticUj"]!.GetValue<double>().ToString("0.###", inv)} µJ");

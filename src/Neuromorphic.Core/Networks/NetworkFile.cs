@@ -398,9 +398,14 @@ public static class NetworkFile
         }
 
         var result = new float[postCount * preCount];
-        using (var stream = File.OpenRead(full))
+        try
         {
+            using var stream = File.OpenRead(full);
             stream.ReadExactly(MemoryMarshal.AsBytes(result.AsSpan()));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw input.Error($"{path}.file", $"\"{file}\"", $"a readable sidecar file ({ex.Message})");
         }
 
         if (!BitConverter.IsLittleEndian)
