@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Neuromorphic.Cli.Commands;
+using Neuromorphic.Cli.Demo;
 using Serilog;
 using Serilog.Events;
 
@@ -21,6 +22,7 @@ public static class NeuroApp
     /// <summary>The commands, in the order the help lists them.</summary>
     private static IEnumerable<Command> Commands(CliContext context) =>
     [
+        DemoCommand.Create(context),
         DataCommand.Create(context),
         TrainCommand.Create(context),
         EvalCommand.Create(context),
