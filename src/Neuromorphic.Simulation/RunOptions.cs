@@ -48,6 +48,9 @@ public sealed record RunOptions
     /// </summary>
     public long? AsyncPeriodPs { get; init; }
 
+    /// <summary>Barrier-mode timing model (SANA-FE's detailed or simple).</summary>
+    public Neuromorphic.Chip.Costs.TimingModel Timing { get; init; } = Neuromorphic.Chip.Costs.TimingModel.Detailed;
+
     /// <summary>Worker threads across inferences (results are identical for any value).</summary>
     public int Threads { get; init; } = 1;
 }

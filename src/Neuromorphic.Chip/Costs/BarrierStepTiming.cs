@@ -1,6 +1,17 @@
+using System.Runtime.CompilerServices;
 using Neuromorphic.Core.Units;
 
 namespace Neuromorphic.Chip.Costs;
+
+/// <summary>Which model turns a barrier step's work into its duration.</summary>
+public enum TimingModel
+{
+    /// <summary>Semi-analytical network-on-chip model with link densities, blocking and serial receive (default).</summary>
+    Detailed,
+
+    /// <summary>Busiest core's send or receive work plus the barrier; no network contention.</summary>
+    Simple,
+}
 
 /// <summary>
 /// The duration of one barrier-synchronised algorithmic step, with a semi-analytical model of the
@@ -31,8 +42,15 @@ public sealed class BarrierStepTiming
     private readonly long[] _coreFreeAt;
     private readonly double[] _linkDensity;
     private readonly Dictionary<int, int[]> _routeLinks = [];
+    private readonly int[]?[]? _routeCache;
     private readonly MinHeap _sendQueue = new();
-    private readonly MinHeap _inFlight = new();
+
+    // In-flight messages, one FIFO per destination core: a destination receives its messages one at
+    // a time, so their receive times only grow and each FIFO is sorted; a heap holds each FIFO's head.
+    private readonly MinHeap _inFlightHeads = new();
+    private readonly int[] _fifoHead;
+    private readonly int[] _fifoTail;
+    private int[] _fifoNext = new int[256];
     private Message[] _messages = new Message[256];
     private int[][] _links = new int[256][];
     private int _count;
@@ -45,6 +63,9 @@ public sealed class BarrierStepTiming
         _neuronLatencyPs = new long[_coreCount];
         _coreFreeAt = new long[_coreCount];
         _linkDensity = new double[2 * _coreCount + 4 * meshWidth * meshHeight];
+        _routeCache = _coreCount <= 512 ? new int[]?[_coreCount * _coreCount] : null;
+        _fifoHead = new int[_coreCount];
+        _fifoTail = new int[_coreCount];
     }
 
     /// <summary>One message of the current step, with the timestamps the model assigns.</summary>
@@ -83,6 +104,7 @@ public sealed class BarrierStepTiming
         {
             Array.Resize(ref _messages, _count * 2);
             Array.Resize(ref _links, _count * 2);
+            Array.Resize(ref _fifoNext, _count * 2);
         }
 
         _messages[_count] = new Message
@@ -99,13 +121,42 @@ public sealed class BarrierStepTiming
         _count++;
     }
 
+    /// <summary>
+    /// SANA-FE's "simple" model: the step lasts as long as the busiest core's generation work (neuron
+    /// updates plus message sends) or the busiest core's receive work (message in plus synaptic ops),
+    /// whichever is longer, plus the barrier; no network contention, no per-message timestamps.
+    /// </summary>
+    public long ComputeSimple(CostTable costs)
+    {
+        Array.Clear(_coreFreeAt);
+        var generation = 0L;
+        var messageOut = costs.MessageOut.LatencyPs;
+        var sentBy = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            ref readonly var m = ref _messages[i];
+            _coreFreeAt[m.DestinationCore] += costs.MessageIn.LatencyPs + m.Synapses * costs.SynapticOp.LatencyPs;
+            sentBy = i == 0 || _messages[i - 1].SourceCore != m.SourceCore ? 1 : sentBy + 1;
+            generation = Math.Max(generation, _neuronLatencyPs[m.SourceCore] + sentBy * messageOut);
+        }
+
+        for (var c = 0; c < _coreCount; c++)
+        {
+            generation = Math.Max(generation, _neuronLatencyPs[c]);
+        }
+
+        return Math.Max(generation, _coreFreeAt.Max()) + costs.BarrierLatencyPs;
+    }
+
     /// <summary>Computes the step's duration (ps), barrier included, and each message's timestamps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Compute(CostTable costs)
     {
         Array.Clear(_coreFreeAt);
         Array.Clear(_linkDensity);
         _sendQueue.Clear();
-        _inFlight.Clear();
+        _inFlightHeads.Clear();
+        Array.Fill(_fifoHead, -1);
 
         var end = 0L;
         for (var c = 0; c < _coreCount; c++)
@@ -128,10 +179,16 @@ public sealed class BarrierStepTiming
         while (_sendQueue.TryPop(out _, out _, out var index))
         {
             ref var m = ref _messages[index];
-            while (_inFlight.TryPeek(out var received) && received <= m.SentPs)
+            while (_inFlightHeads.TryPeek(out var received) && received <= m.SentPs)
             {
-                _inFlight.TryPop(out _, out _, out var flying);
+                _inFlightHeads.TryPop(out _, out var destination, out var flying);
                 AddDensity(_links[flying], -1);
+                var following = _fifoNext[flying];
+                _fifoHead[destination] = following;
+                if (following >= 0)
+                {
+                    _inFlightHeads.Push(_messages[following].ReceivedPs, destination, following);
+                }
             }
 
             var links = _links[index];
@@ -145,12 +202,12 @@ public sealed class BarrierStepTiming
             var capacity = (double)(hops + 1) * costs.LinkBufferMessages;
             if (routeMessages > capacity)
             {
-                m.BlockingPs = (long)Math.Round((routeMessages - capacity) * meanReceiveDelay, MidpointRounding.AwayFromZero);
+                m.BlockingPs = RoundPositive((routeMessages - capacity) * meanReceiveDelay);
                 m.SentPs += m.BlockingPs;
             }
 
             var minHopDelay = costs.RouteLatencyPs(m.HopsEast, m.HopsWest, m.HopsNorth, m.HopsSouth);
-            var congestion = (long)Math.Round(routeMessages * meanReceiveDelay / (hops + 1), MidpointRounding.AwayFromZero);
+            var congestion = RoundPositive(routeMessages * meanReceiveDelay / (hops + 1));
             var arrive = m.SentPs + Math.Max(minHopDelay, congestion);
             var processing = costs.MessageIn.LatencyPs + m.Synapses * costs.SynapticOp.LatencyPs;
             m.ReceivedPs = Math.Max(_coreFreeAt[m.DestinationCore], arrive);
@@ -159,7 +216,18 @@ public sealed class BarrierStepTiming
             end = Math.Max(end, Math.Max(m.SentPs, m.ProcessedPs));
 
             AddDensity(links, +1);
-            _inFlight.Push(m.ReceivedPs, 0, index);
+            _fifoNext[index] = -1;
+            if (_fifoHead[m.DestinationCore] < 0)
+            {
+                _fifoHead[m.DestinationCore] = index;
+                _inFlightHeads.Push(m.ReceivedPs, m.DestinationCore, index);
+            }
+            else
+            {
+                _fifoNext[_fifoTail[m.DestinationCore]] = index;
+            }
+
+            _fifoTail[m.DestinationCore] = index;
             processedCount++;
             meanReceiveDelay += (processing - meanReceiveDelay) / processedCount;
 
@@ -174,6 +242,9 @@ public sealed class BarrierStepTiming
         return end + costs.BarrierLatencyPs;
     }
 
+    /// <summary>Rounds a non-negative value to the nearest integer, halves away from zero (as Math.Round with AwayFromZero).</summary>
+    private static long RoundPositive(double value) => (long)(value + 0.5);
+
     private void AddDensity(int[] links, int sign)
     {
         var share = sign * (1.0 / links.Length);
@@ -187,6 +258,11 @@ public sealed class BarrierStepTiming
     private int[] RouteLinks(int source, int destination)
     {
         var key = source * _coreCount + destination;
+        if (_routeCache?[key] is { } fast)
+        {
+            return fast;
+        }
+
         if (_routeLinks.TryGetValue(key, out var cached))
         {
             return cached;
@@ -210,7 +286,15 @@ public sealed class BarrierStepTiming
 
         links.Add(2 * destination + 1);
         var result = links.ToArray();
-        _routeLinks[key] = result;
+        if (_routeCache is not null)
+        {
+            _routeCache[key] = result;
+        }
+        else
+        {
+            _routeLinks[key] = result;
+        }
+
         return result;
     }
 

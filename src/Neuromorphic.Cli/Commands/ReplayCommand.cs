@@ -118,6 +118,7 @@ internal static class ReplayCommand
         var latencyNote = latencyMode switch
         {
             LatencyRecost.Exact => "exact (barrier timing model on the recorded messages)",
+            LatencyRecost.SimpleExact => "exact (simple timing model on the recorded counters)",
             LatencyRecost.NeuronWorkOnly => "approximate: no messages recorded (slowest core's neuron work + barrier per step)",
             _ => "as recorded: async timing cannot change without --resimulate",
         };
@@ -197,6 +198,7 @@ internal static class ReplayCommand
             AsyncPeriodPs = metadata[RunTrace.Keys.AsyncPeriodPs]?.GetValue<long>(),
             Seed = header.Seed,
             Threads = Environment.ProcessorCount,
+            Timing = metadata[RunTrace.Keys.Timing]?.GetValue<string>() == "simple" ? TimingModel.Simple : TimingModel.Detailed,
         };
 
         // First pass: the recorded inputs and labels.

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Neuromorphic.Chip;
+using Neuromorphic.Chip.Costs;
 using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Cli.Models;
 using Neuromorphic.Core.Data;
@@ -70,8 +71,14 @@ internal static class RunCommand
         traceLevel.AcceptOnlyFromAmong("summary", "counters", "spikes", "messages");
         var traceCompression = new Option<string>("--trace-compression") { Description = "Block compression of the trace: deflate, brotli or none.", DefaultValueFactory = _ => "deflate" };
         traceCompression.AcceptOnlyFromAmong("deflate", "brotli", "none");
+        var timing = new Option<string>("--timing")
+        {
+            Description = "Barrier-mode timing model: detailed (network-on-chip congestion, SANA-FE's default) or simple (busiest core's work, faster).",
+            DefaultValueFactory = _ => "detailed",
+        };
+        timing.AcceptOnlyFromAmong("detailed", "simple");
         var json = CommonOptions.Json();
-        foreach (var option in new Option[] { model, chip, mapping, dataset, samples, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, trace, traceLevel, traceCompression, json })
+        foreach (var option in new Option[] { model, chip, mapping, dataset, samples, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, timing, trace, traceLevel, traceCompression, json })
         {
             command.Options.Add(option);
         }
@@ -134,6 +141,7 @@ internal static class RunCommand
                 Ideal = parse.GetValue(ideal),
                 AsyncPeriodPs = parse.GetValue(period) is { } ns ? (long)Math.Round(ns * 1000) : null,
                 Threads = threadCount,
+                Timing = parse.GetValue(timing) == "simple" ? TimingModel.Simple : TimingModel.Detailed,
             };
 
             int count;
@@ -253,6 +261,7 @@ internal static class RunReport
             ["chipHash"] = chip.ContentHash,
             ["cores"] = mapped.CoreCount,
             ["mode"] = options.Mode.ToString().ToLowerInvariant(),
+            ["timing"] = options.Timing.ToString().ToLowerInvariant(),
             ["steps"] = options.Steps,
             ["seed"] = options.Seed,
             ["ideal"] = options.Ideal,

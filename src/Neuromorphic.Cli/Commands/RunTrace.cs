@@ -48,6 +48,7 @@ internal sealed class RunTrace : IAsyncDisposable
         public const string Chip = "chip";
         public const string EnergyScale = "energyScale";
         public const string BarrierEnergyFj = "barrierEnergyFj";
+        public const string Timing = "timing";
     }
 
     public static RunTrace Create(string path, TraceLevel level, string modelPath, NetworkSpec network, MappedNetwork mapped, ChipInstance chip,
@@ -72,6 +73,7 @@ internal sealed class RunTrace : IAsyncDisposable
             [Keys.CoreTiles] = new JsonArray(mapped.CoreTile.Select(t => (JsonNode)new JsonArray(t.X, t.Y)).ToArray()),
             ["populations"] = new JsonArray(network.Populations.Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["size"] = p.Size }).ToArray()),
             [Keys.BarrierEnergyFj] = chip.Costs.BarrierEnergyFj,
+            [Keys.Timing] = options.Timing.ToString().ToLowerInvariant(),
         };
         var header = new TraceHeader
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Neuromorphic.Chip.Costs;
 using Neuromorphic.Core.Random;
 using Neuromorphic.Mapping;
@@ -107,6 +108,7 @@ internal sealed class AsyncEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public InferenceResult Run(int index, InferenceInput input, RunOptions options, ISimulationObserver? observer)
     {
         _state.Reset();
@@ -259,6 +261,7 @@ internal sealed class AsyncEngine
     }
 
     /// <summary>Updates a core's neurons and sends its messages; returns the core's busy time (ps).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long TickCore(int core, int step, long now, InferenceInput input, ISimulationObserver? observer, int inference)
     {
         var chip = _chip;

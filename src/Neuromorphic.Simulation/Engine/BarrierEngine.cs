@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Neuromorphic.Chip.Costs;
 using Neuromorphic.Mapping;
 using Neuromorphic.Simulation.Input;
@@ -55,6 +56,7 @@ internal sealed class BarrierEngine
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public InferenceResult Run(int index, InferenceInput input, RunOptions options, ISimulationObserver? observer)
     {
         _state.Reset();
@@ -116,7 +118,7 @@ internal sealed class BarrierEngine
                 }
             }
 
-            var duration = _timing.Compute(costs);
+            var duration = options.Timing == TimingModel.Detailed ? _timing.Compute(costs) : _timing.ComputeSimple(costs);
             for (var core = 0; core < _mapped.CoreCount; core++)
             {
                 energy.Add(EnergyBreakdown.Of(_counters[core], costs));
@@ -128,7 +130,7 @@ internal sealed class BarrierEngine
             }
 
             energy.NetworkFj += costs.BarrierEnergyFj;
-            if (observer is { WantsMessages: true })
+            if (observer is { WantsMessages: true } && options.Timing == TimingModel.Detailed)
             {
                 var messages = _timing.Messages;
                 for (var i = 0; i < messages.Length; i++)

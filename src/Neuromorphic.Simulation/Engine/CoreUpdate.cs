@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Neuromorphic.Chip.Costs;
 using Neuromorphic.Simulation.Input;
 using Neuromorphic.Simulation.Kernels;
@@ -13,6 +14,7 @@ internal static class CoreUpdate
     /// accumulated in <paramref name="input"/> / <paramref name="inputFloat"/> (consumed and cleared),
     /// counts into <paramref name="counters"/>, and lists fired slots in <paramref name="fired"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Run(ChipInstance chip, NetworkState state, int first, int end, int step, InferenceInput source, int[] inputIndexOfSlot,
         int[] input, float[] inputFloat, ref CoreStepCounters counters, int[] fired)
     {
@@ -69,6 +71,7 @@ internal static class CoreUpdate
     }
 
     /// <summary>Adds the synapses of <paramref name="message"/> into the targets' accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Deliver(ChipInstance chip, int message, int[] accumulator, float[] accumulatorFloat)
     {
         for (var r = chip.RunStart[message]; r < chip.RunStart[message + 1]; r++)

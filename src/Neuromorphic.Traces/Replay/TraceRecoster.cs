@@ -17,6 +17,9 @@ public enum LatencyRecost
     /// <summary>No messages in the trace: per step, the slowest core's neuron work plus the barrier (no network, no synaptic processing).</summary>
     NeuronWorkOnly,
 
+    /// <summary>The run used the simple timing model, which needs only the per-core counters: exact.</summary>
+    SimpleExact,
+
     /// <summary>Async traces: timing decides which step a spike joins, so it cannot change without re-simulating; the recorded latency is kept.</summary>
     Recorded,
 }
@@ -45,7 +48,8 @@ public static class TraceRecoster
             ?? throw new InvalidInputException(path, "metadata.coreTiles", "missing", "the tiles of the run's cores (traces written by neuro run)");
         var mesh = metadata["mesh"] as JsonObject;
         var barrier = header.Mode == TraceMode.Barrier;
-        var hasMessages = header.Level >= TraceLevel.Messages;
+        var simple = metadata["timing"]?.GetValue<string>() == "simple";
+        var hasMessages = header.Level >= TraceLevel.Messages && !simple;
         var timing = new BarrierStepTiming(coreTiles, mesh?["width"]?.GetValue<int>() ?? 1, mesh?["height"]?.GetValue<int>() ?? 1);
         var results = new List<RecostedInference>();
         var coreLatency = new long[coreTiles.Length];
@@ -66,6 +70,7 @@ public static class TraceRecoster
             {
                 var step = steps[i].Step;
                 Array.Clear(coreLatency);
+                long simpleStep = 0;
                 timing.Reset();
                 for (; i < steps.Length && steps[i].Step == step; i++)
                 {
@@ -73,6 +78,8 @@ public static class TraceRecoster
                     energy.Add(EnergyBreakdown.Of(counters, costs));
                     coreLatency[steps[i].Core] = EnergyBreakdown.NeuronLatencyPs(counters, costs);
                     timing.SetNeuronLatency(steps[i].Core, coreLatency[steps[i].Core]);
+                    simpleStep = Math.Max(simpleStep, Math.Max(coreLatency[steps[i].Core] + counters.MessagesOut * costs.MessageOut.LatencyPs,
+                        counters.MessagesIn * costs.MessageIn.LatencyPs + counters.SynapticOps * costs.SynapticOp.LatencyPs));
                 }
 
                 if (!barrier)
@@ -81,7 +88,11 @@ public static class TraceRecoster
                 }
 
                 energy.NetworkFj += costs.BarrierEnergyFj;
-                if (hasMessages)
+                if (simple)
+                {
+                    latency += simpleStep + costs.BarrierLatencyPs;
+                }
+                else if (hasMessages)
                 {
                     for (; m < messages.Length && messages[m].Step == step; m++)
                     {
@@ -112,7 +123,7 @@ public static class TraceRecoster
             throw new InvalidInputException(path, $"block {damage.BlockIndex}", damage.Reason, "an undamaged trace (run neuro trace verify)");
         }
 
-        return (results, barrier ? (hasMessages ? LatencyRecost.Exact : LatencyRecost.NeuronWorkOnly) : LatencyRecost.Recorded);
+        return (results, !barrier ? LatencyRecost.Recorded : simple ? LatencyRecost.SimpleExact : hasMessages ? LatencyRecost.Exact : LatencyRecost.NeuronWorkOnly);
     }
 
     public static CoreStepCounters ToCounters(in CoreStepRecord r) => new()

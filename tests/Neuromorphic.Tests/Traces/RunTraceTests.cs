@@ -74,6 +74,21 @@ public class RunTraceTests
     }
 
     [Fact]
+    public void Recosting_a_simple_timing_trace_from_counters_is_exact()
+    {
+        using var dir = new TempDirectory();
+        var model = dir.File("net.json");
+        NetworkFile.Save(TestNetworks.EpLayered([784, 30, 10], seed: 21, weightScale: 3), model);
+        var trace = dir.File("simple.trace");
+        var run = CliRunner.Run("run", "--model", model, "--chip", "loihi1", "--dataset", "embedded", "--samples", "3", "--steps", "30",
+            "--timing", "simple", "--trace", trace, "--trace-level", "counters", "--quiet");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var doc = JsonDocument.Parse(CliRunner.Run("replay", trace, "--json").Stdout);
+        Assert.True(doc.RootElement.GetProperty("identicalToRecorded").GetBoolean());
+        Assert.Equal("SimpleExact", doc.RootElement.GetProperty("latencyRecost").GetString());
+    }
+
+    [Fact]
     public void Summary_level_traces_cannot_be_recosted()
     {
         using var dir = new TempDirectory();
