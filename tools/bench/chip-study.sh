@@ -15,7 +15,10 @@ for model in "$@"; do
     dotnet src/Neuromorphic.Cli/bin/Release/net10.0/neuro.dll run --model "$model" --chip "$1" --mode "$2" --dataset "$DATASET" \
       --samples "$SAMPLES" --steps "$STEPS" --seed 1 --json --quiet | MODEL="$model" /usr/bin/python3 -c '
 import json, os, sys
-d = json.load(sys.stdin); e = d["energyPerInference"]
-print(f"| {os.path.basename(os.environ[\"MODEL\"])} | {d[\"chip\"]} | {d[\"mode\"]} | {100*d[\"accuracy\"]:.2f} % | {100*d[\"floatAccuracy\"]:.2f} % | {100*d[\"chipAgreesWithFloat\"]:.1f} % | {e[\"dynamicUj\"]:.1f} + {e[\"staticUj\"]:.1f} | {d[\"latencyPerInference\"][\"meanUs\"]:.0f} |")'
+d = json.load(sys.stdin)
+e = d["energyPerInference"]
+row = [os.path.basename(os.environ["MODEL"]), d["chip"], d["mode"], "%.2f %%" % (100 * d["accuracy"]), "%.2f %%" % (100 * d["floatAccuracy"]),
+       "%.1f %%" % (100 * d["chipAgreesWithFloat"]), "%.1f + %.1f" % (e["dynamicUj"], e["staticUj"]), "%.0f" % d["latencyPerInference"]["meanUs"]]
+print("| " + " | ".join(row) + " |")'
   done
 done
