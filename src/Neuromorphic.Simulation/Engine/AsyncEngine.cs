@@ -282,30 +282,15 @@ internal sealed class AsyncEngine
             var neuron = chip.NeuronOfSlot[slot];
             if (observer is not null)
             {
-                if (_inputIndexOfSlot[slot] >= 0)
-                {
-                    if (observer.WantsInputs)
-                    {
-                        observer.OnInputSpike(step, _inputIndexOfSlot[slot], now);
-                    }
-                }
-                else if (observer.WantsSpikes)
-                {
-                    observer.OnSpike(step, neuron, core, now + neuronLatency);
-                }
+                CoreUpdate.Report(observer, step, _inputIndexOfSlot[slot], neuron, core, now, now + neuronLatency);
             }
 
             for (var m = _mapped.MessageStart[neuron]; m < _mapped.MessageStart[neuron + 1]; m++)
             {
                 var destination = _mapped.MessageDestinationCore[m];
-                var route = _mapped.Route(core, destination);
-                counters.MessagesOut++;
-                counters.HopsEast += route.East;
-                counters.HopsWest += route.West;
-                counters.HopsNorth += route.North;
-                counters.HopsSouth += route.South;
+                var (east, west, north, south) = CoreUpdate.CountSent(ref counters, chip.MessageHops[m]);
                 sent += messageOut;
-                var network = (long)Math.Round(costs.RouteLatencyPs(route.East, route.West, route.North, route.South) * Jitter(core, inference, step, m));
+                var network = (long)Math.Round(costs.RouteLatencyPs(east, west, north, south) * Jitter(core, inference, step, m));
                 Schedule(sent + network, destination, new Event(Kind.Arrival, destination, m, neuron, step, sent));
             }
         }

@@ -85,31 +85,15 @@ internal sealed class BarrierEngine
                     var neuron = _chip.NeuronOfSlot[slot];
                     if (observer is not null)
                     {
-                        if (_inputIndexOfSlot[slot] >= 0)
-                        {
-                            if (observer.WantsInputs)
-                            {
-                                observer.OnInputSpike(step, _inputIndexOfSlot[slot], timePs);
-                            }
-                        }
-                        else if (observer.WantsSpikes)
-                        {
-                            observer.OnSpike(step, neuron, core, timePs + neuronLatency);
-                        }
+                        CoreUpdate.Report(observer, step, _inputIndexOfSlot[slot], neuron, core, timePs, timePs + neuronLatency);
                     }
 
                     for (var m = _mapped.MessageStart[neuron]; m < _mapped.MessageStart[neuron + 1]; m++)
                     {
                         var destination = _mapped.MessageDestinationCore[m];
                         var synapses = _chip.MessageSynapses[m];
-                        var hops = _chip.MessageHops[m];
-                        int east = hops & 0xFF, west = (hops >> 8) & 0xFF, north = (hops >> 16) & 0xFF, south = hops >>> 24;
+                        var (east, west, north, south) = CoreUpdate.CountSent(ref counters, _chip.MessageHops[m]);
                         CoreUpdate.Deliver(_chip, m, _state.InputNext, _state.InputNextF);
-                        counters.MessagesOut++;
-                        counters.HopsEast += east;
-                        counters.HopsWest += west;
-                        counters.HopsNorth += north;
-                        counters.HopsSouth += south;
                         _counters[destination].MessagesIn++;
                         _counters[destination].SynapticOps += synapses;
                         _timing.AddMessage(core, destination, synapses, east, west, north, south);

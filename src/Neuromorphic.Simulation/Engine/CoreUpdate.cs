@@ -70,6 +70,34 @@ internal static class CoreUpdate
         return firedCount;
     }
 
+    /// <summary>Tells the observer about a spike: an input event for an input neuron, a spike otherwise.</summary>
+    public static void Report(ISimulationObserver observer, int step, int inputIndex, int neuron, int core, long inputTimePs, long spikeTimePs)
+    {
+        if (inputIndex >= 0)
+        {
+            if (observer.WantsInputs)
+            {
+                observer.OnInputSpike(step, inputIndex, inputTimePs);
+            }
+        }
+        else if (observer.WantsSpikes)
+        {
+            observer.OnSpike(step, neuron, core, spikeTimePs);
+        }
+    }
+
+    /// <summary>Counts a sent message and its hops (packed one byte per direction, see <see cref="ChipInstance.MessageHops"/>).</summary>
+    public static (int East, int West, int North, int South) CountSent(ref CoreStepCounters counters, int packedHops)
+    {
+        int east = packedHops & 0xFF, west = (packedHops >> 8) & 0xFF, north = (packedHops >> 16) & 0xFF, south = packedHops >>> 24;
+        counters.MessagesOut++;
+        counters.HopsEast += east;
+        counters.HopsWest += west;
+        counters.HopsNorth += north;
+        counters.HopsSouth += south;
+        return (east, west, north, south);
+    }
+
     /// <summary>Adds the synapses of <paramref name="message"/> into the targets' accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Deliver(ChipInstance chip, int message, int[] accumulator, float[] accumulatorFloat)
