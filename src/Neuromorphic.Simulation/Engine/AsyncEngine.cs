@@ -230,18 +230,7 @@ internal sealed class AsyncEngine
         }
 
         energy.StaticFj = costs.StaticEnergyFj(endPs);
-        var result = new InferenceResult
-        {
-            Index = index,
-            Label = input.Label,
-            Predicted = _readout.Decide(_chip, _state),
-            OutputCounts = (int[])_readout.Counts.Clone(),
-            Steps = decisionStep,
-            LatencyPs = endPs,
-            Energy = energy,
-            Totals = totals,
-            Overruns = overruns,
-        };
+        var result = _readout.Conclude(_chip, _state, index, input.Label, decisionStep, endPs, energy, totals, overruns);
         observer?.OnInferenceEnd(result);
         return result;
     }

@@ -139,17 +139,7 @@ internal sealed class BarrierEngine
         }
 
         energy.StaticFj = costs.StaticEnergyFj(timePs);
-        var result = new InferenceResult
-        {
-            Index = index,
-            Label = input.Label,
-            Predicted = _readout.Decide(_chip, _state),
-            OutputCounts = (int[])_readout.Counts.Clone(),
-            Steps = steps,
-            LatencyPs = timePs,
-            Energy = energy,
-            Totals = totals,
-        };
+        var result = _readout.Conclude(_chip, _state, index, input.Label, steps, timePs, energy, totals);
         observer?.OnInferenceEnd(result);
         return result;
     }

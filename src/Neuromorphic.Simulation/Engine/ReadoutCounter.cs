@@ -1,3 +1,4 @@
+using Neuromorphic.Chip.Costs;
 using Neuromorphic.Simulation.Variability;
 
 namespace Neuromorphic.Simulation.Engine;
@@ -71,6 +72,21 @@ internal sealed class ReadoutCounter
 
         return best;
     }
+
+    /// <summary>The inference's result: the decision, the counts, and what it cost. Energy must include static energy already.</summary>
+    public InferenceResult Conclude(ChipInstance chip, NetworkState state, int index, int label, int steps, long latencyPs,
+        EnergyBreakdown energy, CoreStepCounters totals, int overruns = 0) => new()
+    {
+        Index = index,
+        Label = label,
+        Predicted = Decide(chip, state),
+        OutputCounts = (int[])Counts.Clone(),
+        Steps = steps,
+        LatencyPs = latencyPs,
+        Energy = energy,
+        Totals = totals,
+        Overruns = overruns,
+    };
 
     private double CurrentOf(ChipInstance chip, NetworkState state, int output)
     {
