@@ -1,6 +1,7 @@
 using Neuromorphic.Chip;
 using Neuromorphic.Core.Networks;
 using Neuromorphic.Core.Units;
+using Neuromorphic.Mapping.Realization;
 
 namespace Neuromorphic.Mapping;
 
@@ -15,7 +16,11 @@ namespace Neuromorphic.Mapping;
 /// </summary>
 public sealed class MappedNetwork
 {
+    /// <summary>The network as given (ep-rate populations included).</summary>
     public required NetworkSpec Network { get; init; }
+
+    /// <summary>The network as the chip realizes it (cuba-lif terms) and its compartments before quantization, computed once.</summary>
+    public required RealizedNetwork Realization { get; init; }
     public required ChipSpec Chip { get; init; }
     public required MappingPlan Plan { get; init; }
 

@@ -16,14 +16,18 @@ public static class MappedNetworkBuilder
 {
     private sealed record Block(int Core, Projection Projection, int PostFirst, int PostCount, int LocalOffset, int Exponent, WeightSignMode Mode, double Scale);
 
-    public static MappedNetwork Build(NetworkSpec original, ChipSpec chip, MappingPlan plan, string? planFile = null)
+    public static MappedNetwork Build(NetworkSpec original, ChipSpec chip, MappingPlan plan, string? planFile = null) =>
+        Build(original, RealizedNetwork.Of(original), chip, plan, planFile);
+
+    /// <summary>Builds the tables from a realization computed once by the caller (the mapper).</summary>
+    internal static MappedNetwork Build(NetworkSpec original, RealizedNetwork realization, ChipSpec chip, MappingPlan plan, string? planFile = null)
     {
-        var network = EpRateRealization.ToCubaLif(original);
+        var network = realization.Network;
         var n = network.NeuronCount;
         var coreCount = plan.Cores.Count;
         var fixedKernel = chip.Core.Kernel == NeuronKernel.LoihiFixed;
         var limits = chip.Core.Limits;
-        var compartments = CompartmentRealizer.Realize(network);
+        var compartments = realization.Compartments;
 
         var neuronCore = new int[n];
         Array.Fill(neuronCore, -1);
@@ -275,6 +279,7 @@ public static class MappedNetworkBuilder
         return new MappedNetwork
         {
             Network = original,
+            Realization = realization,
             Chip = chip,
             Plan = plan,
             CoreTile = coreTile,

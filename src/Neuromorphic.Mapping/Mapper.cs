@@ -23,16 +23,19 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
     public MappedNetwork Map(NetworkSpec network, ChipSpec chip, string toolVersion)
     {
         var clock = Stopwatch.StartNew();
-        var plan = Plan(network, chip, toolVersion);
-        var mapped = MappedNetworkBuilder.Build(network, chip, plan);
+        var realization = RealizedNetwork.Of(network);
+        var plan = Plan(network, realization, chip, toolVersion);
+        var mapped = MappedNetworkBuilder.Build(network, realization, chip, plan);
         LogMapped(network.Name, network.NeuronCount, network.SynapseCount, chip.Name, mapped.CoreCount, mapped.TilesInUse, clock.ElapsedMilliseconds);
         return mapped;
     }
 
-    public MappingPlan Plan(NetworkSpec original, ChipSpec chip, string toolVersion)
+    public MappingPlan Plan(NetworkSpec original, ChipSpec chip, string toolVersion) => Plan(original, RealizedNetwork.Of(original), chip, toolVersion);
+
+    private MappingPlan Plan(NetworkSpec original, RealizedNetwork realization, ChipSpec chip, string toolVersion)
     {
-        var network = EpRateRealization.ToCubaLif(original);
-        var compartments = CompartmentRealizer.Realize(network);
+        var network = realization.Network;
+        var compartments = realization.Compartments;
         var cores = Partitioner.Partition(network, chip);
         var traffic = Traffic(network, cores);
         var (slots, greedy, final) = Placer.Place(chip, cores.Select(c => c.PinnedSlot).ToArray(), traffic);

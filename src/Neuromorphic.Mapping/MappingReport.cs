@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
 using Neuromorphic.Chip;
-using Neuromorphic.Core.Networks;
 using Neuromorphic.Mapping.Partitioning;
 using Neuromorphic.Mapping.Quantization;
-using Neuromorphic.Mapping.Realization;
 
 namespace Neuromorphic.Mapping;
 
@@ -128,7 +126,7 @@ public sealed class MappingReport
             }
         }
 
-        var realized = CompartmentRealizer.Realize(EpRateRealization.ToCubaLif(mapped.Network));
+        var realized = mapped.Realization.Compartments;
         double decaySum = 0, decayMax = 0;
         var decayCount = 0;
         for (var g = 0; g < mapped.NeuronCount; g++)

@@ -7,6 +7,13 @@ public readonly record struct MessageEvent(int Step, int SourceNeuron, int Sourc
     int HopsEast, int HopsWest, int HopsNorth, int HopsSouth, long SentPs, long ReceivedPs, long ProcessedPs, long BlockingPs);
 
 /// <summary>
+/// What one core did over one of its steps, with the energy the chip instance's cost table gives it
+/// (computed once, by the engine) and the core's times: the step's start and end (in barrier mode the
+/// barrier's release) and the time its neuron pass kept it busy. Times are ps from the inference start.
+/// </summary>
+public readonly record struct CoreStepEvent(int Step, int Core, CoreStepCounters Counters, EnergyBreakdown Energy, long StartPs, long EndPs, long BusyPs);
+
+/// <summary>
 /// Receives what one inference does, in the engine's total event order. Implemented by the
 /// trace recorder; the engine calls it only when one is attached, and the <c>Wants…</c> flags let
 /// it skip work nobody records. Times are absolute within the inference (ps from its start).
@@ -27,7 +34,7 @@ public interface ISimulationObserver
 
     void OnMessage(in MessageEvent message);
 
-    void OnCoreStep(int step, int core, in CoreStepCounters counters, long startPs, long endPs);
+    void OnCoreStep(in CoreStepEvent step);
 
     void OnInferenceEnd(InferenceResult result);
 }

@@ -1,4 +1,5 @@
 using Neuromorphic.Chip.Costs;
+using Neuromorphic.Core.Units;
 
 namespace Neuromorphic.Simulation;
 
@@ -18,8 +19,8 @@ public sealed record InferenceResult
     /// <summary>Steps simulated (fewer than requested after an early exit).</summary>
     public required int Steps { get; init; }
 
-    /// <summary>Time from the first input to the decision (end of the decision step), ps.</summary>
-    public required long LatencyPs { get; init; }
+    /// <summary>Time from the first input to the decision (end of the decision step).</summary>
+    public required SimTime Latency { get; init; }
 
     public required EnergyBreakdown Energy { get; init; }
 

@@ -1,3 +1,7 @@
+using System.Globalization;
+using Neuromorphic.Chip.Timing;
+using Neuromorphic.Core.Errors;
+
 namespace Neuromorphic.Simulation;
 
 /// <summary>How cores are synchronised.</summary>
@@ -49,8 +53,33 @@ public sealed record RunOptions
     public long? AsyncPeriodPs { get; init; }
 
     /// <summary>Barrier-mode timing model (SANA-FE's detailed or simple).</summary>
-    public Neuromorphic.Chip.Costs.TimingModel Timing { get; init; } = Neuromorphic.Chip.Costs.TimingModel.Detailed;
+    public TimingModel Timing { get; init; } = TimingModel.Detailed;
 
     /// <summary>Worker threads across inferences (results are identical for any value).</summary>
     public int Threads { get; init; } = 1;
+
+    /// <summary>Checks every option; throws <see cref="InvalidInputException"/> naming the property (callers map it to their own option names).</summary>
+    public void Validate()
+    {
+        static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+        if (Steps <= 0)
+        {
+            throw new InvalidInputException(null, nameof(Steps), Text(Steps), "a positive number of steps");
+        }
+
+        if (CountFromStep < 0 || CountFromStep >= Steps)
+        {
+            throw new InvalidInputException(null, nameof(CountFromStep), Text(CountFromStep), $"a step in 0..{Steps - 1}");
+        }
+
+        if (Threads <= 0)
+        {
+            throw new InvalidInputException(null, nameof(Threads), Text(Threads), "a positive number of threads");
+        }
+
+        if (AsyncPeriodPs is { } period && period <= 0)
+        {
+            throw new InvalidInputException(null, nameof(AsyncPeriodPs), Text(period), "a positive period");
+        }
+    }
 }

@@ -1,72 +1,89 @@
 using Neuromorphic.Chip.Costs;
+using Neuromorphic.Core.Units;
 
 namespace Neuromorphic.Simulation;
 
 /// <summary>
-/// Totals and distributions over the inferences of a run. Everything except
-/// <see cref="WallSeconds"/> (and what derives from it) is deterministic for a given input and seed.
+/// Totals and distributions over the inferences of a run, computed once when the summary is made.
+/// Everything except <see cref="WallSeconds"/> (and what derives from it) is deterministic for a
+/// given input and seed.
 /// </summary>
 public sealed record RunSummary
 {
-    public required IReadOnlyList<InferenceResult> Inferences { get; init; }
-    public required double WallSeconds { get; init; }
-    public required int Threads { get; init; }
+    private RunSummary(IReadOnlyList<InferenceResult> inferences, double wallSeconds, int threads, long? asyncPeriodPs)
+    {
+        Inferences = inferences;
+        WallSeconds = wallSeconds;
+        Threads = threads;
+        AsyncPeriodPs = asyncPeriodPs;
+        var energy = default(EnergyBreakdown);
+        var totals = default(CoreStepCounters);
+        long latencySum = 0;
+        long steps = 0;
+        foreach (var r in inferences)
+        {
+            energy.Add(r.Energy);
+            totals.Add(r.Totals);
+            latencySum += r.Latency.Picoseconds;
+            steps += r.Steps;
+            Overruns += r.Overruns;
+            if (r.Label >= 0)
+            {
+                Labelled++;
+                Correct += r.Correct ? 1 : 0;
+            }
+        }
+
+        var n = Math.Max(1, Count);
+        MeanEnergy = new EnergyBreakdown { SynapseFj = energy.SynapseFj / n, NeuronFj = energy.NeuronFj / n, NetworkFj = energy.NetworkFj / n, StaticFj = energy.StaticFj / n };
+        Totals = totals;
+        MeanLatencyPs = Count == 0 ? 0 : (double)latencySum / Count;
+        MeanSteps = Count == 0 ? 0 : (double)steps / Count;
+        _sortedLatencyPs = inferences.Select(r => r.Latency.Picoseconds).Order().ToArray();
+    }
+
+    private readonly long[] _sortedLatencyPs;
+
+    /// <summary>Summarises <paramref name="inferences"/> (in inference order).</summary>
+    public static RunSummary Of(IReadOnlyList<InferenceResult> inferences, double wallSeconds, int threads, long? asyncPeriodPs = null) =>
+        new(inferences, wallSeconds, threads, asyncPeriodPs);
+
+    public IReadOnlyList<InferenceResult> Inferences { get; }
+    public double WallSeconds { get; }
+    public int Threads { get; }
 
     /// <summary>The clock period used in async mode (given or calibrated), ps.</summary>
-    public long? AsyncPeriodPs { get; init; }
+    public long? AsyncPeriodPs { get; }
 
     public int Count => Inferences.Count;
-    public int Labelled => Inferences.Count(r => r.Label >= 0);
-    public double Accuracy => Labelled == 0 ? double.NaN : (double)Inferences.Count(r => r.Correct) / Labelled;
+    public int Labelled { get; }
+    public int Correct { get; }
+    public double Accuracy => Labelled == 0 ? double.NaN : (double)Correct / Labelled;
 
-    public EnergyBreakdown MeanEnergy
-    {
-        get
-        {
-            var sum = default(EnergyBreakdown);
-            foreach (var r in Inferences)
-            {
-                sum.Add(r.Energy);
-            }
+    /// <summary>Mean energy per inference by part (integer division of the exact sums).</summary>
+    public EnergyBreakdown MeanEnergy { get; }
 
-            var n = Math.Max(1, Count);
-            return new EnergyBreakdown { SynapseFj = sum.SynapseFj / n, NeuronFj = sum.NeuronFj / n, NetworkFj = sum.NetworkFj / n, StaticFj = sum.StaticFj / n };
-        }
-    }
+    /// <summary>Counters summed over every core, step and inference.</summary>
+    public CoreStepCounters Totals { get; }
 
-    public CoreStepCounters Totals
-    {
-        get
-        {
-            var sum = default(CoreStepCounters);
-            foreach (var r in Inferences)
-            {
-                sum.Add(r.Totals);
-            }
-
-            return sum;
-        }
-    }
-
-    public double MeanLatencyPs => Count == 0 ? 0 : Inferences.Average(r => (double)r.LatencyPs);
-    public long LatencyP50Ps => Percentile(0.50);
-    public long LatencyP99Ps => Percentile(0.99);
-    public double MeanSteps => Count == 0 ? 0 : Inferences.Average(r => r.Steps);
-    public long Overruns => Inferences.Sum(r => (long)r.Overruns);
+    public double MeanLatencyPs { get; }
+    public SimTime LatencyP50 => Percentile(0.50);
+    public SimTime LatencyP99 => Percentile(0.99);
+    public double MeanSteps { get; }
+    public long Overruns { get; }
 
     /// <summary>Synaptic events (synapse reads and accumulates) per wall-clock second, over all threads.</summary>
     public double SynapticEventsPerSecond => WallSeconds > 0 ? Totals.SynapticOps / WallSeconds : 0;
 
     /// <summary>Nearest-rank percentile of per-inference latency.</summary>
-    public long Percentile(double p)
+    public SimTime Percentile(double p)
     {
         if (Count == 0)
         {
-            return 0;
+            return SimTime.Zero;
         }
 
-        var sorted = Inferences.Select(r => r.LatencyPs).Order().ToArray();
-        var rank = (int)Math.Ceiling(p * sorted.Length) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
+        var rank = (int)Math.Ceiling(p * _sortedLatencyPs.Length) - 1;
+        return SimTime.FromPicoseconds(_sortedLatencyPs[Math.Clamp(rank, 0, _sortedLatencyPs.Length - 1)]);
     }
 }

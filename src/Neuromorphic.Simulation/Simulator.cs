@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Neuromorphic.Core.Progress;
+using Neuromorphic.Core.Units;
 using Neuromorphic.Simulation.Engine;
 using Neuromorphic.Simulation.Input;
 using Neuromorphic.Simulation.Variability;
@@ -35,11 +36,6 @@ public sealed partial class Simulator(ILogger<Simulator>? logger = null)
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var threads = Math.Clamp(options.Threads, 1, Math.Max(1, count));
         var clock = Stopwatch.StartNew();
-        if (options.Mode == SyncMode.Async && options.AsyncPeriodPs is null && count > 0)
-        {
-            options = options with { AsyncPeriodPs = CalibrateAsyncPeriod(chip, inputOf(0), options) };
-            LogCalibrated(options.AsyncPeriodPs.Value / 1000.0);
-        }
 
         var results = new InferenceResult?[count];
         var completed = new TaskCompletionSource[count];
@@ -98,6 +94,7 @@ public sealed partial class Simulator(ILogger<Simulator>? logger = null)
             }
         }, token)).ToArray();
 
+        int labelled = 0, correct = 0;
         try
         {
             for (var i = 0; i < count; i++)
@@ -109,10 +106,17 @@ public sealed partial class Simulator(ILogger<Simulator>? logger = null)
                 }
 
                 await completed[i].Task;
-                onCompleted?.Invoke(results[i]!);
+                var result = results[i]!;
+                onCompleted?.Invoke(result);
                 window.Release();
+                if (result.Label >= 0)
+                {
+                    labelled++;
+                    correct += result.Correct ? 1 : 0;
+                }
+
                 progress?.Report(new WorkProgress("inferences", i + 1, count,
-                    $"accuracy {Accuracy(results, i + 1):P1}"));
+                    labelled == 0 ? null : $"accuracy {(double)correct / labelled:P1}"));
             }
 
             await Task.WhenAll(workers);
@@ -124,47 +128,26 @@ public sealed partial class Simulator(ILogger<Simulator>? logger = null)
             throw;
         }
 
-        var summary = new RunSummary
-        {
-            Inferences = results.Select(r => r!).ToArray(),
-            WallSeconds = clock.Elapsed.TotalSeconds,
-            Threads = threads,
-            AsyncPeriodPs = options.Mode == SyncMode.Async ? options.AsyncPeriodPs : null,
-        };
+        var summary = RunSummary.Of(results.Select(r => r!).ToArray(), clock.Elapsed.TotalSeconds, threads,
+            options.Mode == SyncMode.Async ? options.AsyncPeriodPs ?? NominalAsyncPeriodPs(chip) : null);
         LogRun(count, options.Mode, threads, summary.WallSeconds, summary.SynapticEventsPerSecond);
         return summary;
     }
 
+    /// <summary>The chip's nominal async step period (<c>timing.asyncStepPeriodNs</c>), ps: what async mode uses when <see cref="RunOptions.AsyncPeriodPs"/> is null.</summary>
+    public static long NominalAsyncPeriodPs(ChipInstance chip) => SimTime.FromNanoseconds(chip.Mapped.Chip.Timing.AsyncStepPeriodNs).Picoseconds;
+
     /// <summary>
-    /// The async clock period when none is given: the chip's own pace on this workload, i.e. the
-    /// mean barrier-mode step duration of the first inference without the barrier itself, but not
-    /// below the chip's nominal <c>timing.asyncStepPeriodNs</c>. Deterministic.
+    /// The chip's own pace on one input: the mean barrier-mode step duration of that inference
+    /// without the barrier itself, but not below the chip's nominal <c>timing.asyncStepPeriodNs</c>.
+    /// Deterministic. The run planner decides when to use it (one place resolves the period).
     /// </summary>
-    public static long CalibrateAsyncPeriod(ChipInstance chip, InferenceInput firstInput, RunOptions options)
+    public static long BarrierPacePs(ChipInstance chip, InferenceInput input, RunOptions options)
     {
-        var probe = new BarrierEngine(chip).Run(0, firstInput, options with { Mode = SyncMode.Barrier, EarlyExit = false }, null);
-        var pace = probe.LatencyPs / Math.Max(1, probe.Steps) - chip.Costs.BarrierLatencyPs;
-        var floor = (long)Math.Round(chip.Mapped.Chip.Timing.AsyncStepPeriodNs * 1000);
-        return Math.Max(floor, pace);
+        var probe = new BarrierEngine(chip).Run(0, input, options with { Mode = SyncMode.Barrier, EarlyExit = false }, null);
+        var pace = probe.Latency.Picoseconds / Math.Max(1, probe.Steps) - chip.Costs.BarrierLatencyPs;
+        return Math.Max(NominalAsyncPeriodPs(chip), pace);
     }
-
-    private static double Accuracy(InferenceResult?[] results, int upTo)
-    {
-        int labelled = 0, correct = 0;
-        for (var i = 0; i < upTo; i++)
-        {
-            if (results[i] is { Label: >= 0 } r)
-            {
-                labelled++;
-                correct += r.Correct ? 1 : 0;
-            }
-        }
-
-        return labelled == 0 ? 0 : (double)correct / labelled;
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Async clock period calibrated from the barrier-mode pace of the first inference: {PeriodNs:0.#} ns")]
-    private partial void LogCalibrated(double periodNs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulated {Count} inferences ({Mode}) on {Threads} thread(s) in {Seconds:0.00} s: {EventsPerSecond:0.##e0} synaptic events/s")]
     private partial void LogRun(int count, SyncMode mode, int threads, double seconds, double eventsPerSecond);

@@ -1,6 +1,6 @@
 namespace Neuromorphic.Traces;
 
-/// <summary>How the simulated cores synchronize (DESIGN §7).</summary>
+/// <summary>How the simulated cores synchronize (src/README.md, "Execution modes").</summary>
 public enum TraceMode : byte
 {
     /// <summary>Loihi's algorithmic time step: a mesh-wide barrier ends every step.</summary>
@@ -52,5 +52,5 @@ public sealed record TraceHeader
     public string MetadataJson { get; init; } = "{}";
 
     /// <summary>The format identifier written into every header.</summary>
-    public const string Schema = "neuromorphic.trace/1";
+    public const string Schema = "neuromorphic.trace/2";
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the peers the benchmarks compare against (Debian bookworm packages) and points the
-# system BLAS at OpenBLAS, which Debian's python3-torch then uses (reference §5a: with the netlib
+# system BLAS at OpenBLAS, which Debian's python3-torch then uses (with the netlib
 # reference BLAS PyTorch is about 5× slower; OpenBLAS is the fair comparison).
 #   python3-torch        PyTorch 1.13 (CPU), for tools/bench/ep_torch.py
 #   libopenblas0-pthread OpenBLAS with pthreads

@@ -1,16 +1,25 @@
+using System.Runtime.InteropServices;
+using Neuromorphic.Core.Units;
+
 namespace Neuromorphic.Chip.Costs;
 
 /// <summary>
-/// What one core did in one step, following the chip pipeline. Energy is a function of these
-/// counters and a <see cref="CostTable"/> only, so a recorded run can be re-costed under another
-/// chip without simulating again.
+/// What one core did in one step, following the chip pipeline: the accounting vocabulary of the
+/// whole toolkit. The engines count into it, traces store it as it is (inside
+/// <c>CoreStepRecord</c>), and energy is a function of these counters and a <see cref="CostTable"/>
+/// only, so a recorded run can be re-costed under another chip without simulating again.
+/// Blittable, 48 bytes: its layout is part of the trace format.
 /// </summary>
-public struct CoreStepCounters
+[StructLayout(LayoutKind.Sequential)]
+public record struct CoreStepCounters
 {
+    /// <summary>Synapses processed for incoming messages (one synaptic operation each).</summary>
+    public long SynapticOps;
+
     /// <summary>Mapped (non-input) neurons, each paying access every step.</summary>
     public int NeuronsAccessed;
 
-    /// <summary>Active neurons: input, non-zero state, a bias, or fired.</summary>
+    /// <summary>Active neurons: non-zero state, a bias, input received, or fired.</summary>
     public int NeuronsUpdated;
 
     /// <summary>Non-input neurons that fired.</summary>
@@ -19,24 +28,30 @@ public struct CoreStepCounters
     /// <summary>Input neurons (spike generators on this core) that fired.</summary>
     public int InputSpikes;
 
-    public long SynapticOps;
     public int MessagesOut;
     public int MessagesIn;
+
+    /// <summary>Mesh hops of the messages this core sent, per direction.</summary>
     public int HopsEast;
+
     public int HopsWest;
     public int HopsNorth;
     public int HopsSouth;
 
-    public readonly bool IsEmpty => NeuronsAccessed == 0 && NeuronsUpdated == 0 && NeuronsFired == 0 && InputSpikes == 0 && SynapticOps == 0
-        && MessagesOut == 0 && MessagesIn == 0 && HopsEast == 0 && HopsWest == 0 && HopsNorth == 0 && HopsSouth == 0;
+    /// <summary>Size in bytes (the trace format relies on it).</summary>
+    public const int Size = 48;
+
+    public readonly int Hops => HopsEast + HopsWest + HopsNorth + HopsSouth;
+
+    public readonly bool IsEmpty => this == default;
 
     public void Add(in CoreStepCounters other)
     {
+        SynapticOps += other.SynapticOps;
         NeuronsAccessed += other.NeuronsAccessed;
         NeuronsUpdated += other.NeuronsUpdated;
         NeuronsFired += other.NeuronsFired;
         InputSpikes += other.InputSpikes;
-        SynapticOps += other.SynapticOps;
         MessagesOut += other.MessagesOut;
         MessagesIn += other.MessagesIn;
         HopsEast += other.HopsEast;
@@ -46,8 +61,12 @@ public struct CoreStepCounters
     }
 }
 
-/// <summary>Dynamic energy split the way reports show it, in femtojoules.</summary>
-public struct EnergyBreakdown
+/// <summary>
+/// Energy split the way reports show it, in integer femtojoules (the engine's unit: sums are
+/// exact and independent of order). The typed accessors (<see cref="Synapse"/>, <see cref="Total"/>, …)
+/// are what public reports use; <see cref="Energy"/> does the unit conversions.
+/// </summary>
+public record struct EnergyBreakdown
 {
     /// <summary>Synaptic ops and dendrite updates.</summary>
     public long SynapseFj;
@@ -63,6 +82,13 @@ public struct EnergyBreakdown
     public readonly long DynamicFj => SynapseFj + NeuronFj + NetworkFj;
 
     public readonly long TotalFj => DynamicFj + StaticFj;
+
+    public readonly Energy Synapse => Energy.FromFemtojoules(SynapseFj);
+    public readonly Energy Neuron => Energy.FromFemtojoules(NeuronFj);
+    public readonly Energy Network => Energy.FromFemtojoules(NetworkFj);
+    public readonly Energy Static => Energy.FromFemtojoules(StaticFj);
+    public readonly Energy Dynamic => Energy.FromFemtojoules(DynamicFj);
+    public readonly Energy Total => Energy.FromFemtojoules(TotalFj);
 
     public void Add(in EnergyBreakdown other)
     {

@@ -13,4 +13,10 @@ internal static class CommonOptions
                       "Named datasets are looked up in $NEURO_DATA and /usr/share/datasets.",
         HelpName = "NAME|DIR",
     };
+
+    public static Argument<string> TraceArgument() => new("TRACE") { Description = "The trace file (.trace, or .trace.partial of an unfinished run)." };
+
+    public static Option<int?> InferenceOption(string description) => new("--inference") { Description = description, HelpName = "N" };
+
+    public static Option<string> OutDirectory(string description) => new("--out") { Description = description, HelpName = "DIR", Required = true };
 }

@@ -3,10 +3,9 @@ using Microsoft.Extensions.Logging;
 using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Cli.Plotting;
 using Neuromorphic.Core.Errors;
-using Neuromorphic.Core.IO;
 using Neuromorphic.Learning.Experiments;
-using Neuromorphic.Learning.TimeConstants;
 using Neuromorphic.Learning.Training;
+using Neuromorphic.Workflows.Studies;
 using Spectre.Console;
 
 namespace Neuromorphic.Cli.Commands;
@@ -45,7 +44,7 @@ internal static class ExperimentCommand
         context.SetAction(stability, async (parse, cancellationToken) =>
         {
             var log = context.Logger<StabilityExperiment>();
-            var conditions = ParseConditions(parse.GetValue(distributions)!, parse.GetValue(spreads));
+            var conditions = StabilityConditions.Parse(parse.GetValue(distributions)!, parse.GetValue(spreads));
             var runsPerCondition = parse.GetValue(seeds);
             if (runsPerCondition is < 1 or > 10_000)
             {
@@ -72,90 +71,26 @@ internal static class ExperimentCommand
             var runs = await new ProgressDisplay(context, log).RunAsync("stability", progress =>
                 Task.Run(() => study.Run(conditions, seedList, directory, parse.GetValue(resume), progress, cancellationToken), cancellationToken));
 
-            var summaries = conditions.Select(c => ConditionSummary.Of(c, runs.Where(r => r.Condition == c).ToList())).ToList();
             var title = $"HTS-EP stability: {string.Join("-", options.Layers)} on {dataset.Name}, {options.Epochs} epochs, {seedList.Count} seeds per condition";
-            AtomicFile.WriteAllText(Path.Combine(directory, "summary.csv"), ConditionSummary.Csv(summaries));
-            AtomicFile.WriteAllText(Path.Combine(directory, "summary.md"),
-                ConditionSummary.Markdown(summaries, title) + $"\nReproduce: `{Command(options, datasetSpec, parse.GetValue(distributions)!, parse.GetValue(spreads), runsPerCondition, directory)}`\n");
+            var report = StabilityReport.Of(directory, title, seedList, conditions, runs);
+            report.WriteSummaries(Command(options, datasetSpec, parse.GetValue(distributions)!, parse.GetValue(spreads), runsPerCondition, directory));
             PlotBands(Path.Combine(directory, "accuracy.png"), title, "test accuracy (%)", conditions, runs, h => 100 * h.TestAccuracy);
             PlotBands(Path.Combine(directory, "residual.png"), "Free-phase residual ‖s_T − s_T−1‖ (training minibatches)", "residual", conditions, runs, h => h.FreeResidual);
             log.LogInformation("Wrote {Directory}/summary.csv, summary.md, accuracy.png, residual.png and {Runs} runs", directory, runs.Count);
 
             if (parse.GetValue(json))
             {
-                context.Output.WriteJson(new
-                {
-                    directory = Path.GetFullPath(directory),
-                    seeds = seedList,
-                    conditions = summaries.Select(s => new
-                    {
-                        label = s.Condition.Label,
-                        distribution = s.Condition.Distribution.Name,
-                        spread = s.Condition.Distribution.Spread,
-                        runs = s.Runs,
-                        finalAccuracy = new { mean = TrainCommand.Finite(s.FinalAccuracy.Mean), std = TrainCommand.Finite(s.FinalAccuracy.StandardDeviation) },
-                        bestAccuracy = new { mean = TrainCommand.Finite(s.BestAccuracy.Mean), std = TrainCommand.Finite(s.BestAccuracy.StandardDeviation) },
-                        collapseRate = TrainCommand.Finite(s.CollapseRate),
-                        drawdownMean = TrainCommand.Finite(s.Drawdown.Mean),
-                        largestDrawdown = TrainCommand.Finite(s.LargestDrawdown),
-                        roughness = TrainCommand.Finite(s.Roughness.Mean),
-                        freeResidual = TrainCommand.Finite(s.FreeResidual.Mean),
-                        nudgedResidual = TrainCommand.Finite(s.NudgedResidual.Mean),
-                        notConverged = TrainCommand.Finite(s.NotConverged.Mean),
-                        period2 = TrainCommand.Finite(s.Period2.Mean),
-                        meanDt = TrainCommand.Finite(s.MeanDt.Mean),
-                        clippedShare = TrainCommand.Finite(s.ClippedShare.Mean),
-                    }),
-                    runs = runs.Select(r => new
-                    {
-                        condition = r.Condition.Label,
-                        seed = r.Seed,
-                        diverged = r.Diverged,
-                        model = r.ModelPath,
-                        metrics = r.MetricsPath,
-                        epochs = r.History.Select(TrainCommand.Json),
-                    }),
-                });
+                context.Output.WriteJson(report.ToJson());
             }
             else
             {
-                context.Output.Write(Table(summaries, title));
+                context.Output.Write(Table(report.Conditions, title));
             }
 
             return ExitCodes.Success;
-        });
+        }, TrainingOptions.Flags);
         experiment.Subcommands.Add(stability);
         return experiment;
-    }
-
-    /// <summary>Parses "homogeneous,lognormal:0.5,gamma" with optional spreads applied to entries without one.</summary>
-    internal static List<StabilityCondition> ParseConditions(string distributions, string? spreads)
-    {
-        var spreadList = string.IsNullOrWhiteSpace(spreads)
-            ? new List<double?> { null }
-            : spreads.Split(',', StringSplitOptions.TrimEntries).Select(s => TrainingOptions.ParseSpread(s)).ToList();
-        var conditions = new List<StabilityCondition>();
-        foreach (var entry in distributions.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            var parts = entry.Split(':', 2, StringSplitOptions.TrimEntries);
-            var given = parts.Length == 2 ? new List<double?> { TrainingOptions.ParseSpread(parts[1], "--tau-dist") } : spreadList;
-            foreach (var spread in given)
-            {
-                var distribution = TauDistribution.Parse(parts[0], spread);
-                var condition = new StabilityCondition(distribution);
-                if (!conditions.Contains(condition))
-                {
-                    conditions.Add(condition);
-                }
-            }
-        }
-
-        if (conditions.Count == 0)
-        {
-            throw new InvalidInputException(null, "--tau-dist", $"\"{distributions}\"", "at least one distribution");
-        }
-
-        return conditions;
     }
 
     private static string Command(EpTrainingOptions options, string datasetSpec, string distributions, string? spreads, int seeds, string directory)
@@ -178,8 +113,8 @@ internal static class ExperimentCommand
         foreach (var s in summaries)
         {
             table.AddRow(Markup.Escape(s.Condition.Label), s.Runs.ToString(), s.FinalAccuracy.Format(100), s.BestAccuracy.Format(100),
-                TrainCommand.Percent(s.CollapseRate), $"{100 * s.LargestDrawdown:0.00} pts", $"{s.FreeResidual.Mean:0.0e0}", $"{s.MeanDt.Mean:0.###}",
-                TrainCommand.Percent(s.ClippedShare.Mean));
+                Formats.Percent(s.CollapseRate), $"{100 * s.LargestDrawdown:0.00} pts", $"{s.FreeResidual.Mean:0.0e0}", $"{s.MeanDt.Mean:0.###}",
+                Formats.Percent(s.ClippedShare.Mean));
         }
 
         return table;

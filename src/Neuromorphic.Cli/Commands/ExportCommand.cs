@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Neuromorphic.Cli.Hosting;
-using Neuromorphic.Cli.Models;
+using Neuromorphic.Workflows.Networks;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Nir;
 using Spectre.Console;
@@ -34,12 +34,12 @@ internal static class ExportCommand
                 throw new InvalidInputException(null, "--out", outPath, "a file other than the model being read");
             }
 
-            var network = ModelLoader.Load(modelPath, log);
+            var network = NetworkLoader.Load(modelPath, log);
             var options = new NirExportOptions { Dt = parse.GetValue(dt) ?? NirImportOptions.DefaultDt };
             var result = NirExporter.Write(network, outPath, options);
             if (result.RealizedEpRate)
             {
-                log.LogInformation("ep-rate populations were written as their spiking realization (DESIGN §4): current decay dt_i, no voltage leak, threshold 1, reset by subtraction");
+                log.LogInformation("ep-rate populations were written as their spiking realization (src/Neuromorphic.Core/README.md): current decay dt_i, no voltage leak, threshold 1, reset by subtraction");
             }
 
             foreach (var note in result.Notes)

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Neuromorphic.Chip;
 using Neuromorphic.Cli.Hosting;
-using Neuromorphic.Cli.Models;
+using Neuromorphic.Workflows.Networks;
 using Neuromorphic.Core.IO;
 using Neuromorphic.Core.Networks;
 using Neuromorphic.Mapping;
@@ -26,7 +26,7 @@ internal static class MapCommand
         command.Options.Add(json);
         context.SetAction(command, parse =>
         {
-            var network = ModelLoader.Load(parse.GetValue(model)!, context.Logger<MappedNetwork>());
+            var network = NetworkLoader.Load(parse.GetValue(model)!, context.Logger<MappedNetwork>());
             var chipSpec = ChipLoader.Load(parse.GetValue(chip)!);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var mapped = new Mapper(context.Logger<Mapper>()).Map(network, chipSpec, NeuroApp.Version);

@@ -18,21 +18,13 @@ internal static class TraceCommand
         trace.Subcommands.Add(Info(context));
         trace.Subcommands.Add(Verify(context));
         trace.Subcommands.Add(Export(context));
-        trace.Subcommands.Add(TracePlotCommand.Create(context));
-        trace.Subcommands.Add(TraceSynthCommand.Create(context));
         return trace;
     }
-
-    internal static Argument<string> TraceArgument() => new("TRACE") { Description = "The trace file (.trace, or .trace.partial of an unfinished run)." };
-
-    internal static Option<int?> InferenceOption(string description) => new("--inference") { Description = description, HelpName = "N" };
-
-    internal static Option<string> OutOption(string description) => new("--out") { Description = description, HelpName = "DIR", Required = true };
 
     private static Command Info(CliContext context)
     {
         var command = new Command("info", "Show a trace's header (tool, hashes, seed, mode, level), its contents per record kind, and inference statistics.");
-        var path = TraceArgument();
+        var path = CommonOptions.TraceArgument();
         var json = CommonOptions.Json();
         command.Arguments.Add(path);
         command.Options.Add(json);
@@ -54,7 +46,7 @@ internal static class TraceCommand
     private static Command Verify(CliContext context)
     {
         var command = new Command("verify", "Check every checksum, size and sequence number of a trace; exit 2 naming the first bad block.");
-        var path = TraceArgument();
+        var path = CommonOptions.TraceArgument();
         var json = CommonOptions.Json();
         command.Arguments.Add(path);
         command.Options.Add(json);
@@ -77,7 +69,7 @@ internal static class TraceCommand
             else if (result.Ok)
             {
                 context.Output.WriteLine(
-                    $"OK  {result.Path}: {result.BlocksVerified:N0} blocks, {result.RecordsByKind.Sum():N0} records, {FormatBytes(result.FileBytes)}, {StatusName(result.End!.Status)}");
+                    $"OK  {result.Path}: {result.BlocksVerified:N0} blocks, {result.RecordsByKind.Sum():N0} records, {Formats.Bytes(result.FileBytes)}, {StatusName(result.End!.Status)}");
             }
             else
             {
@@ -102,9 +94,9 @@ internal static class TraceCommand
     {
         var command = new Command("export",
             "Export a trace to CSV with SANA-FE-compatible columns (spikes.csv, messages.csv, perf.csv per step), plus inferences.csv and summary.json.");
-        var path = TraceArgument();
-        var output = OutOption("Directory to write the CSV files and summary.json to (created if needed).");
-        var inference = InferenceOption("Export only this inference (its steps then start at timestep 1).");
+        var path = CommonOptions.TraceArgument();
+        var output = CommonOptions.OutDirectory("Directory to write the CSV files and summary.json to (created if needed).");
+        var inference = CommonOptions.InferenceOption("Export only this inference (its steps then start at timestep 1).");
         var json = CommonOptions.Json();
         command.Arguments.Add(path);
         command.Options.Add(output);
@@ -154,20 +146,20 @@ internal static class TraceCommand
     {
         var h = info.Header;
         var state = info.Damage is { } d ? $"DAMAGED at {d}" : StatusName(info.End!.Status);
-        output.WriteLine($"Trace       {info.Path} ({FormatBytes(info.FileBytes)}, {state})");
+        output.WriteLine($"Trace       {info.Path} ({Formats.Bytes(info.FileBytes)}, {state})");
         output.WriteLine($"Format      {TraceHeader.Schema}, written by neuro {h.ToolVersion}{(h.StartedAt is { } t ? " at " + t.ToString("u", CultureInfo.InvariantCulture) : "")}");
         output.WriteLine($"Run         seed {h.Seed}, mode {ModeName(h.Mode)}, level {h.Level.Name()}");
         output.WriteLine($"Chip        {HashOrNone(h.ChipHash)}");
         output.WriteLine($"Network     {HashOrNone(h.NetworkHash)}");
         output.WriteLine($"Mapping     {HashOrNone(h.MappingHash)}");
-        output.WriteLine($"Cost table  {FormatBytes(h.CostTableJson.Length)} of JSON; metadata {FormatBytes(h.MetadataJson.Length)}");
+        output.WriteLine($"Cost table  {Formats.Bytes(h.CostTableJson.Length)} of JSON; metadata {Formats.Bytes(h.MetadataJson.Length)}");
         var table = new Table().AddColumn("records").AddColumn(new TableColumn("count").RightAligned()).AddColumn(new TableColumn("blocks").RightAligned())
             .AddColumn(new TableColumn("on disk").RightAligned()).AddColumn(new TableColumn("bytes/record").RightAligned())
             .AddColumn(new TableColumn("compression").RightAligned());
         foreach (var kind in info.Kinds.Where(k => h.Level.Records(k.Kind) || k.Records > 0))
         {
             table.AddRow(kind.Kind.DisplayName(), kind.Records.ToString("N0", CultureInfo.InvariantCulture), kind.Blocks.ToString("N0", CultureInfo.InvariantCulture),
-                FormatBytes(kind.StoredBytes), kind.Records == 0 ? "" : ((double)kind.StoredBytes / kind.Records).ToString("0.0", CultureInfo.InvariantCulture),
+                Formats.Bytes(kind.StoredBytes), kind.Records == 0 ? "" : ((double)kind.StoredBytes / kind.Records).ToString("0.0", CultureInfo.InvariantCulture),
                 kind.StoredBytes == 0 ? "" : ((double)kind.RawBytes / kind.StoredBytes).ToString("0.0", CultureInfo.InvariantCulture) + "×");
         }
 
@@ -237,14 +229,6 @@ internal static class TraceCommand
     private static string ModeName(TraceMode mode) => mode == TraceMode.Barrier ? "barrier" : "async";
 
     private static string HashOrNone(string hash) => hash.Length == 0 ? "(none)" : "sha256 " + hash;
-
-    internal static string FormatBytes(long bytes) => bytes switch
-    {
-        >= 1L << 30 => (bytes / (double)(1L << 30)).ToString("0.0", CultureInfo.InvariantCulture) + " GiB",
-        >= 1L << 20 => (bytes / (double)(1L << 20)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB",
-        >= 1L << 10 => (bytes / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KiB",
-        _ => bytes.ToString(CultureInfo.InvariantCulture) + " B",
-    };
 
     private static string FormatFj(double femtojoules) => Core.Units.Energy.FromFemtojoules((long)Math.Round(femtojoules)).ToString();
 }

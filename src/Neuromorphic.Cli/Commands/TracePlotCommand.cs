@@ -13,9 +13,9 @@ internal static class TracePlotCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("plot", "Draw a trace as PNG files: spike raster (raster.png), energy breakdown (energy.png), latency histogram (latency.png).");
-        var path = TraceCommand.TraceArgument();
-        var output = TraceCommand.OutOption("Directory to write the PNG files to (created if needed).");
-        var inference = TraceCommand.InferenceOption("Inference to draw the raster of (default: the first one with spikes).");
+        var path = CommonOptions.TraceArgument();
+        var output = CommonOptions.OutDirectory("Directory to write the PNG files to (created if needed).");
+        var inference = CommonOptions.InferenceOption("Inference to draw the raster of (default: the first one with spikes).");
         var json = CommonOptions.Json();
         command.Arguments.Add(path);
         command.Options.Add(output);

@@ -107,7 +107,7 @@ internal static class TraceSynthCommand
             }
             else
             {
-                context.Output.WriteLine($"{path}: {options.Inferences} inferences, {stats.TotalRecords:N0} records, {TraceCommand.FormatBytes(stats.FileBytes)}");
+                context.Output.WriteLine($"{path}: {options.Inferences} inferences, {stats.TotalRecords:N0} records, {Formats.Bytes(stats.FileBytes)}");
             }
 
             return ExitCodes.Success;

@@ -1,9 +1,12 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Cli.Plotting;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Learning.Training;
+using Neuromorphic.Workflows;
+using Neuromorphic.Workflows.Training;
 using Spectre.Console;
 
 namespace Neuromorphic.Cli.Commands;
@@ -60,26 +63,26 @@ internal static class TrainCommand
             log.LogInformation("Wrote {Model}, {Checkpoint}, {Metrics} and {Plot}", result.ModelPath, result.CheckpointPath, result.MetricsPath, plotPath);
             if (parse.GetValue(json))
             {
-                context.Output.WriteJson(new
+                context.Output.WriteJson(new JsonObject
                 {
-                    model = Path.GetFullPath(result.ModelPath),
-                    checkpoint = Path.GetFullPath(result.CheckpointPath),
-                    metrics = result.MetricsPath is null ? null : Path.GetFullPath(result.MetricsPath),
-                    plot = Path.GetFullPath(plotPath),
-                    command = options.ReproduceCommand(datasetSpec),
-                    dataset = new { name = dataset.Name, source = dataset.Source, contentHash = dataset.ContentHash },
-                    timeConstants = new
+                    ["model"] = Path.GetFullPath(result.ModelPath),
+                    ["checkpoint"] = Path.GetFullPath(result.CheckpointPath),
+                    ["metrics"] = result.MetricsPath is null ? null : Path.GetFullPath(result.MetricsPath),
+                    ["plot"] = Path.GetFullPath(plotPath),
+                    ["command"] = options.ReproduceCommand(datasetSpec),
+                    ["dataset"] = new JsonObject { ["name"] = dataset.Name, ["source"] = dataset.Source, ["contentHash"] = dataset.ContentHash },
+                    ["timeConstants"] = new JsonObject
                     {
-                        distribution = options.TimeSteps.Distribution.Name,
-                        spread = options.TimeSteps.Distribution.Spread,
-                        dtMean = result.TimeSteps.MeanDt,
-                        tauCv = result.TimeSteps.TauCoefficientOfVariation,
-                        clippedShare = result.TimeSteps.ClippedShare,
+                        ["distribution"] = options.TimeSteps.Distribution.Name,
+                        ["spread"] = options.TimeSteps.Distribution.Spread,
+                        ["dtMean"] = result.TimeSteps.MeanDt,
+                        ["tauCv"] = result.TimeSteps.TauCoefficientOfVariation,
+                        ["clippedShare"] = result.TimeSteps.ClippedShare,
                     },
-                    resumedAfterEpoch = result.FirstEpoch,
-                    trainingSamplesPerSecond = Finite(result.SamplesPerSecond),
-                    final = result.History.Count > 0 ? Json(result.History[^1]) : null,
-                    epochs = result.History.Select(Json),
+                    ["resumedAfterEpoch"] = result.FirstEpoch,
+                    ["trainingSamplesPerSecond"] = Json.Finite(result.SamplesPerSecond),
+                    ["final"] = result.History.Count > 0 ? TrainingReports.Json(result.History[^1]) : null,
+                    ["epochs"] = new JsonArray(result.History.Select(h => (JsonNode)TrainingReports.Json(h)).ToArray()),
                 });
             }
             else
@@ -89,39 +92,14 @@ internal static class TrainCommand
                 {
                     var last = result.History[^1];
                     context.Output.WriteLine(
-                        $"Model {result.ModelPath}: test accuracy {Percent(last.TestAccuracy)} after {last.Epoch} epochs, {result.SamplesPerSecond:N0} training samples/s");
+                        $"Model {result.ModelPath}: test accuracy {Formats.Percent(last.TestAccuracy)} after {last.Epoch} epochs, {result.SamplesPerSecond:N0} training samples/s");
                 }
             }
 
             return ExitCodes.Success;
-        });
+        }, TrainingOptions.Flags);
         return command;
     }
-
-    internal static object Json(EpochMetrics m) => new
-    {
-        epoch = m.Epoch,
-        trainAccuracy = Finite(m.TrainAccuracy),
-        trainLoss = Finite(m.TrainLoss),
-        testAccuracy = Finite(m.TestAccuracy),
-        testLoss = Finite(m.TestLoss),
-        freeResidual = Finite(m.FreeResidual),
-        nudgedResidual = Finite(m.NudgedResidual),
-        freeNotConverged = Finite(m.FreeNotConverged),
-        nudgedNotConverged = Finite(m.NudgedNotConverged),
-        freePeriod2 = Finite(m.FreePeriod2),
-        nudgedPeriod2 = Finite(m.NudgedPeriod2),
-        testResidual = Finite(m.TestResidual),
-        testNotConverged = Finite(m.TestNotConverged),
-        learningRateScale = m.LearningRateScale,
-        epochSeconds = m.EpochSeconds,
-        trainSeconds = m.TrainSeconds,
-        samplesPerSecond = m.SamplesPerSecond,
-    };
-
-    internal static double? Finite(double value) => double.IsFinite(value) ? value : null;
-
-    internal static string Percent(double value) => double.IsNaN(value) ? "–" : $"{100 * value:0.0} %";
 
     private static Table Table(IReadOnlyList<EpochMetrics> history)
     {
@@ -133,8 +111,8 @@ internal static class TrainCommand
 
         foreach (var m in history)
         {
-            table.AddRow(m.Epoch.ToString(), Percent(m.TrainAccuracy), Percent(m.TestAccuracy), $"{m.TrainLoss:0.0000}", $"{m.FreeResidual:0.0e0}",
-                Percent(m.FreeNotConverged), Percent(m.FreePeriod2), $"{m.EpochSeconds:0.0}", $"{m.SamplesPerSecond:N0}");
+            table.AddRow(m.Epoch.ToString(), Formats.Percent(m.TrainAccuracy), Formats.Percent(m.TestAccuracy), $"{m.TrainLoss:0.0000}", $"{m.FreeResidual:0.0e0}",
+                Formats.Percent(m.FreeNotConverged), Formats.Percent(m.FreePeriod2), $"{m.EpochSeconds:0.0}", $"{m.SamplesPerSecond:N0}");
         }
 
         return table;

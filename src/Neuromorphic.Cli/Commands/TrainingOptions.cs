@@ -1,18 +1,46 @@
 using System.CommandLine;
-using System.Globalization;
 using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Learning.TimeConstants;
 using Neuromorphic.Learning.Training;
+using Neuromorphic.Workflows.Studies;
 
 namespace Neuromorphic.Cli.Commands;
 
 /// <summary>
 /// The HTS-EP hyperparameter options shared by <c>neuro train</c> and <c>neuro experiment
-/// stability</c>, so that both spell and default them the same way (DESIGN §9).
+/// stability</c>, so that both spell and default them the same way (README, "Commands").
 /// </summary>
 internal sealed class TrainingOptions
 {
+    /// <summary>The flag of each <see cref="EpTrainingOptions"/> property (bad-input messages name the flag).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Flags = new Dictionary<string, string>
+    {
+        [nameof(EpTrainingOptions.Layers)] = "--layers",
+        [nameof(EpTrainingOptions.Epochs)] = "--epochs",
+        [nameof(EpTrainingOptions.Seed)] = "--seed",
+        [nameof(EpTrainingOptions.TauSeed)] = "--tau-seed",
+        ["Distribution"] = "--tau-dist",
+        ["Spread"] = "--tau-spread",
+        ["Distributions"] = "--tau-dist",
+        ["Spreads"] = "--tau-spread",
+        [nameof(TimeStepSettings.DtMean)] = "--dt-mean",
+        [nameof(TimeStepSettings.DtMin)] = "--dt-min",
+        [nameof(EpTrainingOptions.Estimator)] = "--estimator",
+        [nameof(EpTrainingOptions.Beta)] = "--beta",
+        [nameof(EpTrainingOptions.FreeSteps)] = "--free-steps",
+        [nameof(EpTrainingOptions.NudgedSteps)] = "--nudged-steps",
+        [nameof(EpTrainingOptions.BatchSize)] = "--batch",
+        [nameof(EpTrainingOptions.LearningRates)] = "--lr",
+        [nameof(EpTrainingOptions.Optimizer)] = "--optimizer",
+        [nameof(EpTrainingOptions.Momentum)] = "--momentum",
+        [nameof(EpTrainingOptions.WeightDecay)] = "--weight-decay",
+        [nameof(EpTrainingOptions.InitScale)] = "--init-scale",
+        [nameof(EpTrainingOptions.TrainLimit)] = "--train-limit",
+        [nameof(EpTrainingOptions.TestLimit)] = "--test-limit",
+        [nameof(EpTrainingOptions.Threads)] = "--threads",
+    };
+
     public Option<string?> Dataset { get; } = CommonOptions.Dataset();
 
     public Option<string> Layers { get; } = new("--layers")
@@ -104,11 +132,11 @@ internal sealed class TrainingOptions
         }
     }
 
-    /// <summary>The options of one run (distribution and seed as given, or from the command line).</summary>
+    /// <summary>The options of one run (distribution and seed as given, or from the command line); <see cref="LoadDataset"/> validates them against the data.</summary>
     public EpTrainingOptions Read(ParseResult parse, TauDistribution? distribution = null, ulong? seed = null)
     {
         var spreadText = parse.GetValue(TauSpread);
-        distribution ??= Learning.TimeConstants.TauDistribution.Parse(parse.GetValue(TauDistribution)!, ParseSpread(spreadText));
+        distribution ??= Learning.TimeConstants.TauDistribution.Parse(parse.GetValue(TauDistribution)!, StabilityConditions.ParseSpread(spreadText, "Spread"));
         var matchText = parse.GetValue(TauMatch)!.Trim().ToLowerInvariant();
         var matching = matchText switch
         {
@@ -138,7 +166,6 @@ internal sealed class TrainingOptions
             TestLimit = parse.GetValue(TestLimit),
             Threads = parse.GetValue(Threads),
         };
-        options.Validate();
         return options;
     }
 
@@ -149,21 +176,5 @@ internal sealed class TrainingOptions
         var data = DatasetCatalog.Load(spec);
         options.ValidateFor(data);
         return (spec, data);
-    }
-
-    /// <summary>Parses one spread value; null when absent.</summary>
-    public static double? ParseSpread(string? text, string option = "--tau-spread")
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
-        {
-            throw new InvalidInputException(null, option, $"\"{text}\"", "a number");
-        }
-
-        return value;
     }
 }

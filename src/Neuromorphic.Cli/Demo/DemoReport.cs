@@ -7,6 +7,7 @@ using Neuromorphic.Cli.Plotting;
 using Neuromorphic.Core.IO;
 using Neuromorphic.Core.Networks;
 using Neuromorphic.Simulation;
+using Neuromorphic.Workflows.Runs;
 using Neuromorphic.Traces.Analysis;
 using Spectre.Console;
 
@@ -20,7 +21,12 @@ namespace Neuromorphic.Cli.Demo;
 internal sealed class DemoReport(string directory, NetworkSpec network, int samples, int steps, double floatAccuracy,
     IReadOnlyList<DemoReport.Result> results, TimeSpan elapsed)
 {
-    internal sealed record Result(DemoCommand.Configuration Configuration, JsonObject Report, RunSummary Summary, double AgreementWithFloat);
+    internal sealed record Result(DemoConfiguration Configuration, RunReport Report)
+    {
+        public RunSummary Summary => Report.Summary;
+
+        public double AgreementWithFloat => Report.ChipAgreesWithFloat ?? double.NaN;
+    }
 
     public static readonly string[] Files = ["summary.json", "report.md", "accuracy.png", "energy.png", "latency.png", "raster.png", "trace.trace", "mapping.json"];
 
@@ -36,10 +42,9 @@ internal sealed class DemoReport(string directory, NetworkSpec network, int samp
         ["floatAccuracy"] = Math.Round(floatAccuracy, 6),
         ["configurations"] = new JsonArray(results.Select(r =>
         {
-            var node = (JsonObject)r.Report.DeepClone();
+            var node = r.Report.ToJson();
             node["configuration"] = r.Configuration.Name;
             node["variability"] = r.Configuration.Variability;
-            node["chipAgreesWithFloat"] = Math.Round(r.AgreementWithFloat, 6);
             return (JsonNode)node;
         }).ToArray()),
         ["files"] = new JsonArray(Files.Select(f => (JsonNode)f).ToArray()),
@@ -53,14 +58,14 @@ internal sealed class DemoReport(string directory, NetworkSpec network, int samp
             ["float model", .. names], [100 * floatAccuracy, .. results.Select(r => 100 * r.Summary.Accuracy)]);
         Charts.StackedBars(Path.Combine(directory, "energy.png"), "Energy per inference", "µJ", names,
         [
-            new BarSegment("synapse", results.Select(r => r.Summary.MeanEnergy.SynapseFj / 1e9).ToArray()),
-            new BarSegment("neuron", results.Select(r => r.Summary.MeanEnergy.NeuronFj / 1e9).ToArray()),
-            new BarSegment("network", results.Select(r => r.Summary.MeanEnergy.NetworkFj / 1e9).ToArray()),
-            new BarSegment("static", results.Select(r => r.Summary.MeanEnergy.StaticFj / 1e9).ToArray()),
+            new BarSegment("synapse", results.Select(r => r.Summary.MeanEnergy.Synapse.TotalMicrojoules).ToArray()),
+            new BarSegment("neuron", results.Select(r => r.Summary.MeanEnergy.Neuron.TotalMicrojoules).ToArray()),
+            new BarSegment("network", results.Select(r => r.Summary.MeanEnergy.Network.TotalMicrojoules).ToArray()),
+            new BarSegment("static", results.Select(r => r.Summary.MeanEnergy.Static.TotalMicrojoules).ToArray()),
         ]);
         var barrier = results[0];
         Charts.Histogram(Path.Combine(directory, "latency.png"), $"Latency per inference ({barrier.Configuration.Name}, {barrier.Configuration.Chip})", "latency (µs)",
-            barrier.Summary.Inferences.Select(r => r.LatencyPs / 1e6).ToList());
+            barrier.Summary.Inferences.Select(r => r.Latency.TotalMicroseconds).ToList());
         var raster = TracePlotData.Raster(Path.Combine(directory, "trace.trace"), 0, log);
         if (raster is not null)
         {
@@ -87,8 +92,8 @@ internal sealed class DemoReport(string directory, NetworkSpec network, int samp
         {
             var e = r.Summary.MeanEnergy;
             md.Append($"| {r.Configuration.Name} | {r.Configuration.Chip} | {r.Configuration.Mode.ToString().ToLowerInvariant()} | {r.Configuration.Variability} | ");
-            md.Append($"{r.Summary.Accuracy.ToString("P1", Inv)} | {r.AgreementWithFloat.ToString("P1", Inv)} | {(e.TotalFj / 1e9).ToString("0.#", Inv)} | {(e.StaticFj / 1e9).ToString("0.#", Inv)} | ");
-            md.Append($"{(r.Summary.MeanLatencyPs / 1e6).ToString("0.#", Inv)} / {(r.Summary.LatencyP99Ps / 1e6).ToString("0.#", Inv)} |\n");
+            md.Append($"{r.Summary.Accuracy.ToString("P1", Inv)} | {r.AgreementWithFloat.ToString("P1", Inv)} | {e.Total.TotalMicrojoules.ToString("0.#", Inv)} | {e.Static.TotalMicrojoules.ToString("0.#", Inv)} | ");
+            md.Append($"{(r.Summary.MeanLatencyPs / 1e6).ToString("0.#", Inv)} / {r.Summary.LatencyP99.TotalMicroseconds.ToString("0.#", Inv)} |\n");
         }
 
         md.Append("\n![accuracy](accuracy.png)\n\n![energy per inference](energy.png)\n\n![latency](latency.png)\n\n![raster](raster.png)\n\n");
@@ -105,7 +110,7 @@ internal sealed class DemoReport(string directory, NetworkSpec network, int samp
         foreach (var r in results)
         {
             table.AddRow(Markup.Escape(r.Configuration.Name), r.Configuration.Chip, r.Summary.Accuracy.ToString("P1", Inv),
-                (r.Summary.MeanEnergy.TotalFj / 1e9).ToString("0.#", Inv), (r.Summary.MeanLatencyPs / 1e6).ToString("0.#", Inv));
+                r.Summary.MeanEnergy.Total.TotalMicrojoules.ToString("0.#", Inv), (r.Summary.MeanLatencyPs / 1e6).ToString("0.#", Inv));
         }
 
         output.Write(table);

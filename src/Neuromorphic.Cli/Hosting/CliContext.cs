@@ -46,7 +46,13 @@ public sealed class CliContext
     /// message, cancellation and other failures give 1, and no stack trace reaches the user unless
     /// --verbose is set.
     /// </summary>
-    public void SetAction(Command command, Func<ParseResult, CancellationToken, Task<int>> action)
+    /// <param name="command">The command.</param>
+    /// <param name="action">Its action.</param>
+    /// <param name="flags">
+    /// The command's flags for the library properties it fills (e.g. <c>Steps</c> → <c>--steps</c>): a
+    /// bad-input error that names one of these properties is reported with the flag instead.
+    /// </param>
+    public void SetAction(Command command, Func<ParseResult, CancellationToken, Task<int>> action, IReadOnlyDictionary<string, string>? flags = null)
     {
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -57,7 +63,8 @@ public sealed class CliContext
             }
             catch (InvalidInputException ex)
             {
-                log.LogError("{Message}", ex.Message);
+                var shown = ex.Field is { } field && flags is not null && flags.TryGetValue(field, out var flag) ? ex.WithField(flag) : ex;
+                log.LogError("{Message}", shown.Message);
                 return ExitCodes.BadInput;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -81,7 +88,7 @@ public sealed class CliContext
         });
     }
 
-    /// <summary>Synchronous variant of <see cref="SetAction(Command, Func{ParseResult, CancellationToken, Task{int}})"/>.</summary>
-    public void SetAction(Command command, Func<ParseResult, int> action) =>
-        SetAction(command, (parse, _) => Task.FromResult(action(parse)));
+    /// <summary>Synchronous variant of <see cref="SetAction(Command, Func{ParseResult, CancellationToken, Task{int}}, IReadOnlyDictionary{string, string})"/>.</summary>
+    public void SetAction(Command command, Func<ParseResult, int> action, IReadOnlyDictionary<string, string>? flags = null) =>
+        SetAction(command, (parse, _) => Task.FromResult(action(parse)), flags);
 }

@@ -1,6 +1,6 @@
 namespace Neuromorphic.Cli.Hosting;
 
-/// <summary>The exit codes of every <c>neuro</c> command (DESIGN §9).</summary>
+/// <summary>The exit codes of every <c>neuro</c> command (README.md, "Commands").</summary>
 public static class ExitCodes
 {
     public const int Success = 0;

@@ -31,10 +31,19 @@ public static class NeuroApp
         MapCommand.Create(context),
         RunCommand.Create(context),
         ReplayCommand.Create(context),
-        TraceCommand.Create(context),
+        Trace(context),
         ImportCommand.Create(context),
         ExportCommand.Create(context),
     ];
+
+    /// <summary>The <c>trace</c> group: info, verify and export, plus plot and synth.</summary>
+    private static Command Trace(CliContext context)
+    {
+        var trace = TraceCommand.Create(context);
+        trace.Subcommands.Add(TracePlotCommand.Create(context));
+        trace.Subcommands.Add(TraceSynthCommand.Create(context));
+        return trace;
+    }
 
     public static RootCommand BuildRoot(CliContext context)
     {

@@ -30,6 +30,13 @@ public class InvalidInputException : Exception
     /// <summary>What the field must hold instead.</summary>
     public string? Expected { get; }
 
+    /// <summary>
+    /// The same problem with <see cref="Field"/> renamed: a front end's name for a request property
+    /// (the command line's flag for a property that a library validated).
+    /// </summary>
+    public InvalidInputException WithField(string field) =>
+        Expected is null ? this : new InvalidInputException(File, field, Value, Expected, this);
+
     private static string Compose(string? file, string? field, string? value, string expected)
     {
         var where = (file, field) switch

@@ -1,7 +1,7 @@
 namespace Neuromorphic.Core.Networks;
 
 /// <summary>
-/// The spiking realization of HTS-EP rate neurons (DESIGN §4) written in <c>cuba-lif</c> terms:
+/// The spiking realization of HTS-EP rate neurons (src/Neuromorphic.Core/README.md, "EP neurons as spikes") written in <c>cuba-lif</c> terms:
 /// each <c>ep-rate</c> neuron i with time step dt_i and bias b_i becomes a compartment with
 /// u ← (1 − dt_i)·u + dt_i·(Σ w·s + b_i) (τ_u = 1/dt_i steps, incoming weights × dt_i,
 /// currentBias = dt_i·b_i), v ← clamp(v + u, 0, 2) (no voltage leak; Loihi's vmin/vmax keep neither

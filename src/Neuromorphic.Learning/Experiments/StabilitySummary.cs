@@ -26,7 +26,7 @@ public readonly record struct Spread(double Mean, double StandardDeviation, int 
 }
 
 /// <summary>
-/// Stability of one condition over its seeds (reference §1.4, "what to measure"): final and best
+/// Stability of one condition over its seeds (src/Neuromorphic.Learning/README.md, "Stability"): final and best
 /// test accuracy, collapse rate, drawdown, epoch-to-epoch roughness over the second half, and the
 /// equilibrium quality of the last epoch. A run collapses when it diverges, or when after reaching
 /// 50 % its test accuracy falls below 50 % or more than 10 points under its running best.

@@ -271,7 +271,7 @@ public sealed class EpModel
         var steps = freeSteps ?? FreeSteps;
         if (steps < 1)
         {
-            throw new InvalidInputException(null, "--free-steps", steps.ToString(CultureInfo.InvariantCulture), "a positive number of free-phase steps");
+            throw new InvalidInputException(null, "FreeSteps", steps.ToString(CultureInfo.InvariantCulture), "a positive number of free-phase steps");
         }
 
         return steps;

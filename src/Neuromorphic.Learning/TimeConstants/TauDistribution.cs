@@ -4,7 +4,7 @@ using Neuromorphic.Core.Random;
 
 namespace Neuromorphic.Learning.TimeConstants;
 
-/// <summary>The families of per-neuron time constants (DESIGN §3, reference §1.4).</summary>
+/// <summary>The families of per-neuron time constants (src/Neuromorphic.Learning/README.md, "Time constants").</summary>
 public enum TauFamily
 {
     /// <summary>Every neuron has the same τ: the scalar-dt baseline.</summary>
@@ -78,9 +78,9 @@ public sealed record TauDistribution(TauFamily Family, double Spread)
 
     /// <summary>
     /// Parses a family name and an optional spread. Throws <see cref="InvalidInputException"/>
-    /// naming <paramref name="option"/> for an unknown family or a spread out of range.
+    /// naming <paramref name="option"/> for an unknown family or <paramref name="spreadOption"/> for a spread out of range.
     /// </summary>
-    public static TauDistribution Parse(string name, double? spread, string option = "--tau-dist", string spreadOption = "--tau-spread")
+    public static TauDistribution Parse(string name, double? spread, string option = "Distribution", string spreadOption = nameof(Spread))
     {
         var index = -1;
         for (var i = 0; i < Names.Count; i++)

@@ -20,12 +20,12 @@ public sealed record TimeStepSettings(TauDistribution Distribution, double DtMea
     {
         if (!(DtMin > 0 && DtMin <= 1))
         {
-            throw new InvalidInputException(null, "--dt-min", DtMin.ToString("R"), "a smallest time step in (0, 1]");
+            throw new InvalidInputException(null, nameof(DtMin), DtMin.ToString("R"), "a smallest time step in (0, 1]");
         }
 
         if (!(DtMean >= DtMin && DtMean <= 1))
         {
-            throw new InvalidInputException(null, "--dt-mean", DtMean.ToString("R"), $"a mean time step in [dt-min = {DtMin:R}, 1]");
+            throw new InvalidInputException(null, nameof(DtMean), DtMean.ToString("R"), $"a mean time step in [DtMin = {DtMin:R}, 1]");
         }
     }
 }

@@ -51,7 +51,7 @@ public sealed class TrainingDivergedException(int epoch) : Exception($"training 
 }
 
 /// <summary>
-/// Trains a layered network with HTS-EP (DESIGN §3; reference §1.4, §4.1, §5): minibatches
+/// Trains a layered network with HTS-EP (src/Neuromorphic.Learning/README.md): minibatches
 /// shuffled per epoch, free phase of T1 steps from zero, nudged phases of T2 steps, EP weight
 /// update through SGD or Adam. After every epoch: a test evaluation, the metrics, an atomic
 /// checkpoint and the model file. Cancellation stops between minibatches and leaves the last

@@ -93,9 +93,9 @@ public sealed record EpTrainingOptions
     public static string OptimizerName(OptimizerKind optimizer) => OptimizerNames[(int)optimizer];
 
     public static GradientEstimator ParseEstimator(string text) =>
-        (GradientEstimator)IndexOf(EstimatorNames, text, "--estimator");
+        (GradientEstimator)IndexOf(EstimatorNames, text, nameof(Estimator));
 
-    public static OptimizerKind ParseOptimizer(string text) => (OptimizerKind)IndexOf(OptimizerNames, text, "--optimizer");
+    public static OptimizerKind ParseOptimizer(string text) => (OptimizerKind)IndexOf(OptimizerNames, text, nameof(Optimizer));
 
     /// <summary>Parses "784,500,10".</summary>
     public static int[] ParseLayers(string text)
@@ -106,13 +106,13 @@ public sealed record EpTrainingOptions
         {
             if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
             {
-                throw new InvalidInputException(null, "--layers", $"\"{text}\"", "comma-separated positive layer sizes, input first (e.g. 784,500,10)");
+                throw new InvalidInputException(null, nameof(Layers), $"\"{text}\"", "comma-separated positive layer sizes, input first (e.g. 784,500,10)");
             }
         }
 
         if (sizes.Length < 2)
         {
-            throw new InvalidInputException(null, "--layers", $"\"{text}\"", "at least two sizes: the input and the output (e.g. 784,500,10)");
+            throw new InvalidInputException(null, nameof(Layers), $"\"{text}\"", "at least two sizes: the input and the output (e.g. 784,500,10)");
         }
 
         return sizes;
@@ -127,59 +127,65 @@ public sealed record EpTrainingOptions
         {
             if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out rates[i]))
             {
-                throw new InvalidInputException(null, "--lr", $"\"{text}\"", "comma-separated learning rates, one per weight layer (e.g. 0.05,0.02)");
+                throw new InvalidInputException(null, nameof(LearningRates), $"\"{text}\"", "comma-separated learning rates, one per weight layer (e.g. 0.05,0.02)");
             }
         }
 
         return rates;
     }
 
-    /// <summary>Checks every option on its own; throws <see cref="InvalidInputException"/> naming the option.</summary>
+    /// <summary>Checks every option on its own; throws <see cref="InvalidInputException"/> naming the property (front ends map it to their own option names).</summary>
     public void Validate()
     {
         if (Layers.Count < 2 || Layers.Any(s => s <= 0))
         {
-            throw Bad("--layers", string.Join(",", Layers), "at least two positive sizes, input first");
+            throw Bad(nameof(Layers), string.Join(",", Layers), "at least two positive sizes, input first");
         }
 
-        Require(Epochs >= 1 && Epochs <= 100_000, "--epochs", Epochs, "a number of epochs in 1..100000");
-        Require(double.IsFinite(Beta) && Beta > 0, "--beta", Beta, "a nudging strength β > 0");
-        Require(FreeSteps >= 1 && FreeSteps <= 100_000, "--free-steps", FreeSteps, "a number of free-phase steps T1 in 1..100000");
-        Require(NudgedSteps >= 1 && NudgedSteps <= 100_000, "--nudged-steps", NudgedSteps, "a number of nudged-phase steps T2 in 1..100000");
-        Require(BatchSize >= 1 && BatchSize <= 65_536, "--batch", BatchSize, "a minibatch size in 1..65536");
+        Require(Epochs >= 1 && Epochs <= 100_000, nameof(Epochs), Epochs, "a number of epochs in 1..100000");
+        Require(double.IsFinite(Beta) && Beta > 0, nameof(Beta), Beta, "a nudging strength β > 0");
+        Require(FreeSteps >= 1 && FreeSteps <= 100_000, nameof(FreeSteps), FreeSteps, "a number of free-phase steps T1 in 1..100000");
+        Require(NudgedSteps >= 1 && NudgedSteps <= 100_000, nameof(NudgedSteps), NudgedSteps, "a number of nudged-phase steps T2 in 1..100000");
+        Require(BatchSize >= 1 && BatchSize <= 65_536, nameof(BatchSize), BatchSize, "a minibatch size in 1..65536");
         if (LearningRates.Count != 1 && LearningRates.Count != LayerCount)
         {
-            throw Bad("--lr", string.Join(",", LearningRates.Select(Format)), $"one learning rate, or {LayerCount} (one per weight layer of --layers {string.Join(",", Layers)})");
+            throw Bad(nameof(LearningRates), string.Join(",", LearningRates.Select(Format)), $"one learning rate, or {LayerCount} (one per weight layer of the layers {string.Join(",", Layers)})");
         }
 
         if (LearningRates.Any(r => !double.IsFinite(r) || r < 0))
         {
-            throw Bad("--lr", string.Join(",", LearningRates.Select(Format)), "learning rates ≥ 0");
+            throw Bad(nameof(LearningRates), string.Join(",", LearningRates.Select(Format)), "learning rates ≥ 0");
         }
 
-        Require(double.IsFinite(Momentum) && Momentum >= 0 && Momentum < 1, "--momentum", Momentum, "a momentum in [0, 1)");
-        Require(double.IsFinite(WeightDecay) && WeightDecay >= 0, "--weight-decay", WeightDecay, "a weight decay ≥ 0");
-        Require(double.IsFinite(InitScale) && InitScale > 0, "--init-scale", InitScale, "a positive initialisation scale");
-        Require(TrainLimit is null or >= 1, "--train-limit", TrainLimit ?? 0, "a number of training images ≥ 1");
-        Require(TestLimit is null or >= 0, "--test-limit", TestLimit ?? 0, "a number of test images ≥ 0");
-        Require(Threads >= 0, "--threads", Threads, "a thread count ≥ 0 (0: all processors)");
+        Require(double.IsFinite(Momentum) && Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "a momentum in [0, 1)");
+        Require(double.IsFinite(WeightDecay) && WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "a weight decay ≥ 0");
+        Require(double.IsFinite(InitScale) && InitScale > 0, nameof(InitScale), InitScale, "a positive initialisation scale");
+        Require(TrainLimit is null or >= 1, nameof(TrainLimit), TrainLimit ?? 0, "a number of training images ≥ 1");
+        Require(TestLimit is null or >= 0, nameof(TestLimit), TestLimit ?? 0, "a number of test images ≥ 0");
+        Require(Threads >= 0, nameof(Threads), Threads, "a thread count ≥ 0 (0: all processors)");
         TimeSteps.Validate();
     }
 
     /// <summary>Checks that the layer sizes fit <paramref name="dataset"/>: first = pixels per image, last = classes.</summary>
     public void ValidateFor(Dataset dataset)
     {
-        Validate();
+        if (Layers.Count < 2 || Layers.Any(s => s <= 0))
+        {
+            Validate();
+        }
+
         if (Layers[0] != dataset.PixelsPerImage)
         {
-            throw Bad("--layers", string.Join(",", Layers),
+            throw Bad(nameof(Layers), string.Join(",", Layers),
                 $"a first size equal to the {dataset.PixelsPerImage} pixels per image of {dataset.Name} ({dataset.Rows}×{dataset.Columns})");
         }
 
         if (Layers[^1] != dataset.ClassCount)
         {
-            throw Bad("--layers", string.Join(",", Layers), $"a last size equal to the {dataset.ClassCount} classes of {dataset.Name}");
+            throw Bad(nameof(Layers), string.Join(",", Layers), $"a last size equal to the {dataset.ClassCount} classes of {dataset.Name}");
         }
+
+        Validate();
     }
 
     /// <summary>

@@ -4,8 +4,8 @@ using Neuromorphic.Core.Networks;
 namespace Neuromorphic.Mapping.Partitioning;
 
 /// <summary>
-/// What a set of neurons costs a core, counted as NengoLoihi does (reference loihi-chip-model.md
-/// §1.2): one input axon per presynaptic neuron of each incoming projection; per axon,
+/// What a set of neurons costs a core, counted as NengoLoihi does (NengoLoihi nengo_loihi/block.py,
+/// SynapseConfig.bits_per_axon; Davies et al. 2018 p.89): one input axon per presynaptic neuron of each incoming projection; per axon,
 /// <c>synapses × (weight bits + delay bits) + 4 + 6</c> bits rounded up to a 64-bit word; one output
 /// axon per neuron and destination core.
 /// </summary>

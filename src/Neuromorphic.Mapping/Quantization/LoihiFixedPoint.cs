@@ -12,7 +12,7 @@ public enum WeightSignMode
 
 /// <summary>
 /// Loihi 1's fixed-point arithmetic, as documented by Lava's bit-accurate LIF model and NengoLoihi
-/// (reference loihi-chip-model.md §1.4–1.5): 24-bit signed u and v; 12-bit decays, the current
+/// (Davies et al., IEEE Micro 38(1) 2018; as Lava's bit-accurate LIF, lava-nc/lava proc/lif/models.py, and NengoLoihi implement it; src/Neuromorphic.Mapping/README.md): 24-bit signed u and v; 12-bit decays, the current
 /// decay with a +1 offset (u·(4096 − (du + 1)) ≫ 12, so du = 4095 empties u every step), the voltage
 /// decay without (v·(4096 − dv) ≫ 12), both applied to the magnitude; synaptic input and threshold
 /// aligned by 2^6; weights w_mant·2^(6 + weight_exp); bias mant·2^exp. u wraps modulo 2^24; v

@@ -7,7 +7,7 @@ namespace Neuromorphic.Mapping.Realization;
 /// quantization). <c>cuba-lif</c> maps as written: δu = 1/τ_u (τ_u = null: δu = 0), δv = 1/τ_v
 /// (null: 0), its bias on v and current bias on u, its voltage clamp if any. <c>ep-rate</c>
 /// populations are first replaced by their spiking realization (<see cref="EpRateRealization"/>,
-/// DESIGN §4): current decay = the neuron's own dt, inputs and bias scaled by dt, no voltage leak,
+/// src/Neuromorphic.Core/README.md, "EP neurons as spikes"): current decay = the neuron's own dt, inputs and bias scaled by dt, no voltage leak,
 /// threshold 1, subtractive reset, v clamped to [0, 2]. The mapper works on the realized network
 /// throughout, so a model and its NIR round trip map identically.
 /// </summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Neuromorphic.Chip.Costs;
+using Neuromorphic.Core.Units;
 using Neuromorphic.Core.Random;
 using Neuromorphic.Mapping;
 using Neuromorphic.Simulation.Input;
@@ -122,7 +123,7 @@ internal sealed class AsyncEngine
         Array.Clear(_outputDone);
         Array.Clear(_open);
         var costs = _chip.Costs;
-        var periodPs = options.AsyncPeriodPs ?? (long)Math.Round(_mapped.Chip.Timing.AsyncStepPeriodNs * 1000);
+        var periodPs = options.AsyncPeriodPs ?? Simulator.NominalAsyncPeriodPs(_chip);
         var energy = default(EnergyBreakdown);
         var totals = default(CoreStepCounters);
         var overruns = 0;
@@ -230,7 +231,7 @@ internal sealed class AsyncEngine
         }
 
         energy.StaticFj = costs.StaticEnergyFj(endPs);
-        var result = _readout.Conclude(_chip, _state, index, input.Label, decisionStep, endPs, energy, totals, overruns);
+        var result = _readout.Conclude(_chip, _state, index, input.Label, decisionStep, SimTime.FromPicoseconds(endPs), energy, totals, overruns);
         observer?.OnInferenceEnd(result);
         return result;
     }
@@ -238,11 +239,12 @@ internal sealed class AsyncEngine
     private void Close(int core, int step, long endPs, ISimulationObserver? observer, ref EnergyBreakdown energy, ref CoreStepCounters totals)
     {
         ref var counters = ref _counters[core];
-        energy.Add(EnergyBreakdown.Of(counters, _chip.Costs));
+        var coreEnergy = EnergyBreakdown.Of(counters, _chip.Costs);
+        energy.Add(coreEnergy);
         totals.Add(counters);
         if (observer is { WantsCoreSteps: true })
         {
-            observer.OnCoreStep(step, core, counters, _stepStart[core], endPs);
+            observer.OnCoreStep(new CoreStepEvent(step, core, counters, coreEnergy, _stepStart[core], endPs, EnergyBreakdown.NeuronLatencyPs(counters, _chip.Costs)));
         }
 
         counters = default;

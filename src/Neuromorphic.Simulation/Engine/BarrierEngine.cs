@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Neuromorphic.Chip.Costs;
+using Neuromorphic.Chip.Timing;
+using Neuromorphic.Core.Units;
 using Neuromorphic.Mapping;
 using Neuromorphic.Simulation.Input;
 using Neuromorphic.Simulation.Variability;
@@ -105,11 +107,13 @@ internal sealed class BarrierEngine
             var duration = options.Timing == TimingModel.Detailed ? _timing.Compute(costs) : _timing.ComputeSimple(costs);
             for (var core = 0; core < _mapped.CoreCount; core++)
             {
-                energy.Add(EnergyBreakdown.Of(_counters[core], costs));
+                var coreEnergy = EnergyBreakdown.Of(_counters[core], costs);
+                energy.Add(coreEnergy);
                 totals.Add(_counters[core]);
                 if (observer is { WantsCoreSteps: true })
                 {
-                    observer.OnCoreStep(step, core, _counters[core], timePs, timePs + duration);
+                    observer.OnCoreStep(new CoreStepEvent(step, core, _counters[core], coreEnergy, timePs, timePs + duration,
+                        EnergyBreakdown.NeuronLatencyPs(_counters[core], costs)));
                 }
             }
 
@@ -139,7 +143,7 @@ internal sealed class BarrierEngine
         }
 
         energy.StaticFj = costs.StaticEnergyFj(timePs);
-        var result = _readout.Conclude(_chip, _state, index, input.Label, steps, timePs, energy, totals);
+        var result = _readout.Conclude(_chip, _state, index, input.Label, steps, SimTime.FromPicoseconds(timePs), energy, totals);
         observer?.OnInferenceEnd(result);
         return result;
     }

@@ -1,4 +1,5 @@
 using Neuromorphic.Chip.Costs;
+using Neuromorphic.Core.Units;
 using Neuromorphic.Simulation.Variability;
 
 namespace Neuromorphic.Simulation.Engine;
@@ -74,7 +75,7 @@ internal sealed class ReadoutCounter
     }
 
     /// <summary>The inference's result: the decision, the counts, and what it cost. Energy must include static energy already.</summary>
-    public InferenceResult Conclude(ChipInstance chip, NetworkState state, int index, int label, int steps, long latencyPs,
+    public InferenceResult Conclude(ChipInstance chip, NetworkState state, int index, int label, int steps, SimTime latency,
         EnergyBreakdown energy, CoreStepCounters totals, int overruns = 0) => new()
     {
         Index = index,
@@ -82,7 +83,7 @@ internal sealed class ReadoutCounter
         Predicted = Decide(chip, state),
         OutputCounts = (int[])Counts.Clone(),
         Steps = steps,
-        LatencyPs = latencyPs,
+        Latency = latency,
         Energy = energy,
         Totals = totals,
         Overruns = overruns,

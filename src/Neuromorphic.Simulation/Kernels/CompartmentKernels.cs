@@ -4,7 +4,7 @@ using Neuromorphic.Mapping.Quantization;
 namespace Neuromorphic.Simulation.Kernels;
 
 /// <summary>
-/// One algorithmic step of a CUBA compartment (DESIGN §9a; Loihi's order, reference §1.4):
+/// One algorithmic step of a CUBA compartment (the network contract, src/Neuromorphic.Core/README.md; Loihi's order, Davies et al. 2018):
 /// u ← decay(u) + input; v ← clamp(decay(v) + u + bias, vmin, vmax); while refractory, v is held at
 /// 0 and the counter counts down; otherwise spike when v &gt; threshold (strict), then v ← 0 or
 /// v ← v − threshold and the refractory counter starts. "Active" (paying the update cost) means

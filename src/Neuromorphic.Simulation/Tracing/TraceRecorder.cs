@@ -1,4 +1,3 @@
-using Neuromorphic.Chip.Costs;
 using Neuromorphic.Traces;
 
 namespace Neuromorphic.Simulation.Tracing;
@@ -9,7 +8,7 @@ namespace Neuromorphic.Simulation.Tracing;
 /// identical for any thread count). What is recorded follows the trace level: input events and
 /// per-core counters at <c>counters</c>, spikes at <c>spikes</c>, messages at <c>messages</c>.
 /// </summary>
-public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel level, CostTable costs) : ISimulationObserver
+public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel level) : ISimulationObserver
 {
     /// <summary>Flag bit of <see cref="InferenceSummaryRecord.Flags"/>: the inference stopped early.</summary>
     public const int EarlyExitFlag = 1;
@@ -58,32 +57,19 @@ public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel lev
         BlockingPs = m.BlockingPs,
     });
 
-    public void OnCoreStep(int step, int core, in CoreStepCounters counters, long startPs, long endPs)
+    public void OnCoreStep(in CoreStepEvent step) => Buffer.Add(new CoreStepRecord
     {
-        var energy = EnergyBreakdown.Of(counters, costs);
-        Buffer.Add(new CoreStepRecord
-        {
-            Inference = inference,
-            Step = step,
-            Core = core,
-            NeuronsAccessed = counters.NeuronsAccessed,
-            NeuronsUpdated = counters.NeuronsUpdated,
-            NeuronsFired = counters.NeuronsFired,
-            SynapticOps = checked((int)counters.SynapticOps),
-            MessagesOut = counters.MessagesOut,
-            MessagesIn = counters.MessagesIn,
-            HopsEast = counters.HopsEast,
-            HopsWest = counters.HopsWest,
-            HopsNorth = counters.HopsNorth,
-            HopsSouth = counters.HopsSouth,
-            StepStartPs = startPs,
-            StepEndPs = endPs,
-            BusyPs = EnergyBreakdown.NeuronLatencyPs(counters, costs),
-            SynapseFj = energy.SynapseFj,
-            NeuronFj = energy.NeuronFj,
-            NetworkFj = energy.NetworkFj,
-        });
-    }
+        Inference = inference,
+        Step = step.Step,
+        Core = step.Core,
+        Counters = step.Counters,
+        StepStartPs = step.StartPs,
+        StepEndPs = step.EndPs,
+        BusyPs = step.BusyPs,
+        SynapseFj = step.Energy.SynapseFj,
+        NeuronFj = step.Energy.NeuronFj,
+        NetworkFj = step.Energy.NetworkFj,
+    });
 
     public void OnInferenceEnd(InferenceResult result)
     {
@@ -97,8 +83,8 @@ public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel lev
             Steps = result.Steps,
             Flags = result.Steps < _requestedSteps ? EarlyExitFlag : 0,
             FirstInputPs = 0,
-            DecisionPs = result.LatencyPs,
-            EndPs = result.LatencyPs,
+            DecisionPs = result.Latency.Picoseconds,
+            EndPs = result.Latency.Picoseconds,
             SynapseFj = result.Energy.SynapseFj,
             NeuronFj = result.Energy.NeuronFj,
             NetworkFj = result.Energy.NetworkFj,
@@ -107,7 +93,7 @@ public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel lev
             Spikes = t.NeuronsFired,
             SynapticOps = t.SynapticOps,
             Messages = t.MessagesOut,
-            Hops = (long)t.HopsEast + t.HopsWest + t.HopsNorth + t.HopsSouth,
+            Hops = t.Hops,
         });
     }
 }

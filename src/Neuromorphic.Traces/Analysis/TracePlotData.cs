@@ -53,7 +53,7 @@ public static class TracePlotData
             return null;
         }
 
-        var metadata = TraceMetadata.Parse(reader.Header.MetadataJson);
+        var metadata = RunManifest.Of(reader.Header);
         var starts = metadata.Populations.Where(p => p.Size > 0).Select(p => (p.Start - 0.5, p.Name)).ToArray();
         return new RasterData(chosen.Value, times.ToArray(), neurons.ToArray(), starts);
     }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Core.IO;
 using Neuromorphic.Core.Progress;
-using Neuromorphic.Traces.Analysis;
 
 namespace Neuromorphic.Traces.Export;
 
@@ -72,7 +71,7 @@ public static class TraceCsvExporter
                 $"an inference the trace holds ({DescribeInferences(offsets)})");
         }
 
-        var metadata = TraceMetadata.Parse(reader.Header.MetadataJson);
+        var metadata = RunManifest.Of(reader.Header);
         var level = reader.Header.Level;
         using var outputs = new AtomicOutputs();
         var writers = new Dictionary<string, CsvLineWriter>();
@@ -356,13 +355,14 @@ public static class TraceCsvExporter
                 _rows[c.Step] = row;
             }
 
-            row.Fired += c.NeuronsFired;
-            row.Updated += c.NeuronsUpdated;
-            row.Accessed += c.NeuronsAccessed;
-            row.Packets += c.MessagesOut;
-            row.MessagesIn += c.MessagesIn;
-            row.Hops += c.Hops;
-            row.SynapticOps += c.SynapticOps;
+            var counters = c.Counters;
+            row.Fired += counters.NeuronsFired;
+            row.Updated += counters.NeuronsUpdated;
+            row.Accessed += counters.NeuronsAccessed;
+            row.Packets += counters.MessagesOut;
+            row.MessagesIn += counters.MessagesIn;
+            row.Hops += counters.Hops;
+            row.SynapticOps += counters.SynapticOps;
             row.BusyPs += c.BusyPs;
             row.StartPs = Math.Min(row.StartPs, c.StepStartPs);
             row.EndPs = Math.Max(row.EndPs, c.StepEndPs);

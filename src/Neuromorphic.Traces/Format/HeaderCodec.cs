@@ -54,7 +54,10 @@ public static class HeaderCodec
         var major = BinaryPrimitives.ReadUInt16LittleEndian(prefix[8..]);
         if (major != TraceFormat.MajorVersion)
         {
-            problem = $"format version {major}.{BinaryPrimitives.ReadUInt16LittleEndian(prefix[10..])} is not supported (this tool reads neuromorphic.trace/{TraceFormat.MajorVersion})";
+            problem = major < TraceFormat.MajorVersion
+                ? $"format version {major}.{BinaryPrimitives.ReadUInt16LittleEndian(prefix[10..])} (neuromorphic.trace/{major}, written by an earlier neuro) is no longer read: " +
+                  $"this tool reads neuromorphic.trace/{TraceFormat.MajorVersion}, whose core-step records changed; record the run again"
+                : $"format version {major}.{BinaryPrimitives.ReadUInt16LittleEndian(prefix[10..])} is newer than this tool (it reads neuromorphic.trace/{TraceFormat.MajorVersion}): update neuro";
             return false;
         }
 

@@ -1,7 +1,7 @@
 namespace Neuromorphic.Traces.Format;
 
 /// <summary>
-/// Constants of the <c>neuromorphic.trace/1</c> layout. traces/README.md specifies every byte;
+/// Constants of the <c>neuromorphic.trace/2</c> layout. traces/README.md specifies every byte;
 /// keep the two in step (a change of layout is a new major version).
 /// </summary>
 public static class TraceFormat
@@ -9,7 +9,8 @@ public static class TraceFormat
     /// <summary>File magic: 0x89 "NMTR" CR LF 0x1A (a PNG-style signature that text-mode transfers corrupt visibly).</summary>
     public static ReadOnlySpan<byte> Magic => [0x89, (byte)'N', (byte)'M', (byte)'T', (byte)'R', 0x0D, 0x0A, 0x1A];
 
-    public const ushort MajorVersion = 1;
+    /// <summary>2: core-step records carry the toolkit's <c>CoreStepCounters</c> as they are (with input spikes and 64-bit synaptic ops).</summary>
+    public const ushort MajorVersion = 2;
 
     /// <summary>Minor versions only append header fields or add block kinds that old readers may skip.</summary>
     public const ushort MinorVersion = 0;

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Neuromorphic.Traces;
 
 /// <summary>
-/// One spike of an input neuron, as the encoder or an input-events file delivered it (DESIGN §9a:
+/// One spike of an input neuron, as the encoder or an input-events file delivered it (the network contract, src/Neuromorphic.Core/README.md:
 /// <c>step,index</c>). 16 bytes. Recorded from <see cref="TraceLevel.Counters"/> up, so that a run
 /// can be re-simulated from its trace.
 /// </summary>

@@ -6,7 +6,7 @@ namespace Neuromorphic.Traces;
 /// One message on the network-on-chip: the spikes of one neuron sent to one destination core
 /// (SANA-FE sends one message per destination core, not per synapse). 80 bytes. Recorded at
 /// <see cref="TraceLevel.Messages"/>. The fields mirror SANA-FE's <c>messages.csv</c>
-/// (reference/loihi-chip-model.md §3.4); <see cref="ProcessingDelayPs"/> is derived.
+/// (SANA-FE's detailed timing model; src/Neuromorphic.Chip/README.md, "Timing models"); <see cref="ProcessingDelayPs"/> is derived.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
 public readonly record struct MessageRecord : ITraceRecord

@@ -1,7 +1,6 @@
-using System.Text.Json.Nodes;
 using Neuromorphic.Chip.Costs;
+using Neuromorphic.Chip.Timing;
 using Neuromorphic.Core.Errors;
-using Neuromorphic.Core.Units;
 
 namespace Neuromorphic.Traces.Replay;
 
@@ -43,16 +42,15 @@ public static class TraceRecoster
                 "a trace recorded at level counters or above (this one holds only summaries; record with --trace-level counters)");
         }
 
-        var metadata = JsonNode.Parse(header.MetadataJson) as JsonObject ?? [];
-        var coreTiles = (metadata["coreTiles"] as JsonArray)?.Select(t => new TileId(t![0]!.GetValue<int>(), t[1]!.GetValue<int>())).ToArray()
-            ?? throw new InvalidInputException(path, "metadata.coreTiles", "missing", "the tiles of the run's cores (traces written by neuro run)");
-        var mesh = metadata["mesh"] as JsonObject;
+        var manifest = RunManifest.Of(header);
+        var coreTiles = RunManifest.Require(manifest.CoreTiles, path, nameof(RunManifest.CoreTiles), "the tiles of the run's cores (traces written by neuro run)");
+        var mesh = RunManifest.Require(manifest.Mesh, path, nameof(RunManifest.Mesh), "the chip's mesh (traces written by neuro run)");
         var barrier = header.Mode == TraceMode.Barrier;
-        var simple = metadata["timing"]?.GetValue<string>() == "simple";
+        var simple = manifest.Timing == TimingModelNames.Simple;
         var hasMessages = header.Level >= TraceLevel.Messages && !simple;
-        var timing = new BarrierStepTiming(coreTiles, mesh?["width"]?.GetValue<int>() ?? 1, mesh?["height"]?.GetValue<int>() ?? 1);
+        var timing = new BarrierStepTiming(coreTiles, mesh.Width, mesh.Height);
         var results = new List<RecostedInference>();
-        var coreLatency = new long[coreTiles.Length];
+        var coreLatency = new long[coreTiles.Count];
         foreach (var inference in TraceFile.ReadInferences(reader, TraceKinds.CoreSteps | TraceKinds.Messages | TraceKinds.InferenceSummaries))
         {
             if (inference.Summary is not { } summary)
@@ -74,7 +72,7 @@ public static class TraceRecoster
                 timing.Reset();
                 for (; i < steps.Length && steps[i].Step == step; i++)
                 {
-                    var counters = ToCounters(steps[i]);
+                    var counters = steps[i].Counters;
                     energy.Add(EnergyBreakdown.Of(counters, costs));
                     coreLatency[steps[i].Core] = EnergyBreakdown.NeuronLatencyPs(counters, costs);
                     timing.SetNeuronLatency(steps[i].Core, coreLatency[steps[i].Core]);
@@ -125,18 +123,4 @@ public static class TraceRecoster
 
         return (results, !barrier ? LatencyRecost.Recorded : simple ? LatencyRecost.SimpleExact : hasMessages ? LatencyRecost.Exact : LatencyRecost.NeuronWorkOnly);
     }
-
-    public static CoreStepCounters ToCounters(in CoreStepRecord r) => new()
-    {
-        NeuronsAccessed = r.NeuronsAccessed,
-        NeuronsUpdated = r.NeuronsUpdated,
-        NeuronsFired = r.NeuronsFired,
-        SynapticOps = r.SynapticOps,
-        MessagesOut = r.MessagesOut,
-        MessagesIn = r.MessagesIn,
-        HopsEast = r.HopsEast,
-        HopsWest = r.HopsWest,
-        HopsNorth = r.HopsNorth,
-        HopsSouth = r.HopsSouth,
-    };
 }

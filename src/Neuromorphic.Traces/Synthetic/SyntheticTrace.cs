@@ -1,3 +1,4 @@
+using Neuromorphic.Chip.Costs;
 using Neuromorphic.Core.Random;
 
 namespace Neuromorphic.Traces.Synthetic;
@@ -36,12 +37,12 @@ public sealed record SyntheticTraceOptions
 /// Deterministic, plausible trace records without a simulator: Bernoulli input and neuron spikes,
 /// one message per (spiking neuron, destination core) routed X-then-Y on a mesh, per-core counters
 /// consistent with those events, and energies from Davies et al. 2018's Loihi per-operation costs
-/// (reference/loihi-chip-model.md §1.3). For tests, benchmarks and the hidden <c>neuro trace synth</c>;
+/// (Davies et al. 2018, Table 2; chip-models/README.md, "Sources"). For tests, benchmarks and the hidden <c>neuro trace synth</c>;
 /// the numbers are not a simulation of anything.
 /// </summary>
 public static class SyntheticTrace
 {
-    // Davies et al. 2018, Table 2 (reference/loihi-chip-model.md §1.3, §9.6A), in fJ and ps.
+    // Davies et al. 2018, Table 2 (chip-models/README.md, "Sources"), in fJ and ps.
     private const long SynapticOpFj = 23_600;
     private const long NeuronActiveFj = 81_000;
     private const long NeuronInactiveFj = 52_000;
@@ -156,8 +157,12 @@ public static class SyntheticTrace
                 steps[core] = new CoreStepRecord
                 {
                     StepStartPs = stepStartPs, BusyPs = busyPs, NeuronFj = updated * NeuronActiveFj + (o.NeuronsPerCore - updated) * NeuronInactiveFj,
-                    NetworkFj = coreNetworkFj, Inference = inference, Step = step, Core = core, NeuronsAccessed = o.NeuronsPerCore,
-                    NeuronsUpdated = updated, NeuronsFired = fired, MessagesOut = sent, HopsEast = east, HopsWest = west, HopsNorth = north, HopsSouth = south,
+                    NetworkFj = coreNetworkFj, Inference = inference, Step = step, Core = core,
+                    Counters = new CoreStepCounters
+                    {
+                        NeuronsAccessed = o.NeuronsPerCore, NeuronsUpdated = updated, NeuronsFired = fired, MessagesOut = sent,
+                        HopsEast = east, HopsWest = west, HopsNorth = north, HopsSouth = south,
+                    },
                 };
             }
 
@@ -168,8 +173,7 @@ public static class SyntheticTrace
                 {
                     StepEndPs = stepEndPs,
                     BusyPs = steps[core].BusyPs + synapsesIn[core] * SynapticOpPs,
-                    SynapticOps = synapsesIn[core],
-                    MessagesIn = messagesIn[core],
+                    Counters = steps[core].Counters with { SynapticOps = synapsesIn[core], MessagesIn = messagesIn[core] },
                     SynapseFj = synapsesIn[core] * SynapticOpFj,
                     StaticFj = StaticPowerMilliwatts * (stepEndPs - stepStartPs) / o.Cores,
                 };
@@ -177,10 +181,10 @@ public static class SyntheticTrace
                 synapseFj += record.SynapseFj;
                 neuronFj += record.NeuronFj;
                 networkFj += record.NetworkFj;
-                spikes += record.NeuronsFired;
-                synops += record.SynapticOps;
-                messages += record.MessagesOut;
-                hops += record.Hops;
+                spikes += record.Counters.NeuronsFired;
+                synops += record.Counters.SynapticOps;
+                messages += record.Counters.MessagesOut;
+                hops += record.Counters.Hops;
             }
 
             stepStartPs = stepEndPs;
@@ -210,6 +214,10 @@ public static class SyntheticTrace
         Mode = TraceMode.Barrier,
         Level = level,
         CostTableJson = """{"synapticOpFj":23600,"neuronActiveFj":81000,"neuronInactiveFj":52000,"spikeOutFj":1700,"hopEastWestFj":3000,"hopNorthSouthFj":4000,"staticPowerMw":104}""",
-        MetadataJson = $$"""{"generator":"synthetic","populations":[{"name":"input","size":{{options.Inputs}}},{"name":"neurons","size":{{options.Cores * options.NeuronsPerCore}}}]}""",
+        MetadataJson = new RunManifest
+        {
+            Generator = "synthetic",
+            Populations = [new PopulationRange("input", 0, options.Inputs), new PopulationRange("neurons", options.Inputs, options.Cores * options.NeuronsPerCore)],
+        }.ToJson(),
     };
 }

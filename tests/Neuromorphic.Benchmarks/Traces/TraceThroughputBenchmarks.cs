@@ -111,7 +111,7 @@ public class TraceThroughputBenchmarks
                 case TraceRecordKind.CoreStep:
                     foreach (ref readonly var c in block.CoreSteps)
                     {
-                        checksum += c.SynapticOps;
+                        checksum += c.Counters.SynapticOps;
                     }
 
                     break;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Neuromorphic.Cli.Models;
+using Neuromorphic.Workflows.Networks;
 using Neuromorphic.Core.Networks;
 using Neuromorphic.Nir;
 using Neuromorphic.Tests.Nir;
@@ -9,7 +9,7 @@ namespace Neuromorphic.Tests.Cli;
 
 public class NirCommandTests
 {
-    [Fact]
+    [NirSampleFact]
     public void Import_writes_the_network_and_a_json_summary()
     {
         using var directory = new TempDirectory();
@@ -26,7 +26,7 @@ public class NirCommandTests
         Assert.Equal(summary["contentHash"]!.GetValue<string>(), network.ContentHash);
     }
 
-    [Fact]
+    [NirSampleFact]
     public void Import_prints_tables_and_honours_dt_and_reset()
     {
         using var directory = new TempDirectory();
@@ -38,6 +38,29 @@ public class NirCommandTests
         var lif = NetworkFile.Load(output).GetPopulation("lif1.lif").CubaLif!;
         Assert.Equal(ResetMode.Subtract, lif.Reset);
         Assert.Equal(8, lif.TauCurrent![0], 9); // tau_syn = 4e-4 s at dt = 5e-5 s
+    }
+
+    [Fact]
+    public void Import_of_a_file_we_wrote_prints_a_json_summary_and_honours_dt_and_reset()
+    {
+        using var directory = new TempDirectory();
+        var network = NirRoundTripTests.EveryExportCase();
+        NirExporter.Write(network, directory.File("ours.nir"), new NirExportOptions { Dt = 1e-4 });
+        var result = CliRunner.Run("import", "nir", directory.File("ours.nir"), "--out", directory.File("back.json"), "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var summary = JsonNode.Parse(result.Stdout)!.AsObject();
+        Assert.Equal(1e-4, summary["dt"]!.GetValue<double>());
+        Assert.Equal(network.NeuronCount, summary["neurons"]!.GetValue<int>());
+        Assert.Equal("threshold", summary["readout"]!.GetValue<string>());
+        Assert.Equal(summary["contentHash"]!.GetValue<string>(), NetworkFile.Load(directory.File("back.json")).ContentHash);
+
+        // Half the step: time constants in steps double; --reset subtract applies to every spiking population.
+        var halved = CliRunner.Run("import", "nir", directory.File("ours.nir"), "--out", directory.File("halved.json"), "--dt", "5e-5", "--reset", "subtract");
+        Assert.True(halved.ExitCode == 0, halved.ToString());
+        Assert.Contains("subtract", halved.Stdout, StringComparison.Ordinal);
+        var lif = NetworkFile.Load(directory.File("halved.json")).GetPopulation("lif").CubaLif!;
+        Assert.Equal(ResetMode.Subtract, lif.Reset);
+        Assert.Equal(2 * network.GetPopulation("lif").CubaLif!.TauVoltage![0], lif.TauVoltage![0], 6);
     }
 
     [Fact]
@@ -67,10 +90,10 @@ public class NirCommandTests
         NirExporter.Write(network, directory.File("model.nir"));
         File.Copy(directory.File("model.nir"), directory.File("model.h5"));
 
-        Assert.Equal(network.ContentHash, ModelLoader.Load(json).ContentHash);
-        Assert.Equal(network.ContentHash, ModelLoader.Load(directory.File("model.nir")).ContentHash);
-        Assert.Equal(network.ContentHash, ModelLoader.Load(directory.File("model.h5")).ContentHash);
-        Assert.False(ModelLoader.IsNir(json));
+        Assert.Equal(network.ContentHash, NetworkLoader.Load(json).ContentHash);
+        Assert.Equal(network.ContentHash, NetworkLoader.Load(directory.File("model.nir")).ContentHash);
+        Assert.Equal(network.ContentHash, NetworkLoader.Load(directory.File("model.h5")).ContentHash);
+        Assert.False(NetworkLoader.IsNir(json));
     }
 
     [Fact]
@@ -78,7 +101,8 @@ public class NirCommandTests
     {
         using var directory = new TempDirectory();
         CliRunner.AssertBadInput(CliRunner.Run("import", "nir", directory.File("missing.nir"), "--out", directory.File("x.json")), "missing.nir");
-        CliRunner.AssertBadInput(CliRunner.Run("import", "nir", NirTestSupport.Sample("lif_norse.nir"), "--out", directory.File("x.json"), "--reset", "sideways"), "sideways");
+        NirExporter.Write(NirRoundTripTests.EveryExportCase(), directory.File("ours.nir"));
+        CliRunner.AssertBadInput(CliRunner.Run("import", "nir", directory.File("ours.nir"), "--out", directory.File("x.json"), "--reset", "sideways"), "sideways");
         CliRunner.AssertBadInput(CliRunner.Run("export", "nir", "--model", directory.File("missing.json"), "--out", directory.File("x.nir")), "missing.json");
     }
 }

@@ -49,9 +49,9 @@ public partial class ReadmeCommandsTests
 
     private static List<string> Tokens(string command) => command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(Absolute).ToList();
 
-    /// <summary>Paths into the repository (and its sibling ../shared) become absolute, so the scratch folder can be the working directory.</summary>
+    /// <summary>Paths into the repository become absolute, so the scratch folder can be the working directory.</summary>
     private static string Absolute(string token) =>
-        token.StartsWith("../shared/", StringComparison.Ordinal) || token.StartsWith("traces/", StringComparison.Ordinal) || token.StartsWith("chip-models/", StringComparison.Ordinal)
+        token.StartsWith("traces/", StringComparison.Ordinal) || token.StartsWith("chip-models/", StringComparison.Ordinal)
             ? Path.GetFullPath(Path.Combine(RepoPaths.Root, token))
             : token;
 
@@ -119,6 +119,20 @@ public partial class ReadmeCommandsTests
         }
 
         return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public void No_readme_command_needs_a_file_outside_the_repository()
+    {
+        foreach (var readme in Directory.EnumerateFiles(RepoPaths.Root, "README.md", SearchOption.AllDirectories)
+                     .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")))
+        {
+            foreach (var command in Commands(File.ReadAllText(readme)))
+            {
+                Assert.DoesNotContain("../", command);
+                Assert.DoesNotContain("/work/", command);
+            }
+        }
     }
 
     [Fact]

@@ -80,11 +80,11 @@ public sealed class TimeConstantTests
     }
 
     [Theory]
-    [InlineData("weibull", null, "--tau-dist")]
-    [InlineData("lognormal", -0.5, "--tau-spread")]
-    [InlineData("gamma", 0.0, "--tau-spread")]
-    [InlineData("uniform", 1.0, "--tau-spread")]
-    [InlineData("normal", -3.0, "--tau-spread")]
+    [InlineData("weibull", null, "Distribution")]
+    [InlineData("lognormal", -0.5, "Spread")]
+    [InlineData("gamma", 0.0, "Spread")]
+    [InlineData("uniform", 1.0, "Spread")]
+    [InlineData("normal", -3.0, "Spread")]
     public void Bad_distribution_or_spread_is_rejected_with_the_option_named(string name, double? spread, string option)
     {
         var error = Assert.Throws<InvalidInputException>(() => TauDistribution.Parse(name, spread));

@@ -7,7 +7,7 @@ namespace Neuromorphic.Tests.Nir;
 /// <summary>
 /// The science of the import: for each NIR neuron type, forward Euler on NIR's own equations
 /// (nir/ir/neuron.py; the NIR paper's reference CubaLIF, with the current updated first) gives the
-/// same voltages and spikes as the <c>cuba-lif</c> update (DESIGN §9a) with the imported parameters
+/// same voltages and spikes as the <c>cuba-lif</c> update (the network contract, Core README) with the imported parameters
 /// and weights — including Affine biases, v_leak, v_reset ≠ 0 and fused I/LI currents.
 /// </summary>
 public class NirDiscretisationTests
@@ -70,7 +70,7 @@ public class NirDiscretisationTests
 
                 var nirSpike = model.Step(i, x, ref reference[i], ref referenceFilter[i]);
 
-                // cuba-lif (DESIGN §9a) with the imported parameters.
+                // cuba-lif (the network contract, Core README) with the imported parameters.
                 var tauU = c.TauCurrent?[i];
                 u[i] = (tauU is { } tu ? u[i] * (1 - 1 / tu) : u[i]) + weighted + c.CurrentBias[i];
                 var tauV = c.TauVoltage?[i];

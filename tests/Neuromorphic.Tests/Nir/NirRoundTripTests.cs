@@ -132,7 +132,7 @@ public class NirRoundTripTests
         var back = RoundTrip(network, directory);
         AssertEquivalent(realization, back);
 
-        // DESIGN §4: u ← (1 − dt_i)·u + dt_i·(Σ w·s + b), v ← v + u, spike above 1, subtractive reset.
+        // The EP realization (Core README): u ← (1 − dt_i)·u + dt_i·(Σ w·s + b), v ← v + u, spike above 1, subtractive reset.
         var h = back.GetPopulation("h").CubaLif!;
         Assert.Equal(1 / 0.2, h.TauCurrent![0], 12);
         Assert.Null(h.TauVoltage);

@@ -6,7 +6,7 @@ using static Neuromorphic.Tests.Nir.NirTestSupport;
 namespace Neuromorphic.Tests.Nir;
 
 /// <summary>
-/// The NIR files written by other frameworks (../shared/nir-samples, see its README): each imports
+/// The NIR files written by other frameworks (found through NEURO_NIR_SAMPLES or ../shared/nir-samples; skipped when absent): each imports
 /// into a valid network whose sizes and weights are those of the HDF5 data, and survives our JSON
 /// format; cnn_sinabs.nir (convolutions) is rejected cleanly.
 /// </summary>
@@ -23,7 +23,7 @@ public class NirSampleTests
         { "braille_noDelay_bias_zero_subgraph.nir", "input:12 lif1.lif1:38 lif2:7" },
     };
 
-    [Theory]
+    [NirSampleTheory]
     [MemberData(nameof(Importable))]
     public void Sample_imports_with_the_sizes_and_weights_of_the_file_and_round_trips_through_json(string file, string populations)
     {
@@ -67,7 +67,7 @@ public class NirSampleTests
         AssertEquivalent(network, again);
     }
 
-    [Fact]
+    [NirSampleFact]
     public void Braille_parameters_follow_from_dt_1e4()
     {
         var network = NirImporter.Import(Sample("braille_noDelay_bias_zero.nir")).Network;
@@ -88,7 +88,7 @@ public class NirSampleTests
         Assert.Equal(0, lif1.Bias[0]);
     }
 
-    [Fact]
+    [NirSampleFact]
     public void The_nested_subgraph_file_is_the_same_network_as_the_flat_one()
     {
         var flat = NirImporter.Import(Sample("braille_noDelay_bias_zero.nir")).Network;
@@ -113,7 +113,7 @@ public class NirSampleTests
         }
     }
 
-    [Fact]
+    [NirSampleFact]
     public void Reset_by_subtraction_is_chosen_on_import_because_NIR_cannot_say_it()
     {
         var path = Sample("braille_noDelay_noBias_subtract.nir");
@@ -122,7 +122,7 @@ public class NirSampleTests
         Assert.All(subtract.Populations.Where(p => p.CubaLif is not null), p => Assert.Equal(ResetMode.Subtract, p.CubaLif!.Reset));
     }
 
-    [Fact]
+    [NirSampleFact]
     public void Lif_samples_without_r_or_v_reset_use_NIR_defaults_and_clean_float32_values()
     {
         // lif_norse.nir (NIR 0.1.1): tau = 0.0025 (float32), v_threshold = 0.1, v_leak = 0, Affine weight 1.
@@ -139,7 +139,7 @@ public class NirSampleTests
         Assert.Equal(20, two.GetPopulation("lif2").CubaLif!.Threshold[0]);
     }
 
-    [Fact]
+    [NirSampleFact]
     public void Cnn_sinabs_is_rejected_naming_the_convolution_nodes()
     {
         using var directory = new TempDirectory();

@@ -7,9 +7,8 @@ namespace Neuromorphic.Tests.Nir;
 /// <summary>Hand-made NIR graphs for tests, and network comparisons.</summary>
 internal static class NirTestSupport
 {
-    public static string SamplesDirectory => Path.Combine(RepoPaths.Root, "..", "shared", "nir-samples");
-
-    public static string Sample(string name) => Path.Combine(SamplesDirectory, name);
+    /// <summary>A third-party sample file (see <see cref="NirSamples"/>); only in tests marked [NirSampleFact] or [NirSampleTheory].</summary>
+    public static string Sample(string name) => NirSamples.File(name);
 
     public static string Fixture(string name) => RepoPaths.Path("tests", "Neuromorphic.Tests", "Nir", "Fixtures", name);
 

@@ -60,7 +60,7 @@ public class SimulationTests
         //   step 0: max(neuron 3, message 6 out + 7 east hop + 1 in + 2 synapse = 16) + 100 = 116
         //   step 1: hid 3 + 4 + 5 = 12; message sent 18, + 9 north = 27, + 3 processing = 30 → 130
         //   step 2: out 3 + 4 + 5 = 12 → 112;  step 3: 3 → 103.   Total 461 ns.
-        Assert.Equal(461_000, result.LatencyPs);
+        Assert.Equal(461_000, result.Latency.Picoseconds);
         Assert.Equal(461_000, result.Energy.StaticFj);                                  // 1 mW × 461 ns = 461 pJ
     }
 
@@ -84,7 +84,7 @@ public class SimulationTests
     }
 
     private static string Describe(InferenceResult r) =>
-        $"{r.Index} {r.Predicted} {string.Join(",", r.OutputCounts)} {r.LatencyPs} {r.Energy.SynapseFj} {r.Energy.NeuronFj} {r.Energy.NetworkFj} {r.Energy.StaticFj} {r.Totals.SynapticOps} {r.Totals.NeuronsFired}";
+        $"{r.Index} {r.Predicted} {string.Join(",", r.OutputCounts)} {r.Latency.Picoseconds} {r.Energy.SynapseFj} {r.Energy.NeuronFj} {r.Energy.NetworkFj} {r.Energy.StaticFj} {r.Totals.SynapticOps} {r.Totals.NeuronsFired}";
 
     private sealed class SpikeLog : ISimulationObserver
     {
@@ -96,7 +96,7 @@ public class SimulationTests
         public void OnInputSpike(int step, int inputIndex, long timePs) => Spikes.Add((step, -1 - inputIndex));
         public void OnSpike(int step, int neuron, int core, long timePs) => Spikes.Add((step, neuron));
         public void OnMessage(in MessageEvent message) { }
-        public void OnCoreStep(int step, int core, in Neuromorphic.Chip.Costs.CoreStepCounters counters, long startPs, long endPs) { }
+        public void OnCoreStep(in CoreStepEvent step) { }
         public void OnInferenceEnd(InferenceResult result) { }
     }
 
@@ -142,7 +142,7 @@ public class SimulationTests
     {
         var (network, _) = SmallEp(0);
         long Latency(ulong seed) => Run(Instance(network, "loihi1-async-variable", seed), SmallEp(2).Inputs,
-            new RunOptions { Steps = 30, Seed = seed, Mode = SyncMode.Async, AsyncPeriodPs = 2_000_000 }).Inferences.Sum(r => r.LatencyPs);
+            new RunOptions { Steps = 30, Seed = seed, Mode = SyncMode.Async, AsyncPeriodPs = 2_000_000 }).Inferences.Sum(r => r.Latency.Picoseconds);
         Assert.Equal(Latency(3), Latency(3));
         Assert.NotEqual(Latency(3), Latency(4));
     }
@@ -158,6 +158,6 @@ public class SimulationTests
         Assert.Equal(50, full.Steps);
         Assert.True(early.Steps < 30, $"early exit after {early.Steps} steps");
         Assert.Equal(full.Predicted, early.Predicted);
-        Assert.True(early.LatencyPs < full.LatencyPs);
+        Assert.True(early.Latency < full.Latency);
     }
 }

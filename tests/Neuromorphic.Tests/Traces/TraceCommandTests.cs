@@ -1,3 +1,4 @@
+using Neuromorphic.Chip.Costs;
 using System.Text.Json;
 using Neuromorphic.Tests.Support;
 using Neuromorphic.Traces;
@@ -12,18 +13,24 @@ public class TraceCommandTests
         var path = dir.File("handmade.trace");
         var header = TestTraces.Header(TraceLevel.Messages) with
         {
-            MetadataJson = """{"populations": [{"name": "in", "size": 2}, {"name": "hid", "size": 3}], "coresPerTile": 2}""",
+            MetadataJson = new RunManifest
+            {
+                Populations = [new PopulationRange("in", 0, 2), new PopulationRange("hid", 2, 3)],
+                Mesh = new MeshGeometry(2, 2, 2),
+            }.ToJson(),
         };
         var writer = TraceWriter.Create(path, header);
         writer.Add(new InputEventRecord { Inference = 0, Step = 1, Input = 1, Value = 1 });
         writer.Add(new CoreStepRecord
         {
             StepStartPs = 0, StepEndPs = 2_000_000, BusyPs = 1_500_000, SynapseFj = 47_200, NeuronFj = 243_000, NetworkFj = 4_700, StaticFj = 100,
-            Inference = 0, Step = 1, Core = 0, NeuronsAccessed = 3, NeuronsUpdated = 2, NeuronsFired = 1, SynapticOps = 0, MessagesOut = 1, HopsEast = 1,
+            Inference = 0, Step = 1, Core = 0,
+            Counters = new CoreStepCounters { NeuronsAccessed = 3, NeuronsUpdated = 2, NeuronsFired = 1, SynapticOps = 0, MessagesOut = 1, HopsEast = 1 },
         });
         writer.Add(new CoreStepRecord
         {
-            StepStartPs = 0, StepEndPs = 2_000_000, BusyPs = 500_000, SynapseFj = 47_200, Inference = 0, Step = 1, Core = 3, SynapticOps = 2, MessagesIn = 1,
+            StepStartPs = 0, StepEndPs = 2_000_000, BusyPs = 500_000, SynapseFj = 47_200, Inference = 0, Step = 1, Core = 3,
+            Counters = new CoreStepCounters { SynapticOps = 2, MessagesIn = 1 },
         });
         writer.Add(new SpikeRecord { TimePs = 8_400, Inference = 0, Step = 1, Neuron = 3, Core = 0 });
         writer.Add(new MessageRecord

@@ -5,6 +5,8 @@ using CsCheck;
 using Neuromorphic.Traces;
 using Neuromorphic.Traces.Format;
 
+using Neuromorphic.Tests.Support;
+
 namespace Neuromorphic.Tests.Traces;
 
 public class TraceFormatTests
@@ -16,7 +18,7 @@ public class TraceFormatTests
         Assert.Equal(16, Unsafe.SizeOf<InputEventRecord>());
         Assert.Equal(24, Unsafe.SizeOf<SpikeRecord>());
         Assert.Equal(80, Unsafe.SizeOf<MessageRecord>());
-        Assert.Equal(108, Unsafe.SizeOf<CoreStepRecord>());
+        Assert.Equal(116, Unsafe.SizeOf<CoreStepRecord>());
         Assert.Equal(120, Unsafe.SizeOf<InferenceSummaryRecord>());
         Assert.Equal(InputEventRecord.Size, Unsafe.SizeOf<InputEventRecord>());
         Assert.Equal(SpikeRecord.Size, Unsafe.SizeOf<SpikeRecord>());
@@ -38,10 +40,14 @@ public class TraceFormatTests
         Assert.Equal(0x03, bytes[78]);
         Assert.Equal(0x02, bytes[79]);
 
-        var step = new CoreStepRecord { Inference = 5, HopsSouth = 6 };
+        var step = new CoreStepRecord { Inference = 5, Counters = new Neuromorphic.Chip.Costs.CoreStepCounters { SynapticOps = 7, InputSpikes = 8, HopsSouth = 6 } };
         bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(new[] { step }.AsSpan()).ToArray();
+        Assert.Equal(CoreStepRecord.Size, bytes.Length);
+        Assert.Equal(116, CoreStepRecord.Size);
         Assert.Equal(5, bytes[56]);
-        Assert.Equal(6, bytes[104]);
+        Assert.Equal(7, bytes[68]);      // the counters follow the three ids: synaptic ops (64-bit) first
+        Assert.Equal(8, bytes[88]);      // input spikes
+        Assert.Equal(6, bytes[112]);     // hops south, last
 
         var summary = new InferenceSummaryRecord { Inference = 7, Flags = 1 };
         bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(new[] { summary }.AsSpan()).ToArray();
@@ -100,9 +106,25 @@ public class TraceFormatTests
     public void Header_with_an_unknown_major_version_is_refused()
     {
         var bytes = HeaderCodec.Encode(TestTraces.Header(TraceLevel.Summary));
-        bytes[8] = 2;
+        bytes[8] = 3;
         Assert.False(HeaderCodec.TryDecode(bytes, out _, out var problem));
-        Assert.Contains("version 2", problem);
+        Assert.Contains("version 3", problem);
+        Assert.Contains("newer", problem);
+    }
+
+    [Fact]
+    public void A_trace_of_the_previous_format_version_is_refused_naming_both_versions()
+    {
+        // A neuromorphic.trace/1 file as the previous release wrote it (the golden barrier run before the core-step record changed).
+        var path = RepoPaths.Path("tests", "Neuromorphic.Tests", "Traces", "Fixtures", "trace-v1-three-neurons-barrier.trace");
+        var failure = Assert.Throws<Neuromorphic.Core.Errors.InvalidInputException>(() => TraceReader.Open(path, new TraceReadOptions()).Dispose());
+        Assert.Contains("neuromorphic.trace/1", failure.Message);
+        Assert.Contains("neuromorphic.trace/2", failure.Message);
+        Assert.Contains("record the run again", failure.Message);
+
+        var info = CliRunner.Run("trace", "info", path);
+        CliRunner.AssertBadInput(info, "trace-v1-three-neurons-barrier.trace", "neuromorphic.trace/1");
+        CliRunner.AssertBadInput(CliRunner.Run("replay", path), "neuromorphic.trace/1");
     }
 
     [Fact]

@@ -124,7 +124,7 @@ public class TraceRoundTripTests
             Assert.Equal(records.CoreSteps.ToArray().Where(r => r.Inference == i), inference.CoreSteps.ToArray());
             Assert.Equal(records.Spikes.ToArray().Where(r => r.Inference == i), inference.Spikes.ToArray());
             Assert.Equal(records.Messages.ToArray().Where(r => r.Inference == i), inference.Messages.ToArray());
-            Assert.Equal(inference.Summary!.Value.Spikes, inference.CoreSteps.ToArray().Sum(c => (long)c.NeuronsFired));
+            Assert.Equal(inference.Summary!.Value.Spikes, inference.CoreSteps.ToArray().Sum(c => (long)c.Counters.NeuronsFired));
         }
     }
 

@@ -1,22 +1,13 @@
 using System.Runtime.CompilerServices;
+using Neuromorphic.Chip.Costs;
 using Neuromorphic.Core.Units;
 
-namespace Neuromorphic.Chip.Costs;
-
-/// <summary>Which model turns a barrier step's work into its duration.</summary>
-public enum TimingModel
-{
-    /// <summary>Semi-analytical network-on-chip model with link densities, blocking and serial receive (default).</summary>
-    Detailed,
-
-    /// <summary>Busiest core's send or receive work plus the barrier; no network contention.</summary>
-    Simple,
-}
+namespace Neuromorphic.Chip.Timing;
 
 /// <summary>
 /// The duration of one barrier-synchronised algorithmic step, with a semi-analytical model of the
-/// network-on-chip in the manner of SANA-FE's "detailed" timing model (reference
-/// loihi-chip-model.md §3.4, described there in pseudo-code; written here from that description):
+/// network-on-chip in the manner of SANA-FE's "detailed" timing model (Boyle et al., IEEE TCAD 44(8)
+/// 2025; src/Neuromorphic.Chip/README.md, "Timing models"):
 /// <list type="number">
 /// <item>Each core first updates its neurons (access, update, spike-out latencies), then sends its
 /// messages in order, one message-out latency apart.</item>

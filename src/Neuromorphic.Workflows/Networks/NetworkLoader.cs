@@ -2,14 +2,14 @@ using Microsoft.Extensions.Logging;
 using Neuromorphic.Core.Networks;
 using Neuromorphic.Nir;
 
-namespace Neuromorphic.Cli.Models;
+namespace Neuromorphic.Workflows.Networks;
 
 /// <summary>
-/// Loads the network a command's <c>--model</c> names: a <c>neuromorphic.network/1</c> JSON file, or
+/// Loads a network from any supported format: a <c>neuromorphic.network/1</c> JSON file, or
 /// a NIR file (HDF5, recognised by its signature whatever its extension), imported with
 /// <see cref="NirImporter"/> (default step dt: the file's metadata, else 1e-4 s).
 /// </summary>
-public static class ModelLoader
+public static class NetworkLoader
 {
     private static ReadOnlySpan<byte> Hdf5Signature => [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n'];
 

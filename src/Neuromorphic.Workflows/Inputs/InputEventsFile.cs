@@ -1,20 +1,20 @@
 using System.Globalization;
 using Neuromorphic.Core.Errors;
 
-namespace Neuromorphic.Cli.Commands;
+namespace Neuromorphic.Workflows.Inputs;
 
 /// <summary>
-/// Reads input events: CSV lines <c>step,index</c> (steps from 1; an optional header line
+/// Reads input events (a run's <see cref="Runs.RunRequest.InputEvents"/>): CSV lines <c>step,index</c> (steps from 1; an optional header line
 /// <c>step,index</c>; blank lines and lines starting with # ignored), each a spike of input neuron
 /// <c>index</c> at <c>step</c>. Returned steps are 0-based.
 /// </summary>
-internal static class InputEventsFile
+public static class InputEventsFile
 {
     public static List<(int Step, int Index)> Read(string path, int inputCount, int steps)
     {
         if (!File.Exists(path))
         {
-            throw new InvalidInputException(path, "--input", path, "an existing CSV file of step,index lines (the file does not exist)");
+            throw new InvalidInputException(path, nameof(Runs.RunRequest.InputEvents), path, "an existing CSV file of step,index lines (the file does not exist)");
         }
 
         var events = new List<(int, int)>();
@@ -38,7 +38,7 @@ internal static class InputEventsFile
 
             if (step < 1 || step > steps)
             {
-                throw new InvalidInputException(path, $"line {lineNumber} step", step.ToString(CultureInfo.InvariantCulture), $"a step in 1..{steps} (--steps)");
+                throw new InvalidInputException(path, $"line {lineNumber} step", step.ToString(CultureInfo.InvariantCulture), $"a step in 1..{steps} (the run's steps)");
             }
 
             if (index < 0 || index >= inputCount)

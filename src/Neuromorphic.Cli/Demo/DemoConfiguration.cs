@@ -1,0 +1,15 @@
+using Neuromorphic.Simulation;
+
+namespace Neuromorphic.Cli.Demo;
+
+/// <summary>One configuration the demo runs: a chip, a mode, the variability it has, and whether it is traced.</summary>
+internal sealed record DemoConfiguration(string Name, string Chip, SyncMode Mode, string Variability, bool Traced = false)
+{
+    public static readonly DemoConfiguration[] All =
+    [
+        new("barrier", "loihi1-calibrated", SyncMode.Barrier, "none", Traced: true),
+        new("async", "loihi1-calibrated", SyncMode.Async, "none"),
+        new("async + timing variability", "loihi1-async-variable", SyncMode.Async, "clock skew 5 %, latency jitter 10 %"),
+        new("barrier + analog mismatch", "analog-mismatch", SyncMode.Barrier, "thresholds, decays, weights 10 %"),
+    ];
+}

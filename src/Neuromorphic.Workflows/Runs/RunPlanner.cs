@@ -1,0 +1,115 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Neuromorphic.Chip;
+using Neuromorphic.Core.Data;
+using Neuromorphic.Core.Errors;
+using Neuromorphic.Core.Networks;
+using Neuromorphic.Core.Units;
+using Neuromorphic.Mapping;
+using Neuromorphic.Simulation;
+using Neuromorphic.Simulation.Variability;
+using Neuromorphic.Workflows.Inputs;
+using Neuromorphic.Workflows.Networks;
+
+namespace Neuromorphic.Workflows.Runs;
+
+/// <summary>
+/// Resolves a <see cref="RunRequest"/> into a <see cref="RunPlan"/>: loads the network and the chip,
+/// maps (or loads the mapping), draws the chip instance, chooses the inputs, and settles the async
+/// step period — the one place that decides it.
+/// </summary>
+public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string toolVersion = "")
+{
+    private readonly ILoggerFactory _loggers = loggers ?? NullLoggerFactory.Instance;
+    private readonly ILogger _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<RunPlanner>();
+
+    public RunPlan Plan(RunRequest request)
+    {
+        request.Validate();
+        var network = NetworkLoader.Load(request.Model, _loggers.CreateLogger(typeof(NetworkLoader)));
+        var inputPopulation = network.InputPopulation
+            ?? throw new InvalidInputException(request.Model, "$.populations", "no input population", "a population with model \"input\" to drive");
+        var chip = ChipLoader.Load(request.Chip);
+        var mapped = Map(network, chip, request.Mapping);
+
+        RunInputs inputs;
+        if (request.InputEvents is { } eventsPath)
+        {
+            var events = InputEventsFile.Read(eventsPath, inputPopulation.Size, request.Steps);
+            inputs = RunInputs.FromEvents(events, $"{eventsPath} ({events.Count} events)");
+        }
+        else
+        {
+            var data = DatasetCatalog.Load(request.Dataset);
+            if (data.PixelsPerImage != inputPopulation.Size)
+            {
+                throw new InvalidInputException(request.Model, $"population '{inputPopulation.Name}' size", inputPopulation.Size.ToString(CultureInfo.InvariantCulture),
+                    $"{data.PixelsPerImage}, the pixels per image of {data.Name}");
+            }
+
+            inputs = RunInputs.FromImages(data.Test.Take(request.Samples), $"{data.Name} test images ({data.Source})", request.Encoding, request.Seed);
+        }
+
+        var periodPs = request.PeriodNs is { } ns ? SimTime.FromNanoseconds(ns).Picoseconds : (long?)null;
+        var plan = Resolve(request.Model, network, mapped, request.ToOptions(periodPs), inputs,
+            inputs.Images is { } images ? FloatReference.Of(network, images, request.Threads) : null, request.Trace);
+        LogPlanned(plan.Inputs.Count, network.Name, chip.Name, plan.Options.Mode, plan.Options.Steps, plan.Options.Seed, plan.Options.Threads, plan.Inputs.Source);
+        return plan;
+    }
+
+    /// <summary>Maps <paramref name="network"/> onto <paramref name="chip"/>, or rebuilds the mapping stored in <paramref name="mappingPath"/>.</summary>
+    public MappedNetwork Map(NetworkSpec network, ChipSpec chip, string? mappingPath = null) =>
+        mappingPath is null
+            ? new Mapper(_loggers.CreateLogger<Mapper>()).Map(network, chip, toolVersion)
+            : MappedNetworkBuilder.Build(network, chip, MappingFile.Load(mappingPath, network, chip), mappingPath);
+
+    /// <summary>
+    /// The plan of a run whose network, mapping and inputs the caller already has (several runs of one
+    /// network): draws the chip instance and settles the async period.
+    /// </summary>
+    public RunPlan Resolve(string modelPath, NetworkSpec network, MappedNetwork mapped, RunOptions options, RunInputs inputs,
+        FloatReference? floatReference = null, TraceRequest? trace = null)
+    {
+        options.Validate();
+        var instance = ChipInstance.Create(mapped, options.Seed, options.Ideal);
+        var period = PeriodSource.None;
+        if (options.Mode == SyncMode.Async)
+        {
+            if (options.AsyncPeriodPs is not null)
+            {
+                period = PeriodSource.Given;
+            }
+            else if (inputs.Count > 0)
+            {
+                options = options with { AsyncPeriodPs = Simulator.BarrierPacePs(instance, inputs.InputOf(0), options) };
+                period = PeriodSource.CalibratedOnFirstInput;
+                LogCalibrated(options.AsyncPeriodPs.Value / 1000.0);
+            }
+            else
+            {
+                options = options with { AsyncPeriodPs = Simulator.NominalAsyncPeriodPs(instance) };
+                period = PeriodSource.ChipNominal;
+            }
+        }
+
+        return new RunPlan
+        {
+            ModelPath = modelPath,
+            Network = network,
+            Mapped = mapped,
+            Instance = instance,
+            Options = options,
+            Inputs = inputs,
+            Period = period,
+            Float = floatReference,
+            Trace = trace,
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Running {Count} inferences of {Network} on {Chip} ({Mode}, {Steps} steps, seed {Seed}, {Threads} threads) from {Source}")]
+    private partial void LogPlanned(int count, string network, string chip, SyncMode mode, int steps, ulong seed, int threads, string source);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Async clock period calibrated from the barrier-mode pace of the first inference: {PeriodNs:0.#} ns")]
+    private partial void LogCalibrated(double periodNs);
+}

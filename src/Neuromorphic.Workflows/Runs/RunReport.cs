@@ -1,0 +1,147 @@
+using System.Text.Json.Nodes;
+using Neuromorphic.Chip.Costs;
+using Neuromorphic.Chip.Timing;
+using Neuromorphic.Simulation;
+
+namespace Neuromorphic.Workflows.Runs;
+
+/// <summary>
+/// What a run did, typed: the network and chip it ran, its options, its <see cref="RunSummary"/>
+/// and, when the inputs were images of a layered EP network, the float model's accuracy on the same
+/// images and how often the chip agreed with it. <see cref="ToJson"/> is the <c>--json</c> summary of
+/// <c>neuro run</c>; front ends render the typed properties.
+/// </summary>
+public sealed record RunReport
+{
+    public required string Network { get; init; }
+    public required string NetworkHash { get; init; }
+    public required string Chip { get; init; }
+    public required string ChipHash { get; init; }
+    public required int Cores { get; init; }
+    public required RunOptions Options { get; init; }
+    public required string Source { get; init; }
+    public required RunSummary Summary { get; init; }
+    public required PeriodSource Period { get; init; }
+
+    /// <summary>The float model's accuracy on the same images, or null.</summary>
+    public double? FloatAccuracy { get; init; }
+
+    /// <summary>Share of inferences where the chip's class equals the float model's, or null.</summary>
+    public double? ChipAgreesWithFloat { get; init; }
+
+    /// <summary>Where the trace went, or null.</summary>
+    public string? TracePath { get; init; }
+
+    /// <summary>Builds the report of <paramref name="plan"/> from its summary (compares with the float model when there is one).</summary>
+    public static RunReport Of(RunPlan plan, RunSummary summary, string? tracePath = null)
+    {
+        double? floatAccuracy = null, agree = null;
+        if (plan.Float is { } reference && reference.Predictions.Count == summary.Count && summary.Count > 0)
+        {
+            var same = 0;
+            for (var i = 0; i < summary.Count; i++)
+            {
+                same += reference.Predictions[i] == summary.Inferences[i].Predicted ? 1 : 0;
+            }
+
+            floatAccuracy = reference.Accuracy;
+            agree = (double)same / summary.Count;
+        }
+
+        return new RunReport
+        {
+            Network = plan.Network.Name,
+            NetworkHash = plan.Network.ContentHash,
+            Chip = plan.Mapped.Chip.Name,
+            ChipHash = plan.Mapped.Chip.ContentHash,
+            Cores = plan.Mapped.CoreCount,
+            Options = plan.Options,
+            Source = plan.Inputs.Source,
+            Summary = summary,
+            Period = plan.Period,
+            FloatAccuracy = floatAccuracy,
+            ChipAgreesWithFloat = agree,
+            TracePath = tracePath,
+        };
+    }
+
+    /// <summary>Mean counts per inference (input spikes, spikes, synaptic ops, messages).</summary>
+    public (double InputSpikes, double Spikes, double SynapticOps, double Messages) PerInference
+    {
+        get
+        {
+            var n = Math.Max(1, Summary.Count);
+            var t = Summary.Totals;
+            return ((double)t.InputSpikes / n, (double)t.NeuronsFired / n, (double)t.SynapticOps / n, (double)t.MessagesOut / n);
+        }
+    }
+
+    /// <summary>The <c>--json</c> summary of a run.</summary>
+    public JsonObject ToJson()
+    {
+        var summary = Summary;
+        var energy = summary.MeanEnergy;
+        var per = PerInference;
+        var json = new JsonObject
+        {
+            ["network"] = Network,
+            ["networkHash"] = NetworkHash,
+            ["chip"] = Chip,
+            ["chipHash"] = ChipHash,
+            ["cores"] = Cores,
+            ["mode"] = RunOptionNames.Mode(Options.Mode),
+            ["timing"] = Options.Timing.Name(),
+            ["steps"] = Options.Steps,
+            ["seed"] = Options.Seed,
+            ["ideal"] = Options.Ideal,
+            ["encoding"] = RunOptionNames.Encoding(Options.Encoding),
+            ["source"] = Source,
+            ["inferences"] = summary.Count,
+            ["accuracy"] = summary.Labelled == 0 ? null : Math.Round(summary.Accuracy, 6),
+            ["energyPerInference"] = EnergyJson(energy),
+            ["latencyPerInference"] = new JsonObject
+            {
+                ["meanUs"] = Math.Round(summary.MeanLatencyPs / 1e6, 4),
+                ["p50Us"] = Math.Round(summary.LatencyP50.TotalMicroseconds, 4),
+                ["p99Us"] = Math.Round(summary.LatencyP99.TotalMicroseconds, 4),
+                ["meanSteps"] = Math.Round(summary.MeanSteps, 3),
+            },
+            ["perInference"] = new JsonObject
+            {
+                ["inputSpikes"] = Math.Round(per.InputSpikes, 2),
+                ["spikes"] = Math.Round(per.Spikes, 2),
+                ["synapticOps"] = Math.Round(per.SynapticOps, 1),
+                ["messages"] = Math.Round(per.Messages, 1),
+            },
+            ["overruns"] = summary.Overruns,
+            ["asyncPeriodNs"] = summary.AsyncPeriodPs is { } periodPs ? Math.Round(periodPs / 1000.0, 3) : null,
+            ["performance"] = new JsonObject
+            {
+                ["wallSeconds"] = Math.Round(summary.WallSeconds, 3),
+                ["threads"] = summary.Threads,
+                ["synapticEventsPerSecond"] = Math.Round(summary.SynapticEventsPerSecond),
+                ["synapticEventsPerSecondPerThread"] = Math.Round(summary.SynapticEventsPerSecond / summary.Threads),
+            },
+        };
+        if (FloatAccuracy is not null)
+        {
+            json["floatAccuracy"] = Math.Round(FloatAccuracy.Value, 6);
+            json["chipAgreesWithFloat"] = Math.Round(ChipAgreesWithFloat!.Value, 6);
+        }
+
+        return json;
+    }
+
+    /// <summary>An energy breakdown as µJ fields (dynamic, static, total, synapse, neuron, network).</summary>
+    public static JsonObject EnergyJson(EnergyBreakdown energy) => new()
+    {
+        ["dynamicUj"] = Uj(energy.Dynamic),
+        ["staticUj"] = Uj(energy.Static),
+        ["totalUj"] = Uj(energy.Total),
+        ["synapseUj"] = Uj(energy.Synapse),
+        ["neuronUj"] = Uj(energy.Neuron),
+        ["networkUj"] = Uj(energy.Network),
+    };
+
+    private static double Uj(Core.Units.Energy energy) => Math.Round(energy.TotalMicrojoules, 6);
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+using Neuromorphic.Chip.Timing;
+using Neuromorphic.Core.Errors;
+using Neuromorphic.Simulation;
+using Neuromorphic.Traces;
+
+namespace Neuromorphic.Workflows.Runs;
+
+/// <summary>Where a run records its trace.</summary>
+public sealed record TraceRequest(string Path, TraceLevel Level = TraceLevel.Messages, TraceCompression Compression = TraceCompression.Deflate);
+
+/// <summary>
+/// Everything a run of inferences needs, by name: the network and chip files, the inputs (a
+/// dataset's test images or an input-events file), the run options and the trace. Validated here
+/// with property names in every message (<see cref="Validate"/>); front ends map those names to their
+/// own (the command line to its flags).
+/// </summary>
+public sealed record RunRequest
+{
+    /// <summary>Network file: neuromorphic.network/1 JSON or NIR (see <see cref="Networks.NetworkLoader"/>).</summary>
+    public required string Model { get; init; }
+
+    /// <summary>Chip file or built-in chip name.</summary>
+    public required string Chip { get; init; }
+
+    /// <summary>Mapping file (neuromorphic.mapping/1); null maps the network now.</summary>
+    public string? Mapping { get; init; }
+
+    /// <summary>Dataset name or folder (see <c>DatasetCatalog</c>); null: the default dataset.</summary>
+    public string? Dataset { get; init; }
+
+    /// <summary>Test images to run: the first N of the test split.</summary>
+    public int Samples { get; init; } = 100;
+
+    /// <summary>Input events file (CSV step,index) instead of images: one inference.</summary>
+    public string? InputEvents { get; init; }
+
+    public SyncMode Mode { get; init; } = SyncMode.Barrier;
+
+    /// <summary>Algorithmic steps per inference (the read-out window).</summary>
+    public int Steps { get; init; } = 100;
+
+    /// <summary>Output spikes count from this step on (0-based).</summary>
+    public int CountFrom { get; init; }
+
+    public bool EarlyExit { get; init; }
+    public InputEncoding Encoding { get; init; } = InputEncoding.SigmaDelta;
+
+    /// <summary>Seed of the chip instance (variability) and of Bernoulli inputs.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Worker threads across inferences (results are identical for any value).</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>The network's own float arithmetic: no quantization, no variability.</summary>
+    public bool Ideal { get; init; }
+
+    /// <summary>Async mode's local step period in ns; null: calibrated by the planner.</summary>
+    public double? PeriodNs { get; init; }
+
+    public TimingModel Timing { get; init; } = TimingModel.Detailed;
+
+    public TraceRequest? Trace { get; init; }
+
+    /// <summary>Checks every property on its own; throws <see cref="InvalidInputException"/> naming the property.</summary>
+    public void Validate()
+    {
+        static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
+        if (string.IsNullOrWhiteSpace(Model))
+        {
+            throw new InvalidInputException(null, nameof(Model), "\"\"", "a network file");
+        }
+
+        if (string.IsNullOrWhiteSpace(Chip))
+        {
+            throw new InvalidInputException(null, nameof(Chip), "\"\"", "a chip file or built-in name");
+        }
+
+        if (Steps <= 0)
+        {
+            throw new InvalidInputException(null, nameof(Steps), Text(Steps), "a positive number of steps");
+        }
+
+        if (Samples < 0)
+        {
+            throw new InvalidInputException(null, nameof(Samples), Text(Samples), "a sample count ≥ 0");
+        }
+
+        if (Threads <= 0)
+        {
+            throw new InvalidInputException(null, nameof(Threads), Text(Threads), "a positive number of threads");
+        }
+
+        if (CountFrom < 0 || CountFrom >= Steps)
+        {
+            throw new InvalidInputException(null, nameof(CountFrom), Text(CountFrom), $"a step in 0..{Steps - 1}");
+        }
+
+        if (PeriodNs is { } period && !(period > 0 && double.IsFinite(period)))
+        {
+            throw new InvalidInputException(null, nameof(PeriodNs), Text(period), "a positive period in ns");
+        }
+    }
+
+    /// <summary>The simulator's options for this request (async period given or resolved by the planner).</summary>
+    public RunOptions ToOptions(long? asyncPeriodPs) => new()
+    {
+        Mode = Mode,
+        Steps = Steps,
+        CountFromStep = CountFrom,
+        EarlyExit = EarlyExit,
+        Seed = Seed,
+        Encoding = Encoding,
+        Ideal = Ideal,
+        AsyncPeriodPs = asyncPeriodPs,
+        Threads = Threads,
+        Timing = Timing,
+    };
+}
+
+/// <summary>Names of run options in files and reports.</summary>
+public static class RunOptionNames
+{
+    public static string Mode(SyncMode mode) => mode.ToString().ToLowerInvariant();
+
+    public static string Encoding(InputEncoding encoding) => encoding == InputEncoding.SigmaDelta ? "sigma-delta" : "bernoulli";
+
+    public static InputEncoding ParseEncoding(string? name) => name == "bernoulli" ? InputEncoding.Bernoulli : InputEncoding.SigmaDelta;
+}
