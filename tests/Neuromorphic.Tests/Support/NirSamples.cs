@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Neuromorphic.Tests.Support;
 
 /// <summary>
@@ -28,30 +30,39 @@ public static class NirSamples
     public static string SkipReason =>
         $"third-party NIR samples not found: set {EnvironmentVariable} to their folder or place them in ../shared/nir-samples beside the checkout";
 
+    internal static string SkippedName(string test, string file) =>
+        $"{System.IO.Path.GetFileNameWithoutExtension(file)}.{test} [interop: {SkipReason}]";
+
     public static string File(string name) =>
         System.IO.Path.Combine(Directory ?? throw new InvalidOperationException(SkipReason), name);
 }
 
-/// <summary>A fact that needs the third-party NIR samples; skipped with the reason when they are absent.</summary>
+/// <summary>
+/// A fact that needs the third-party NIR samples. When they are absent it is skipped, and its display
+/// name carries the reason, so the default test output shows why (the runner prints skip reasons
+/// only at detailed verbosity).
+/// </summary>
 public sealed class NirSampleFactAttribute : FactAttribute
 {
-    public NirSampleFactAttribute()
+    public NirSampleFactAttribute([CallerMemberName] string test = "", [CallerFilePath] string file = "")
     {
         if (NirSamples.Directory is null)
         {
             Skip = NirSamples.SkipReason;
+            DisplayName = NirSamples.SkippedName(test, file);
         }
     }
 }
 
-/// <summary>A theory that needs the third-party NIR samples; skipped with the reason when they are absent.</summary>
+/// <summary>A theory that needs the third-party NIR samples; skipped with the reason in its name when they are absent.</summary>
 public sealed class NirSampleTheoryAttribute : TheoryAttribute
 {
-    public NirSampleTheoryAttribute()
+    public NirSampleTheoryAttribute([CallerMemberName] string test = "", [CallerFilePath] string file = "")
     {
         if (NirSamples.Directory is null)
         {
             Skip = NirSamples.SkipReason;
+            DisplayName = NirSamples.SkippedName(test, file);
         }
     }
 }
