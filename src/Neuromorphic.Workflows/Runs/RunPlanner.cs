@@ -48,7 +48,15 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
                     $"{data.PixelsPerImage}, the pixels per image of {data.Name}");
             }
 
-            inputs = RunInputs.FromImages(data.Test.Take(request.Samples), $"{data.Name} test images ({data.Source})", request.Encoding, request.Seed);
+            if (request.Offset > 0 && request.Offset >= data.Test.Count)
+            {
+                throw new InvalidInputException(null, nameof(RunRequest.Offset), request.Offset.ToString(CultureInfo.InvariantCulture),
+                    $"an offset below the {data.Test.Count} test images of {data.Name}");
+            }
+
+            var count = Math.Min(request.Samples, data.Test.Count - request.Offset);
+            var slice = request.Offset == 0 ? "" : $"{request.Offset}..{request.Offset + count - 1} ";
+            inputs = RunInputs.FromImages(data.Test, request.Offset, count, $"{data.Name} test images {slice}({data.Source})", request.Encoding, request.Seed);
         }
 
         var periodPs = request.PeriodNs is { } ns ? SimTime.FromNanoseconds(ns).Picoseconds : (long?)null;
@@ -80,9 +88,9 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
             {
                 period = PeriodSource.Given;
             }
-            else if (inputs.Count > 0)
+            else if (inputs.CalibrationInput() is { } calibration)
             {
-                options = options with { AsyncPeriodPs = Simulator.BarrierPacePs(instance, inputs.InputOf(0), options) };
+                options = options with { AsyncPeriodPs = Simulator.BarrierPacePs(instance, calibration, options) };
                 period = PeriodSource.CalibratedOnFirstInput;
                 LogCalibrated(options.AsyncPeriodPs.Value / 1000.0);
             }
