@@ -77,15 +77,5 @@ public sealed class StabilityExperiment(EpTrainingOptions baseOptions, Dataset d
     }
 
     /// <summary>Reads a metrics CSV written by <see cref="MetricsCsv"/> (empty when the file does not exist).</summary>
-    public static IReadOnlyList<EpochMetrics> ReadHistory(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
-        return File.ReadLines(path).Skip(1).Where(l => l.Length > 0)
-            .Select(line => EpochMetrics.FromCsvRow(line.Split(',').Select(v => v.Length == 0 ? double.NaN : double.Parse(v, CultureInfo.InvariantCulture)).ToArray()))
-            .ToList();
-    }
+    public static IReadOnlyList<EpochMetrics> ReadHistory(string path) => MetricsCsv.Read(path);
 }

@@ -1,3 +1,4 @@
+using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Networks;
 using Neuromorphic.Mapping;
 using Neuromorphic.Simulation;
@@ -40,4 +41,7 @@ public sealed record RunPlan
     public PeriodSource Period { get; init; }
     public FloatReference? Float { get; init; }
     public TraceRequest? Trace { get; init; }
+
+    /// <summary>The dataset the images came from, or null (input events, or inputs the caller made).</summary>
+    public Dataset? Dataset { get; init; }
 }
