@@ -49,6 +49,37 @@ public static class Charts
         Save(plot, path);
     }
 
+    /// <summary>
+    /// Points of accuracy against a cost, with the Pareto front (most accurate for its cost) drawn as a
+    /// line through its points and the other points in grey.
+    /// </summary>
+    public static void ParetoFront(string path, string title, string xLabel, string yLabel, IReadOnlyList<(double X, double Y, bool Front)> points)
+    {
+        var plot = NewPlot(title, xLabel, yLabel);
+        var palette = new ScottPlot.Palettes.Category10();
+        var others = points.Where(p => !p.Front).ToArray();
+        if (others.Length > 0)
+        {
+            var dots = plot.Add.ScatterPoints(others.Select(p => p.X).ToArray(), others.Select(p => p.Y).ToArray());
+            dots.Color = Colors.Gray;
+            dots.MarkerSize = 6;
+            dots.LegendText = "runs";
+        }
+
+        var front = points.Where(p => p.Front).OrderBy(p => p.X).ToArray();
+        if (front.Length > 0)
+        {
+            var line = plot.Add.Scatter(front.Select(p => p.X).ToArray(), front.Select(p => p.Y).ToArray());
+            line.Color = palette.GetColor(3);
+            line.LineWidth = 2;
+            line.MarkerSize = 9;
+            line.LegendText = "Pareto front";
+        }
+
+        plot.ShowLegend(Alignment.LowerRight);
+        Save(plot, path);
+    }
+
     /// <summary>Stacked bars: one bar per category, one colour per segment.</summary>
     public static void StackedBars(string path, string title, string yLabel, IReadOnlyList<string> categories, IReadOnlyList<BarSegment> segments)
     {
