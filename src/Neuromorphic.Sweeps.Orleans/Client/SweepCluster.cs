@@ -34,6 +34,7 @@ public sealed class SweepCluster : IAsyncDisposable
         builder.Logging.AddProvider(new ForwardingLoggerProvider(loggers));
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddFilter("Orleans", verbose ? LogLevel.Information : LogLevel.Critical);
+        builder.Logging.AddFilter("Polly", verbose ? LogLevel.Information : LogLevel.Critical);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         var deadline = DateTime.UtcNow + timeout;
         builder.UseOrleansClient(client =>
@@ -83,7 +84,7 @@ public sealed class SweepCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
             await _host.StopAsync(stop.Token);

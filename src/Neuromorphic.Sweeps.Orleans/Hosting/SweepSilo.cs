@@ -43,14 +43,15 @@ public static class SweepSilo
         return silo;
     }
 
-    /// <summary>A host running one worker silo; logs go to <paramref name="loggers"/> (Orleans' own below warnings only when <paramref name="verbose"/>).</summary>
+    /// <summary>A host running one worker silo; logs go to <paramref name="loggers"/> (Orleans' own below errors only when <paramref name="verbose"/>).</summary>
     public static IHost Create(SiloSettings settings, ILoggerFactory loggers, bool verbose = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "neuro-silo" });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new ForwardingLoggerProvider(loggers));
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Logging.AddFilter("Orleans", verbose ? LogLevel.Information : LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", verbose ? LogLevel.Information : LogLevel.Error);
+        builder.Logging.AddFilter("Polly", verbose ? LogLevel.Information : LogLevel.Error);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.UseOrleans(silo =>
         {

@@ -28,7 +28,7 @@ public sealed partial class JobRunner(ILoggerFactory? loggers = null, string too
     /// <summary>The main file of a trained model in a training job's folder.</summary>
     public const string ModelFile = "model.json";
 
-    private readonly ILoggerFactory _loggers = loggers ?? NullLoggerFactory.Instance;
+    private readonly ILoggerFactory _loggers = new QuietLoggerFactory(loggers ?? NullLoggerFactory.Instance);
     private readonly ILogger _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<JobRunner>();
     private readonly RunResources _resources = new();
 
