@@ -36,6 +36,7 @@ public sealed class SweepCluster : IAsyncDisposable
         builder.Logging.AddFilter("Orleans", verbose ? LogLevel.Information : LogLevel.Critical);
         builder.Logging.AddFilter("Polly", verbose ? LogLevel.Information : LogLevel.Critical);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // a failed start is thrown, and reported once by the caller
         var deadline = DateTime.UtcNow + timeout;
         builder.UseOrleansClient(client =>
         {

@@ -53,6 +53,7 @@ public static class SweepSilo
         builder.Logging.AddFilter("Orleans", verbose ? LogLevel.Information : LogLevel.Error);
         builder.Logging.AddFilter("Polly", verbose ? LogLevel.Information : LogLevel.Error);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // a failed start is thrown, and reported once by the caller
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
