@@ -38,6 +38,10 @@ public sealed partial class SweepRunner(ILoggerFactory? loggers = null)
         var skipped = selected.Count - pending.Count;
         LogStarting(selected.Count, shard?.ToString() ?? "all", skipped, executor.Description, store.Path);
         var tracker = new Tracker(this, store, selected.Count, skipped, progress);
+        foreach (var finished in selected.Where(j => !pending.Contains(j)))
+        {
+            tracker.KnowDataset(store.ReadResult(finished));
+        }
 
         var trainJobs = pending.Where(j => j.Kind == Spec.JobKind.Train).Select(JobPayload.Of).ToList();
         await executor.RunAsync(trainJobs, inputs, tracker, cancellationToken);
@@ -84,6 +88,7 @@ public sealed partial class SweepRunner(ILoggerFactory? loggers = null)
         private readonly HashSet<string> _running = [];
         private readonly HashSet<string> _done = [];
         private readonly List<FailedJob> _failed = [];
+        private readonly Dictionary<string, string> _datasets = [];
 
         public int CompletedCount { get; private set; }
 
@@ -120,10 +125,38 @@ public sealed partial class SweepRunner(ILoggerFactory? loggers = null)
             Report();
         }
 
+        /// <summary>Remembers the content hash of the dataset a stored result ran on.</summary>
+        public void KnowDataset(System.Text.Json.Nodes.JsonObject? result)
+        {
+            if (result?["dataset"] is System.Text.Json.Nodes.JsonObject { } dataset)
+            {
+                lock (_gate)
+                {
+                    _datasets.TryAdd(dataset["name"]!.GetValue<string>(), dataset["contentHash"]!.GetValue<string>());
+                }
+            }
+        }
+
         public void Completed(JobPayload job, JobOutput output, string worker)
         {
+            var dataset = System.Text.Json.Nodes.JsonNode.Parse(output.Result)?["dataset"] as System.Text.Json.Nodes.JsonObject;
             lock (_gate)
             {
+                if (dataset is not null)
+                {
+                    var name = dataset["name"]!.GetValue<string>();
+                    var hash = dataset["contentHash"]!.GetValue<string>();
+                    if (_datasets.TryGetValue(name, out var expected) && expected != hash)
+                    {
+                        _running.Remove(job.Id);
+                        _failed.Add(new FailedJob(job.Name, Planning.SweepJob.KindName(job.Kind),
+                            $"{worker} ran it on another copy of dataset {name} (content hash {Core.IO.Hashing.Short(hash)}; the sweep's other jobs {Core.IO.Hashing.Short(expected)}): install the same dataset on every worker"));
+                        return;
+                    }
+
+                    _datasets.TryAdd(name, hash);
+                }
+
                 _running.Remove(job.Id);
                 if (!_done.Add(job.Id))
                 {
