@@ -72,6 +72,7 @@ internal static class SweepView
         ["completed"] = outcome?.Completed,
         ["failed"] = new JsonArray((outcome?.Failed ?? []).Select(f => (JsonNode)new JsonObject { ["job"] = f.Name, ["kind"] = f.Kind, ["message"] = f.Message }).ToArray()),
         ["incompleteRuns"] = tables.IncompleteRuns,
+        ["wallSeconds"] = outcome is null ? null : Math.Round(outcome.WallSeconds, 3),
         ["files"] = new JsonArray(files.Select(f => (JsonNode)f).ToArray()),
         ["runs"] = new JsonArray(tables.Runs.Select(r => (JsonNode)new JsonObject
         {
