@@ -16,9 +16,9 @@ internal static class SweepPlots
         var title = tables.Plan.Title;
         var energy = Path.Combine(directory, "accuracy-energy.png");
         var latency = Path.Combine(directory, "accuracy-latency.png");
-        Charts.ParetoFront(energy, $"{title}: accuracy against energy ({runs.Count} runs)", "energy per inference (µJ)", "accuracy on chip (%)",
+        Charts.SweepFront(energy, $"{title}: accuracy against energy ({runs.Count} runs)", "energy per inference (µJ)", "accuracy on chip (%)",
             runs.Select(r => (r.EnergyUj, 100 * r.Tally.Accuracy, r.ParetoEnergy)).ToList());
-        Charts.ParetoFront(latency, $"{title}: accuracy against latency ({runs.Count} runs)", "mean latency per inference (µs)", "accuracy on chip (%)",
+        Charts.SweepFront(latency, $"{title}: accuracy against latency ({runs.Count} runs)", "mean latency per inference (µs)", "accuracy on chip (%)",
             runs.Select(r => (r.LatencyUs, 100 * r.Tally.Accuracy, r.ParetoLatency)).ToList());
         return [energy, latency];
     }

@@ -58,7 +58,8 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
 
             var count = Math.Min(request.Samples, data.Test.Count - request.Offset);
             var slice = request.Offset == 0 ? "" : $"{request.Offset}..{request.Offset + count - 1} ";
-            inputs = RunInputs.FromImages(data.Test, request.Offset, count, $"{data.Name} test images {slice}({data.Source})", request.Encoding, request.Seed);
+            inputs = RunInputs.FromImages(data.Test, request.Offset, count, $"{data.Name} test images {slice}({data.Source})", request.Encoding, request.Seed,
+                data.ClassNames);
         }
 
         var periodPs = request.PeriodNs is { } ns ? SimTime.FromNanoseconds(ns).Picoseconds : (long?)null;
