@@ -88,7 +88,7 @@ public sealed partial class ClusterExecutor(IClusterClient client, string endpoi
 
         private async Task DiscoverAsync(CancellationToken token)
         {
-            var management = owner._client().GetGrain<IManagementGrain>(0);
+            var management = owner.Client.GetGrain<IManagementGrain>(0);
             while (!token.IsCancellationRequested)
             {
                 try
@@ -136,7 +136,7 @@ public sealed partial class ClusterExecutor(IClusterClient client, string endpoi
 
         private async Task JoinAsync(string silo, CancellationToken token)
         {
-            var grain = owner._client().GetGrain<ISweepWorkerGrain>(silo);
+            var grain = owner.Client.GetGrain<ISweepWorkerGrain>(silo);
             WorkerInfo info;
             try
             {
@@ -347,7 +347,7 @@ public sealed partial class ClusterExecutor(IClusterClient client, string endpoi
         }
     }
 
-    private Func<IClusterClient> _client => () => client;
+    private IClusterClient Client => client;
 
     private sealed class Worker(string silo, string name, ISweepWorkerGrain grain, int slots)
     {

@@ -29,14 +29,7 @@ public sealed class SweepCluster : IAsyncDisposable
     public static async Task<SweepCluster> ConnectAsync(ClusterEndpoint endpoint, string clusterId, TimeSpan timeout, ILoggerFactory loggers,
         bool verbose = false, CancellationToken cancellationToken = default)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "neuro-sweep" });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new ForwardingLoggerProvider(loggers));
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Logging.AddFilter("Orleans", verbose ? LogLevel.Information : LogLevel.Critical);
-        builder.Logging.AddFilter("Polly", verbose ? LogLevel.Information : LogLevel.Critical);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // a failed start is thrown, and reported once by the caller
+        var builder = HostBuilders.Create("neuro-sweep", loggers, verbose ? LogLevel.Information : LogLevel.Critical);
         var deadline = DateTime.UtcNow + timeout;
         builder.UseOrleansClient(client =>
         {

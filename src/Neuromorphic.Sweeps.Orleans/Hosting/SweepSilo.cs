@@ -46,14 +46,7 @@ public static class SweepSilo
     /// <summary>A host running one worker silo; logs go to <paramref name="loggers"/> (Orleans' own below errors only when <paramref name="verbose"/>).</summary>
     public static IHost Create(SiloSettings settings, ILoggerFactory loggers, bool verbose = false)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "neuro-silo" });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new ForwardingLoggerProvider(loggers));
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Logging.AddFilter("Orleans", verbose ? LogLevel.Information : LogLevel.Error);
-        builder.Logging.AddFilter("Polly", verbose ? LogLevel.Information : LogLevel.Error);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // a failed start is thrown, and reported once by the caller
+        var builder = HostBuilders.Create("neuro-silo", loggers, verbose ? LogLevel.Information : LogLevel.Error);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
@@ -79,6 +72,24 @@ public static class SweepSilo
             });
         });
         return builder.Build();
+    }
+}
+
+/// <summary>The Orleans hosts of sweeps (silo and client) log through the caller's logger factory.</summary>
+internal static class HostBuilders
+{
+    /// <summary>A bare host builder whose logs go to <paramref name="loggers"/>, Orleans' own from <paramref name="orleansLevel"/> on.</summary>
+    public static HostApplicationBuilder Create(string name, ILoggerFactory loggers, LogLevel orleansLevel)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = name });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new ForwardingLoggerProvider(loggers));
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddFilter("Orleans", orleansLevel);
+        builder.Logging.AddFilter("Polly", orleansLevel);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // a failed start is thrown, and reported once by the caller
+        return builder;
     }
 }
 
