@@ -50,7 +50,7 @@ internal static class RunCommand
         var mode = new Option<string>("--mode") { Description = "barrier (Loihi steps ended by a mesh barrier) or async (no barrier; cores on their own clocks).", DefaultValueFactory = _ => "barrier" };
         mode.AcceptOnlyFromAmong("barrier", "async");
         var steps = new Option<int>("--steps") { Description = "Algorithmic steps per inference (the read-out window).", DefaultValueFactory = _ => 100 };
-        var countFrom = new Option<int>("--count-from") { Description = "Count output spikes from this step on (0-based).", DefaultValueFactory = _ => 0 };
+        var countFrom = new Option<int>("--count-from") { Description = "Count output spikes from this step on (steps from 1, as in input events).", DefaultValueFactory = _ => 1 };
         var earlyExit = new Option<bool>("--early-exit") { Description = "Stop an inference when the leading output can no longer be caught." };
         var encoding = new Option<string>("--encoding") { Description = "sigma-delta (deterministic) or bernoulli.", DefaultValueFactory = _ => "sigma-delta" };
         encoding.AcceptOnlyFromAmong("sigma-delta", "bernoulli");

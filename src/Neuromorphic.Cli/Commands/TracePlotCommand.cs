@@ -38,8 +38,8 @@ internal static class TracePlotCommand
             if (raster is not null)
             {
                 var file = Path.Combine(outDirectory, "raster.png");
-                Charts.Raster(file, $"Spikes of inference {raster.Inference} ({raster.TimesUs.Length:N0})", "time (µs)", raster.TimesUs, raster.Neurons,
-                    raster.PopulationStarts);
+                Charts.Raster(file, $"Spikes of inference {raster.Inference} ({raster.TimesUs.Length:N0}, inputs {raster.InputTimesUs.Length:N0})", "time (µs)",
+                    raster.TimesUs, raster.Neurons, raster.PopulationStarts, raster.InputTimesUs, raster.InputNeurons);
                 written.Add(file);
             }
             else if (parse.GetValue(inference) is { } requested)

@@ -69,8 +69,8 @@ internal sealed class DemoReport(string directory, NetworkSpec network, int samp
         var raster = TracePlotData.Raster(Path.Combine(directory, "trace.trace"), 0, log);
         if (raster is not null)
         {
-            Charts.Raster(Path.Combine(directory, "raster.png"), $"Spikes of inference 0 ({raster.TimesUs.Length:N0}), {barrier.Configuration.Chip}", "time (µs)",
-                raster.TimesUs, raster.Neurons, raster.PopulationStarts);
+            Charts.Raster(Path.Combine(directory, "raster.png"), $"Spikes of inference 0 ({raster.TimesUs.Length:N0}, inputs {raster.InputTimesUs.Length:N0}), {barrier.Configuration.Chip}",
+                "time (µs)", raster.TimesUs, raster.Neurons, raster.PopulationStarts, raster.InputTimesUs, raster.InputNeurons);
         }
 
         AtomicFile.WriteAllText(Path.Combine(directory, "summary.json"), JsonText.Format(Summary()));

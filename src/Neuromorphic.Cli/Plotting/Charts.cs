@@ -122,16 +122,31 @@ public static class Charts
         Save(plot, path);
     }
 
-    /// <summary>A spike raster: one dot per (time, neuron).</summary>
+    /// <summary>A spike raster: one dot per (time, neuron); input spikes, when given, in their own colour.</summary>
     public static void Raster(string path, string title, string xLabel, IReadOnlyList<double> times, IReadOnlyList<double> neurons,
-        IReadOnlyList<(double Position, string Label)>? groupBoundaries = null)
+        IReadOnlyList<(double Position, string Label)>? groupBoundaries = null, IReadOnlyList<double>? inputTimes = null, IReadOnlyList<double>? inputNeurons = null)
     {
         var plot = NewPlot(title, xLabel, "neuron");
+        var total = times.Count + (inputTimes?.Count ?? 0);
+        if (inputTimes is { Count: > 0 } && inputNeurons is not null)
+        {
+            var inputs = plot.Add.ScatterPoints(inputTimes.ToArray(), inputNeurons.ToArray());
+            inputs.MarkerSize = total > 20_000 ? 1 : 2;
+            inputs.Color = Colors.SteelBlue;
+            inputs.LegendText = "input spikes";
+        }
+
         if (times.Count > 0)
         {
             var dots = plot.Add.ScatterPoints(times.ToArray(), neurons.ToArray());
-            dots.MarkerSize = times.Count > 20_000 ? 1 : 2;
+            dots.MarkerSize = total > 20_000 ? 1 : 2;
             dots.Color = Colors.Black;
+            dots.LegendText = "neuron spikes";
+        }
+
+        if (inputTimes is { Count: > 0 })
+        {
+            plot.ShowLegend();
         }
 
         foreach (var (position, label) in groupBoundaries ?? [])

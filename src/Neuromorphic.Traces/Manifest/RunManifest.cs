@@ -22,8 +22,8 @@ public sealed record MeshGeometry(int Width, int Height, int CoresPerTile);
 /// </summary>
 public sealed record RunManifest
 {
-    /// <summary>Schema of the manifest object; bumped when a key changes meaning.</summary>
-    public const string Schema = "neuromorphic.run/1";
+    /// <summary>Schema of the manifest object; bumped when a key changes meaning (2: <c>countFrom</c> counts steps from 1).</summary>
+    public const string Schema = "neuromorphic.run/2";
 
     /// <summary>Absolute path of the network file the run loaded.</summary>
     public string? Model { get; init; }
@@ -38,6 +38,8 @@ public sealed record RunManifest
     public string? Chip { get; init; }
 
     public int? Steps { get; init; }
+
+    /// <summary>First step (from 1) whose output spikes count.</summary>
     public int? CountFrom { get; init; }
     public bool? EarlyExit { get; init; }
     public bool? Ideal { get; init; }
@@ -61,6 +63,9 @@ public sealed record RunManifest
 
     /// <summary>Populations in global neuron order (names neurons in exports and plots).</summary>
     public IReadOnlyList<PopulationRange> Populations { get; init; } = [];
+
+    /// <summary>The population that input events index (names input spikes in exports and plots).</summary>
+    public string? InputPopulation { get; init; }
 
     /// <summary>A tool-specific tag for traces not written by a run (e.g. "synthetic").</summary>
     public string? Generator { get; init; }
@@ -88,6 +93,7 @@ public sealed record RunManifest
         public const string CoresPerTile = "coresPerTile";
         public const string CoreTiles = "coreTiles";
         public const string Populations = "populations";
+        public const string InputPopulation = "inputPopulation";
         public const string Name = "name";
         public const string Size = "size";
     }
@@ -128,6 +134,7 @@ public sealed record RunManifest
         }
 
         json[Keys.Populations] = new JsonArray(Populations.Select(p => (JsonNode)new JsonObject { [Keys.Name] = p.Name, [Keys.Size] = p.Size }).ToArray());
+        Add(Keys.InputPopulation, InputPopulation);
         return json.ToJsonString();
     }
 
@@ -174,6 +181,7 @@ public sealed record RunManifest
                 : null,
             CoreTiles = Tiles(json[Keys.CoreTiles]),
             Populations = PopulationsOf(json[Keys.Populations]),
+            InputPopulation = String(json[Keys.InputPopulation]),
         };
     }
 
@@ -205,6 +213,19 @@ public sealed record RunManifest
         return neuron.ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Global neuron index of input <paramref name="input"/> of the input population, or null when the
+    /// manifest does not say which population that is.
+    /// </summary>
+    public int? InputNeuron(int input) =>
+        Populations.FirstOrDefault(p => p.Name == InputPopulation) is { } population && input >= 0 && input < population.Size
+            ? population.Start + input
+            : null;
+
+    /// <summary>SANA-FE's name of input <paramref name="input"/>: <c>population.input</c> when the input population is known, <c>in.input</c> otherwise.</summary>
+    public string InputName(int input) =>
+        InputNeuron(input) is { } neuron ? NeuronName(neuron) : "in." + input.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>SANA-FE's hardware name <c>tile.core</c> when cores per tile are known, the core index otherwise.</summary>
     public string CoreName(int core) =>
         Mesh is { } mesh
@@ -228,6 +249,7 @@ public sealed record RunManifest
         nameof(Mesh) => Keys.Mesh,
         nameof(CoreTiles) => Keys.CoreTiles,
         nameof(Populations) => Keys.Populations,
+        nameof(InputPopulation) => Keys.InputPopulation,
         _ => property,
     };
 

@@ -40,8 +40,8 @@ public sealed record RunRequest
     /// <summary>Algorithmic steps per inference (the read-out window).</summary>
     public int Steps { get; init; } = 100;
 
-    /// <summary>Output spikes count from this step on (0-based).</summary>
-    public int CountFrom { get; init; }
+    /// <summary>Output spikes count from this step on (steps from 1, as in input events).</summary>
+    public int CountFrom { get; init; } = 1;
 
     public bool EarlyExit { get; init; }
     public InputEncoding Encoding { get; init; } = InputEncoding.SigmaDelta;
@@ -91,9 +91,9 @@ public sealed record RunRequest
             throw new InvalidInputException(null, nameof(Threads), Text(Threads), "a positive number of threads");
         }
 
-        if (CountFrom < 0 || CountFrom >= Steps)
+        if (CountFrom < 1 || CountFrom > Steps)
         {
-            throw new InvalidInputException(null, nameof(CountFrom), Text(CountFrom), $"a step in 0..{Steps - 1}");
+            throw new InvalidInputException(null, nameof(CountFrom), Text(CountFrom), $"a step in 1..{Steps} (steps count from 1)");
         }
 
         if (PeriodNs is { } period && !(period > 0 && double.IsFinite(period)))
