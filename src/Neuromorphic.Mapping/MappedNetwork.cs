@@ -34,6 +34,11 @@ public sealed class MappedNetwork
     /// <summary>Physical core index on the chip (row-major tiles, then slot in tile).</summary>
     public required int[] CorePhysical { get; init; }
 
+    /// <summary>Position of each logical core within its tile.</summary>
+    public int[] CoreSlots => _coreSlots ??= CorePhysical.Select(p => p % Chip.Mesh.CoresPerTile).ToArray();
+
+    private int[]? _coreSlots;
+
     /// <summary>Neurons of core c are <c>CoreNeurons[CoreNeuronStart[c] .. CoreNeuronStart[c + 1])</c> (global ids, ascending).</summary>
     public required int[] CoreNeuronStart { get; init; }
     public required int[] CoreNeurons { get; init; }

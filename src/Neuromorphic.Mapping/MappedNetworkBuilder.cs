@@ -209,12 +209,20 @@ public static class MappedNetworkBuilder
             }
         }
 
+        // A neuron's messages go out in mesh order of their destination cores (tile x, tile y, core in tile), as in SANA-FE.
+        var meshRank = new int[coreCount];
+        var byMesh = Enumerable.Range(0, coreCount).OrderBy(c => plan.Cores[c].TileX).ThenBy(c => plan.Cores[c].TileY).ThenBy(c => plan.Cores[c].Slot).ToArray();
+        for (var r = 0; r < coreCount; r++)
+        {
+            meshRank[byMesh[r]] = r;
+        }
+
         // Pass 1: message and synapse counts (dense: the same for every neuron of a population).
         var messageStart = new int[n + 1];
         var messagesPer = new Dictionary<Population, (int[] Cores, int[] Synapses)>();
         foreach (var pop in network.Populations)
         {
-            var byCore = blocksOf[pop].GroupBy(b => b.Core).OrderBy(g => g.Key).ToArray();
+            var byCore = blocksOf[pop].GroupBy(b => b.Core).OrderBy(g => meshRank[g.Key]).ToArray();
             messagesPer[pop] = (byCore.Select(g => g.Key).ToArray(), byCore.Select(g => g.Sum(b => b.PostCount)).ToArray());
         }
 
@@ -250,7 +258,7 @@ public static class MappedNetworkBuilder
         var bits = limits.WeightBits;
         Parallel.ForEach(network.Populations, pop =>
         {
-            var blocks = blocksOf[pop].OrderBy(b => b.Core).ToArray();
+            var blocks = blocksOf[pop].OrderBy(b => meshRank[b.Core]).ToArray();
             Parallel.For(0, pop.Size, pre =>
             {
                 var g = pop.FirstNeuron + pre;

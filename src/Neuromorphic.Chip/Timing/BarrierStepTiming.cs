@@ -76,12 +76,13 @@ public sealed class BarrierStepTiming
     /// <param name="coreTile">Tile of each logical core.</param>
     /// <param name="meshWidth">Tiles along x.</param>
     /// <param name="meshHeight">Tiles along y.</param>
-    public BarrierStepTiming(IReadOnlyList<TileId> coreTile, int meshWidth, int meshHeight)
+    /// <param name="coreSlot">Position of each logical core within its tile (null: logical order), for the mesh order.</param>
+    public BarrierStepTiming(IReadOnlyList<TileId> coreTile, int meshWidth, int meshHeight, IReadOnlyList<int>? coreSlot = null)
     {
         _coreTile = coreTile.ToArray();
         _meshWidth = meshWidth;
         _coreCount = _coreTile.Length;
-        _coreOfRank = Enumerable.Range(0, _coreCount).OrderBy(c => _coreTile[c].X).ThenBy(c => _coreTile[c].Y).ThenBy(c => c).ToArray();
+        _coreOfRank = Enumerable.Range(0, _coreCount).OrderBy(c => _coreTile[c].X).ThenBy(c => _coreTile[c].Y).ThenBy(c => coreSlot?[c] ?? 0).ThenBy(c => c).ToArray();
         _rankOfCore = new int[_coreCount];
         for (var r = 0; r < _coreCount; r++)
         {

@@ -35,7 +35,7 @@ internal sealed class BarrierEngine
         _mapped = chip.Mapped;
         _state = new NetworkState(chip);
         _readout = new ReadoutCounter(chip);
-        _timing = new BarrierStepTiming(_mapped.CoreTile, _mapped.Chip.Mesh.Width, _mapped.Chip.Mesh.Height);
+        _timing = new BarrierStepTiming(_mapped.CoreTile, _mapped.Chip.Mesh.Width, _mapped.Chip.Mesh.Height, _mapped.CoreSlots);
         _counters = new CoreStepCounters[_mapped.CoreCount];
         _inputIndexOfSlot = InputIndices(chip);
         _fired = new FiredList(chip.NeuronOfSlot.Length);

@@ -61,6 +61,9 @@ public sealed record RunManifest
     /// <summary>Tile of each logical core, in core order.</summary>
     public IReadOnlyList<TileId>? CoreTiles { get; init; }
 
+    /// <summary>Position of each logical core within its tile, in core order (the timing models' mesh order).</summary>
+    public IReadOnlyList<int>? CoreSlots { get; init; }
+
     /// <summary>Populations in global neuron order (names neurons in exports and plots).</summary>
     public IReadOnlyList<PopulationRange> Populations { get; init; } = [];
 
@@ -92,6 +95,7 @@ public sealed record RunManifest
         public const string Height = "height";
         public const string CoresPerTile = "coresPerTile";
         public const string CoreTiles = "coreTiles";
+        public const string CoreSlots = "coreSlots";
         public const string Populations = "populations";
         public const string InputPopulation = "inputPopulation";
         public const string Name = "name";
@@ -131,6 +135,11 @@ public sealed record RunManifest
         if (CoreTiles is { } tiles)
         {
             json[Keys.CoreTiles] = new JsonArray(tiles.Select(t => (JsonNode)new JsonArray(t.X, t.Y)).ToArray());
+        }
+
+        if (CoreSlots is { } slots)
+        {
+            json[Keys.CoreSlots] = new JsonArray(slots.Select(s => (JsonNode)s).ToArray());
         }
 
         json[Keys.Populations] = new JsonArray(Populations.Select(p => (JsonNode)new JsonObject { [Keys.Name] = p.Name, [Keys.Size] = p.Size }).ToArray());
@@ -180,6 +189,7 @@ public sealed record RunManifest
                 ? new MeshGeometry(w, h, c)
                 : null,
             CoreTiles = Tiles(json[Keys.CoreTiles]),
+            CoreSlots = Ints(json[Keys.CoreSlots]),
             Populations = PopulationsOf(json[Keys.Populations]),
             InputPopulation = String(json[Keys.InputPopulation]),
         };
@@ -248,6 +258,7 @@ public sealed record RunManifest
         nameof(TilesInUse) => Keys.TilesInUse,
         nameof(Mesh) => Keys.Mesh,
         nameof(CoreTiles) => Keys.CoreTiles,
+        nameof(CoreSlots) => Keys.CoreSlots,
         nameof(Populations) => Keys.Populations,
         nameof(InputPopulation) => Keys.InputPopulation,
         _ => property,
@@ -260,6 +271,27 @@ public sealed record RunManifest
     private static int? Int(JsonNode? node) => node is JsonValue v && v.TryGetValue<int>(out var x) ? x : null;
 
     private static bool? Bool(JsonNode? node) => node is JsonValue v && v.TryGetValue<bool>(out var x) ? x : null;
+
+    private static IReadOnlyList<int>? Ints(JsonNode? node)
+    {
+        if (node is not JsonArray array)
+        {
+            return null;
+        }
+
+        var values = new List<int>(array.Count);
+        foreach (var item in array)
+        {
+            if (Int(item) is not { } value)
+            {
+                return null;
+            }
+
+            values.Add(value);
+        }
+
+        return values;
+    }
 
     private static IReadOnlyList<TileId>? Tiles(JsonNode? node)
     {

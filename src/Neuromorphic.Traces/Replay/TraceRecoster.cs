@@ -49,7 +49,7 @@ public static class TraceRecoster
         var barrier = header.Mode == TraceMode.Barrier;
         var simple = manifest.Timing == TimingModelNames.Simple;
         var hasMessages = header.Level >= TraceLevel.Messages && !simple;
-        var timing = new BarrierStepTiming(coreTiles, mesh.Width, mesh.Height);
+        var timing = new BarrierStepTiming(coreTiles, mesh.Width, mesh.Height, manifest.CoreSlots is { } slots && slots.Count == coreTiles.Count ? slots : null);
         var results = new List<RecostedInference>();
         foreach (var inference in TraceFile.ReadInferences(reader, TraceKinds.CoreSteps | TraceKinds.Messages | TraceKinds.InferenceSummaries))
         {
