@@ -76,6 +76,9 @@ public sealed class MappedNetwork
     /// <summary>State units per float unit for each neuron's population (2^ScaleLog2); 1 for float chips.</summary>
     public required double[] UnitsPerFloat { get; init; }
 
+    /// <summary>Factor on each neuron's incoming weights and current bias: δu_chip / δu for a clustered decay (its steady state kept), else 1.</summary>
+    public required double[] InputGain { get; init; }
+
     // ---- synapses ----
     /// <summary>Messages of neuron n are <c>[MessageStart[n], MessageStart[n + 1])</c>.</summary>
     public required int[] MessageStart { get; init; }
