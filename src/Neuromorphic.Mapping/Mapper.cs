@@ -284,6 +284,11 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
         return result;
     }
 
+    /// <summary>
+    /// One synapse group per projection and destination core, all of a projection's groups with the
+    /// exponent and sign mode its whole weight matrix needs: the quantized weights, and so the answers,
+    /// do not depend on how the target population is partitioned (the objectives change time and energy only).
+    /// </summary>
     private static List<SynapseGroupPlan> ChooseGroups(NetworkSpec network, ChipSpec chip, List<LogicalCore> cores, Dictionary<string, int> scales, double[] gain)
     {
         var limits = chip.Core.Limits;
@@ -291,25 +296,25 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
         foreach (var projection in network.Projections)
         {
             var scale = Math.Pow(2, scales[projection.To.Name]);
+            double maxPositive = 0, maxNegative = 0;
+            for (var post = 0; post < projection.To.Size; post++)
+            {
+                var g = gain[projection.To.FirstNeuron + post];
+                foreach (var w in projection.Weights.AsSpan(post * projection.From.Size, projection.From.Size))
+                {
+                    var units = w * scale * g;
+                    maxPositive = Math.Max(maxPositive, units);
+                    maxNegative = Math.Min(maxNegative, units);
+                }
+            }
+
+            var mode = maxNegative < 0 && maxPositive > 0 ? WeightSignMode.Mixed : maxNegative < 0 ? WeightSignMode.Inhibitory : WeightSignMode.Excitatory;
+            var exponent = NeuronQuantizer.WeightExponent(maxPositive, maxNegative, mode, limits)
+                ?? throw new CapacityException(chip.Name, "weightExponentMax", $"projection '{projection.Name}'", limits.WeightExponentMax + 1, limits.WeightExponentMax);
             for (var c = 0; c < cores.Count; c++)
             {
-                foreach (var slice in cores[c].Slices.Where(s => s.Population == projection.To))
+                if (cores[c].Slices.Any(s => s.Population == projection.To))
                 {
-                    double maxPositive = 0, maxNegative = 0;
-                    for (var post = slice.First; post < slice.First + slice.Count; post++)
-                    {
-                        var g = gain[projection.To.FirstNeuron + post];
-                        foreach (var w in projection.Weights.AsSpan(post * projection.From.Size, projection.From.Size))
-                        {
-                            var units = w * scale * g;
-                            maxPositive = Math.Max(maxPositive, units);
-                            maxNegative = Math.Min(maxNegative, units);
-                        }
-                    }
-
-                    var mode = maxNegative < 0 && maxPositive > 0 ? WeightSignMode.Mixed : maxNegative < 0 ? WeightSignMode.Inhibitory : WeightSignMode.Excitatory;
-                    var exponent = NeuronQuantizer.WeightExponent(maxPositive, maxNegative, mode, limits)
-                        ?? throw new CapacityException(chip.Name, "weightExponentMax", $"projection '{projection.Name}' onto core {c}", limits.WeightExponentMax + 1, limits.WeightExponentMax);
                     groups.Add(new SynapseGroupPlan(projection.Name, c, exponent, mode));
                 }
             }

@@ -17,7 +17,7 @@ namespace Neuromorphic.Cli.Commands;
 internal static class RunCommand
 {
     /// <summary>The flag of each <see cref="RunRequest"/> property (bad-input messages name the flag).</summary>
-    private static readonly Dictionary<string, string> Flags = new()
+    private static readonly Dictionary<string, string> Flags = new(CommonOptions.MappingChoiceOptions.Flags)
     {
         [nameof(RunRequest.Model)] = "--model",
         [nameof(RunRequest.Chip)] = "--chip",
@@ -78,7 +78,9 @@ internal static class RunCommand
         };
         timing.AcceptOnlyFromAmong(TimingModelNames.Detailed, TimingModelNames.Simple);
         var json = CommonOptions.Json();
-        foreach (var option in new Option[] { model, chip, mapping, dataset, samples, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, timing, trace, traceLevel, traceCompression, json })
+        var choices = CommonOptions.Mapping();
+        foreach (var option in new Option[] { model, chip, mapping }.Concat(choices.All)
+                     .Concat([dataset, samples, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, timing, trace, traceLevel, traceCompression, json]))
         {
             command.Options.Add(option);
         }
@@ -90,6 +92,7 @@ internal static class RunCommand
                 Model = parse.GetValue(model)!,
                 Chip = parse.GetValue(chip)!,
                 Mapping = parse.GetValue(mapping),
+                MappingChoices = choices.Read(parse),
                 Dataset = parse.GetValue(dataset),
                 Samples = parse.GetValue(samples),
                 InputEvents = parse.GetValue(input),

@@ -13,9 +13,10 @@ namespace Neuromorphic.Mapping.Partitioning;
 /// </summary>
 internal sealed class StepEstimate
 {
-    private StepEstimate(double stepPs, double dynamicFj, int tiles)
+    private StepEstimate(double stepPs, double smoothStepPs, double dynamicFj, int tiles)
     {
         StepPs = stepPs;
+        SmoothStepPs = smoothStepPs;
         DynamicFj = dynamicFj;
         Tiles = tiles;
     }
@@ -23,11 +24,20 @@ internal sealed class StepEstimate
     /// <summary>The busiest core's work plus the barrier for the tiles the cores fill.</summary>
     public double StepPs { get; }
 
+    /// <summary>
+    /// As <see cref="StepPs"/> with the busiest core's work replaced by a 16-norm over the cores' work: it
+    /// also falls when a core just below the busiest gets lighter, so a search can cross the plateaus of
+    /// the maximum (splitting an input population helps only once its targets are split too).
+    /// </summary>
+    public double SmoothStepPs { get; }
+
     public double DynamicFj { get; }
 
     public int Tiles { get; }
 
     public double EnergyFj(ChipSpec chip) => DynamicFj + chip.StaticPowerMw * StepPs;
+
+    public double SmoothEnergyFj(ChipSpec chip) => DynamicFj + chip.StaticPowerMw * SmoothStepPs;
 
     public static StepEstimate Of(NetworkSpec network, ChipSpec chip, IReadOnlyList<LogicalCore> cores, MappingOptions options)
     {
@@ -86,15 +96,23 @@ internal sealed class StepEstimate
             busiest = Math.Max(busiest, Math.Max(generation[c], receive[c]));
         }
 
-        return new StepEstimate(busiest + costs.BarrierLatencyPs, dynamic + costs.BarrierEnergyFj, tiles);
+        var norm = 0.0;
+        for (var c = 0; busiest > 0 && c < cores.Count; c++)
+        {
+            norm += Math.Pow(generation[c] / busiest, 16) + Math.Pow(receive[c] / busiest, 16);
+        }
+
+        return new StepEstimate(busiest + costs.BarrierLatencyPs, busiest * Math.Pow(norm, 1.0 / 16) + costs.BarrierLatencyPs, dynamic + costs.BarrierEnergyFj, tiles);
     }
 }
 
 /// <summary>
 /// The latency and energy objectives: starting from the fewest cores, repeatedly gives one
 /// population more (smaller) slices — the change that lowers the predicted step time (or energy)
-/// most — while the partition stays within the core budget and every per-core limit, until no
-/// change helps. Deterministic: populations are tried in network order and ties keep the earlier.
+/// most, judged by a smooth maximum over the cores — while the partition stays within the core
+/// budget and every per-core limit, until no change helps; the partition with the best predicted
+/// step time (or energy) seen is kept. Deterministic: populations are tried in network order and ties
+/// keep the earlier.
 /// </summary>
 internal static class ObjectiveSearch
 {
@@ -115,17 +133,20 @@ internal static class ObjectiveSearch
                 "raise the core budget");
         }
 
-        double Score(List<LogicalCore> candidate)
+        (double Search, double True) Score(List<LogicalCore> candidate)
         {
             var estimate = StepEstimate.Of(network, chip, candidate, options);
-            return options.Objective == MappingObjective.Energy ? estimate.EnergyFj(chip) : estimate.StepPs;
+            return options.Objective == MappingObjective.Energy
+                ? (estimate.SmoothEnergyFj(chip), estimate.EnergyFj(chip))
+                : (estimate.SmoothStepPs, estimate.StepPs);
         }
 
         var caps = new Dictionary<Population, int>();
-        var best = Score(cores);
+        var current = Score(cores);
+        var (bestCores, bestTrue) = (cores, current.True);
         for (var round = 0; round < MaxRounds; round++)
         {
-            (double Score, Population Population, int Cap, List<LogicalCore> Cores)? move = null;
+            (double Search, double True, Population Population, int Cap, List<LogicalCore> Cores)? move = null;
             foreach (var pop in network.Populations)
             {
                 var pieces = cores.Sum(c => c.Slices.Count(s => s.Population == pop));
@@ -138,9 +159,15 @@ internal static class ObjectiveSearch
                 foreach (var more in new[] { pieces + 1, pieces + Math.Max(2, pieces / 4) }.Distinct())
                 {
                     var cap = Math.Max(1, (pop.Size + more - 1) / more);
-                    if (caps.TryGetValue(pop, out var current) ? cap >= current : cap >= pop.Size)
+                    var previous = caps.GetValueOrDefault(pop, pop.Size);
+                    if (cap >= previous)
                     {
-                        cap = Math.Max(1, (caps.GetValueOrDefault(pop, pop.Size)) - 1);
+                        cap = previous - 1;
+                    }
+
+                    if (cap < 1)
+                    {
+                        continue;
                     }
 
                     var trialCaps = new Dictionary<Population, int>(caps) { [pop] = cap };
@@ -159,10 +186,10 @@ internal static class ObjectiveSearch
                         continue;
                     }
 
-                    var score = Score(trial);
-                    if (score < best * (1 - 1e-9) && (move is null || score < move.Value.Score))
+                    var (search, actual) = Score(trial);
+                    if (search < current.Search * (1 - 1e-9) && (move is null || search < move.Value.Search))
                     {
-                        move = (score, pop, cap, trial);
+                        move = (search, actual, pop, cap, trial);
                     }
                 }
             }
@@ -174,9 +201,14 @@ internal static class ObjectiveSearch
 
             caps[chosen.Population] = chosen.Cap;
             cores = chosen.Cores;
-            best = chosen.Score;
+            current = (chosen.Search, chosen.True);
+            if (chosen.True < bestTrue)
+            {
+                (bestCores, bestTrue) = (cores, chosen.True);
+            }
         }
 
+        cores = bestCores;
         return cores;
     }
 }

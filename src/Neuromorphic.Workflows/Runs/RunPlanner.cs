@@ -31,7 +31,7 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
         var inputPopulation = network.InputPopulation
             ?? throw new InvalidInputException(request.Model, "$.populations", "no input population", "a population with model \"input\" to drive");
         var chip = ChipLoader.Load(request.Chip);
-        var mapped = Map(network, chip, request.Mapping);
+        var mapped = Map(network, chip, request.Mapping, request.MappingChoices.ToOptions());
 
         RunInputs inputs;
         if (request.InputEvents is { } eventsPath)
@@ -58,10 +58,10 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
         return plan;
     }
 
-    /// <summary>Maps <paramref name="network"/> onto <paramref name="chip"/>, or rebuilds the mapping stored in <paramref name="mappingPath"/>.</summary>
-    public MappedNetwork Map(NetworkSpec network, ChipSpec chip, string? mappingPath = null) =>
+    /// <summary>Maps <paramref name="network"/> onto <paramref name="chip"/> (with <paramref name="options"/>), or rebuilds the mapping stored in <paramref name="mappingPath"/>.</summary>
+    public MappedNetwork Map(NetworkSpec network, ChipSpec chip, string? mappingPath = null, MappingOptions? options = null) =>
         mappingPath is null
-            ? new Mapper(_loggers.CreateLogger<Mapper>()).Map(network, chip, toolVersion)
+            ? new Mapper(_loggers.CreateLogger<Mapper>()).Map(network, chip, toolVersion, options)
             : MappedNetworkBuilder.Build(network, chip, MappingFile.Load(mappingPath, network, chip), mappingPath);
 
     /// <summary>

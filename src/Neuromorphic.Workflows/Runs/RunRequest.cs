@@ -3,6 +3,7 @@ using Neuromorphic.Chip.Timing;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Simulation;
 using Neuromorphic.Traces;
+using Choices = Neuromorphic.Workflows.Mapping.MappingChoices;
 
 namespace Neuromorphic.Workflows.Runs;
 
@@ -25,6 +26,9 @@ public sealed record RunRequest
 
     /// <summary>Mapping file (neuromorphic.mapping/1); null maps the network now.</summary>
     public string? Mapping { get; init; }
+
+    /// <summary>How to map when <see cref="Mapping"/> is null (a mapping file holds its own choices).</summary>
+    public Choices MappingChoices { get; init; } = new();
 
     /// <summary>Dataset name or folder (see <c>DatasetCatalog</c>); null: the default dataset.</summary>
     public string? Dataset { get; init; }
@@ -96,6 +100,14 @@ public sealed record RunRequest
             throw new InvalidInputException(null, nameof(CountFrom), Text(CountFrom), $"a step in 1..{Steps} (steps count from 1)");
         }
 
+        if (Mapping is not null && !MappingChoices.IsDefault)
+        {
+            var name = MappingChoices.Objective is not null ? nameof(Choices.Objective)
+                : MappingChoices.Prototypes is not null ? nameof(Choices.Prototypes) : nameof(Choices.MaxCores);
+            throw new InvalidInputException(null, name, "given with a mapping file", "mapping choices only when the run maps the network itself (the file holds its mapping)");
+        }
+
+        MappingChoices.ToOptions();
         if (PeriodNs is { } period && !(period > 0 && double.IsFinite(period)))
         {
             throw new InvalidInputException(null, nameof(PeriodNs), Text(period), "a positive period in ns");

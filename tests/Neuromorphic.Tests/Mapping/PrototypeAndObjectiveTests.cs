@@ -106,4 +106,37 @@ public class PrototypeAndObjectiveTests
         ex = Assert.Throws<Neuromorphic.Core.Errors.InvalidInputException>(() => new MappingOptions { MaxCores = 4 }.Validate());
         Assert.Equal(nameof(MappingOptions.MaxCores), ex.Field);
     }
+
+    [Fact]
+    public void Map_and_run_take_the_mapping_choices_and_name_their_flags_in_errors()
+    {
+        using var dir = new TempDirectory();
+        NetworkFile.Save(TestNetworks.EpLayered([100, 60, 10], seed: 2), dir.File("net.json"));
+        var map = CliRunner.Run("map", "--model", dir.File("net.json"), "--chip", "loihi1", "--out", dir.File("m.json"), "--objective", "latency",
+            "--max-cores", "6", "--json");
+        Assert.True(map.ExitCode == 0, map.ToString());
+        using (var json = System.Text.Json.JsonDocument.Parse(map.Stdout))
+        {
+            Assert.Equal("latency", json.RootElement.GetProperty("objective").GetString());
+            Assert.InRange(json.RootElement.GetProperty("cores").GetInt32(), 1, 6);
+            Assert.True(json.RootElement.GetProperty("predictedStepPs").GetProperty("detailed").GetInt64() > 0);
+        }
+
+        var text = CliRunner.Run("map", "--model", dir.File("net.json"), "--chip", "loihi1", "--out", dir.File("m2.json"), "--prototypes", "cluster");
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("prototypes cluster", text.Stdout);
+        Assert.Contains("predicted step", text.Stdout);
+
+        CliRunner.AssertBadInput(CliRunner.Run("map", "--model", dir.File("net.json"), "--chip", "loihi1", "--out", dir.File("m3.json"), "--max-cores", "4"), "--max-cores");
+        CliRunner.AssertBadInput(CliRunner.Run("map", "--model", dir.File("net.json"), "--chip", "loihi1", "--out", dir.File("m3.json"), "--objective", "latency",
+            "--max-cores", "0"), "--max-cores");
+        CliRunner.AssertBadInput(CliRunner.Run("run", "--model", dir.File("net.json"), "--chip", "loihi1", "--mapping", dir.File("m.json"), "--objective", "latency",
+            "--dataset", "embedded", "--samples", "1"), "--objective");
+        File.WriteAllText(dir.File("in.csv"), "1,0\n2,5\n");
+        var run = CliRunner.Run("run", "--model", dir.File("net.json"), "--chip", "loihi1", "--objective", "latency", "--max-cores", "6", "--input", dir.File("in.csv"),
+            "--steps", "10", "--json", "--quiet");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var report = System.Text.Json.JsonDocument.Parse(run.Stdout);
+        Assert.InRange(report.RootElement.GetProperty("cores").GetInt32(), 1, 6);
+    }
 }
