@@ -88,7 +88,7 @@ public static class MappedNetworkBuilder
                     {
                         // A clustered decay: its incoming weights and current bias are compensated (DecayCompensation).
                         decayU[g] = decays[i];
-                        inputGain[g] = DecayCompensation.Gain(compartments[g].DecayU, decays[i], fixedKernel);
+                        inputGain[g] = plan.DecayCompensation ? DecayCompensation.Gain(compartments[g].DecayU, decays[i], fixedKernel) : 1.0;
                     }
                 }
             }

@@ -85,7 +85,7 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
                 {
                     var g = slice.Population.FirstNeuron + slice.First + i;
                     chipDecays[g] = perSlice[s][i];
-                    gain[g] = DecayCompensation.Gain(originalDecays[g], chipDecays[g], fixedKernel);
+                    gain[g] = options.CompensateDecays ? DecayCompensation.Gain(originalDecays[g], chipDecays[g], fixedKernel) : 1.0;
                 }
             }
         }
@@ -119,6 +119,7 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
             TrafficHopsFinal = final,
             Prototypes = policy,
             Objective = options.Objective,
+            DecayCompensation = options.CompensateDecays,
         };
     }
 

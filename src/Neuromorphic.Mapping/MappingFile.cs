@@ -29,7 +29,7 @@ public static class MappingFile
             ["network"] = new JsonObject { ["name"] = plan.NetworkName, ["hash"] = plan.NetworkHash },
             ["chip"] = new JsonObject { ["name"] = plan.ChipName, ["hash"] = plan.ChipHash },
             ["placement"] = new JsonObject { ["trafficHopsGreedy"] = plan.TrafficHopsGreedy, ["trafficHopsFinal"] = plan.TrafficHopsFinal },
-            ["options"] = new JsonObject { ["prototypes"] = plan.Prototypes.Name(), ["objective"] = plan.Objective.Name() },
+            ["options"] = new JsonObject { ["prototypes"] = plan.Prototypes.Name(), ["objective"] = plan.Objective.Name(), ["decayCompensation"] = plan.DecayCompensation },
         };
         var scales = new JsonObject();
         foreach (var (population, k) in plan.PopulationScaleLog2.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -186,6 +186,7 @@ public static class MappingFile
             TrafficHopsFinal = input.OptionalNumber(placement, "$.placement", "trafficHopsFinal") ?? 0,
             Prototypes = MappingOptionNames.ParsePrototypes(input.OptionalString(options, "$.options", "prototypes")),
             Objective = MappingOptionNames.ParseObjective(input.OptionalString(options, "$.options", "objective")),
+            DecayCompensation = input.OptionalBool(options, "$.options", "decayCompensation") ?? true,
         };
     }
 }

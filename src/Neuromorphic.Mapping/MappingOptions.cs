@@ -41,6 +41,9 @@ public sealed record MappingOptions
 
     public MappingObjective Objective { get; init; } = MappingObjective.Cores;
 
+    /// <summary>Scale a clustered neuron's incoming weights and current bias by δu_chip / δu (default); false keeps them, for comparison.</summary>
+    public bool CompensateDecays { get; init; } = true;
+
     /// <summary>With <see cref="MappingObjective.Latency"/> or <see cref="MappingObjective.Energy"/>: use at most this many cores (null: the chip's).</summary>
     public int? MaxCores { get; init; }
 

@@ -34,6 +34,9 @@ public sealed class MappingPlan
     /// <summary>How prototypes were resolved (spread, or cluster when asked or when the chip had no room to spread).</summary>
     public PrototypePolicy Prototypes { get; init; } = PrototypePolicy.Spread;
 
+    /// <summary>Whether clustered neurons have their input gain compensated (the default; false only for comparisons).</summary>
+    public bool DecayCompensation { get; init; } = true;
+
     /// <summary>What the partition optimized.</summary>
     public MappingObjective Objective { get; init; } = MappingObjective.Cores;
 }

@@ -23,7 +23,7 @@ internal static class CommonOptions
     public static Option<string> OutDirectory(string description) => new("--out") { Description = description, HelpName = "DIR", Required = true };
 
     /// <summary>The mapping choices of <c>map</c> and of <c>run</c> when it maps on the fly, with the flag of each <see cref="MappingChoices"/> property.</summary>
-    public sealed record MappingChoiceOptions(Option<string?> Prototypes, Option<string?> Objective, Option<int?> MaxCores)
+    public sealed record MappingChoiceOptions(Option<string?> Prototypes, Option<string?> Objective, Option<int?> MaxCores, Option<bool> NoCompensation)
     {
         public static readonly IReadOnlyDictionary<string, string> Flags = new Dictionary<string, string>
         {
@@ -31,15 +31,17 @@ internal static class CommonOptions
             [nameof(MappingChoices.Objective)] = "--objective",
             [nameof(MappingChoices.MaxCores)] = "--max-cores",
             [nameof(MappingOptions.MaxCores)] = "--max-cores",
+            [nameof(MappingChoices.CompensateDecays)] = "--no-decay-compensation",
         };
 
-        public IEnumerable<Option> All => [Prototypes, Objective, MaxCores];
+        public IEnumerable<Option> All => [Prototypes, Objective, MaxCores, NoCompensation];
 
         public MappingChoices Read(ParseResult parse) => new()
         {
             Prototypes = parse.GetValue(Prototypes) is { } p ? MappingOptionNames.ParsePrototypes(p) : null,
             Objective = parse.GetValue(Objective) is { } o ? MappingOptionNames.ParseObjective(o) : null,
             MaxCores = parse.GetValue(MaxCores),
+            CompensateDecays = parse.GetValue(NoCompensation) ? false : null,
         };
     }
 
@@ -60,6 +62,11 @@ internal static class CommonOptions
         };
         objective.AcceptOnlyFromAmong("cores", "latency", "energy");
         var maxCores = new Option<int?>("--max-cores") { Description = "With --objective latency or energy: use at most this many cores.", HelpName = "N" };
-        return new MappingChoiceOptions(prototypes, objective, maxCores);
+        var noCompensation = new Option<bool>("--no-decay-compensation")
+        {
+            Description = "Keep clustered neurons' input gains uncompensated (for comparisons).",
+            Hidden = true,
+        };
+        return new MappingChoiceOptions(prototypes, objective, maxCores, noCompensation);
     }
 }

@@ -20,7 +20,10 @@ public sealed record MappingChoices
     public MappingObjective? Objective { get; init; }
     public int? MaxCores { get; init; }
 
-    public bool IsDefault => Prototypes is null && Objective is null && MaxCores is null;
+    /// <summary>False keeps a clustered neuron's input gain uncompensated (for comparisons; null: compensate).</summary>
+    public bool? CompensateDecays { get; init; }
+
+    public bool IsDefault => Prototypes is null && Objective is null && MaxCores is null && CompensateDecays is null;
 
     /// <summary>The mapper's options; errors name <see cref="MaxCores"/> and the other properties.</summary>
     public MappingOptions ToOptions()
@@ -30,6 +33,7 @@ public sealed record MappingChoices
             Prototypes = Prototypes ?? PrototypePolicy.Spread,
             Objective = Objective ?? MappingObjective.Cores,
             MaxCores = MaxCores,
+            CompensateDecays = CompensateDecays ?? true,
         };
         options.Validate();
         return options;

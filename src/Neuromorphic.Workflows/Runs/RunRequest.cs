@@ -103,7 +103,8 @@ public sealed record RunRequest
         if (Mapping is not null && !MappingChoices.IsDefault)
         {
             var name = MappingChoices.Objective is not null ? nameof(Choices.Objective)
-                : MappingChoices.Prototypes is not null ? nameof(Choices.Prototypes) : nameof(Choices.MaxCores);
+                : MappingChoices.Prototypes is not null ? nameof(Choices.Prototypes)
+                : MappingChoices.MaxCores is not null ? nameof(Choices.MaxCores) : nameof(Choices.CompensateDecays);
             throw new InvalidInputException(null, name, "given with a mapping file", "mapping choices only when the run maps the network itself (the file holds its mapping)");
         }
 

@@ -62,6 +62,10 @@ public class PrototypeAndObjectiveTests
             Assert.True(report.GainMaxErrorUncompensated > 0.1, $"{report.GainMaxErrorUncompensated}");
             var counts = Spikes(mapped, ideal, 400);
             Assert.All(counts, c => Assert.InRange(c, 160 - 4, 160 + 1));
+
+            // The same clustering without compensation misses the rate of every neuron whose decay moved more than a few percent.
+            var raw = new Mapper().Map(network, ChipLoader.Load("tiny"), "test", new MappingOptions { Prototypes = PrototypePolicy.Cluster, CompensateDecays = false });
+            Assert.Contains(Spikes(raw, ideal, 400), c => Math.Abs(c - 160) > 10);
         }
     }
 
