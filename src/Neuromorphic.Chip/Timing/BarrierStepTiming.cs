@@ -16,7 +16,7 @@ namespace Neuromorphic.Chip.Timing;
 /// </para>
 /// <para>
 /// <b>Detailed.</b> Messages are taken in order of send time from a binary heap that breaks ties as
-/// SANA-FE's does (GCC's push/pop order, see <see cref="SendQueue"/>), so equal send times resolve
+/// SANA-FE's does (GCC's push/pop order, see <see cref="TimeHeap"/>), so equal send times resolve
 /// alike; cores are seeded in mesh order (tile x, tile y, core). A route occupies hops + 1 links: the
 /// source core's link and, for every tile the X-then-Y path enters, that tile's link in the direction
 /// of the hop. Each message in flight adds 1/(hops + 2) to each link of its route; a route holding more
@@ -45,13 +45,8 @@ public sealed class BarrierStepTiming
     private readonly int[] _rankOfCore;
     private readonly int[] _coreOfRank;
 
-    // Per core: the step's neuron work (for the work left after its last message) and its messages.
-    private readonly int[] _accessed;
-    private readonly int[] _updated;
-    private readonly int[] _fired;
-    private readonly long[] _messagesOut;
-    private readonly long[] _messagesIn;
-    private readonly long[] _synapticOps;
+    // Per core: what it did in the step (its counters) and its messages.
+    private readonly CoreStepCounters[] _work;
     private readonly int[] _firstMessage;
     private readonly int[] _endMessage;
     private readonly int[] _nextMessage;
@@ -63,8 +58,8 @@ public sealed class BarrierStepTiming
     private readonly double[] _linkDensity;
     private readonly Dictionary<int, int[]> _routeLinks = [];
     private readonly int[]?[]? _routeCache;
-    private readonly SendQueue _sendQueue = new();
-    private readonly HeadHeap _inFlightHeads = new();
+    private readonly TimeHeap _sendQueue = new();
+    private readonly TimeHeap _inFlightHeads = new();
     private readonly int[] _fifoHead;
     private readonly int[] _fifoTail;
     private int[] _fifoNext = new int[256];
@@ -89,12 +84,7 @@ public sealed class BarrierStepTiming
             _rankOfCore[_coreOfRank[r]] = r;
         }
 
-        _accessed = new int[_coreCount];
-        _updated = new int[_coreCount];
-        _fired = new int[_coreCount];
-        _messagesOut = new long[_coreCount];
-        _messagesIn = new long[_coreCount];
-        _synapticOps = new long[_coreCount];
+        _work = new CoreStepCounters[_coreCount];
         _firstMessage = new int[_coreCount];
         _endMessage = new int[_coreCount];
         _nextMessage = new int[_coreCount];
@@ -143,12 +133,7 @@ public sealed class BarrierStepTiming
     public void Reset()
     {
         _count = 0;
-        Array.Clear(_accessed);
-        Array.Clear(_updated);
-        Array.Clear(_fired);
-        Array.Clear(_messagesOut);
-        Array.Clear(_messagesIn);
-        Array.Clear(_synapticOps);
+        Array.Clear(_work);
         Array.Fill(_firstMessage, -1);
     }
 
@@ -157,15 +142,7 @@ public sealed class BarrierStepTiming
     /// neuron work for the work left after its last message, and the sends and receives of the simple
     /// model.
     /// </summary>
-    public void SetCoreWork(int core, in CoreStepCounters counters)
-    {
-        _accessed[core] = counters.NeuronsAccessed;
-        _updated[core] = counters.NeuronsUpdated;
-        _fired[core] = counters.NeuronsFired;
-        _messagesOut[core] = counters.MessagesOut;
-        _messagesIn[core] = counters.MessagesIn;
-        _synapticOps[core] = counters.SynapticOps;
-    }
+    public void SetCoreWork(int core, in CoreStepCounters counters) => _work[core] = counters;
 
     /// <summary>
     /// Adds a message. The messages of one core must be added consecutively, in the order the core
@@ -217,8 +194,9 @@ public sealed class BarrierStepTiming
         var end = 0L;
         for (var c = 0; c < _coreCount; c++)
         {
-            var generation = EnergyBreakdown.NeuronLatencyPs(_accessed[c], _updated[c], _fired[c], costs) + _messagesOut[c] * costs.MessageOut.LatencyPs;
-            var receive = _messagesIn[c] * costs.MessageIn.LatencyPs + _synapticOps[c] * costs.SynapticOp.LatencyPs;
+            ref readonly var w = ref _work[c];
+            var generation = EnergyBreakdown.NeuronLatencyPs(w, costs) + (long)w.MessagesOut * costs.MessageOut.LatencyPs;
+            var receive = w.MessagesIn * costs.MessageIn.LatencyPs + w.SynapticOps * costs.SynapticOp.LatencyPs;
             end = Math.Max(end, Math.Max(generation, receive));
         }
 
@@ -239,7 +217,7 @@ public sealed class BarrierStepTiming
         // Generation delays, and the work each core has left after its last message.
         for (var c = 0; c < _coreCount; c++)
         {
-            long accessed = _accessed[c], updated = _updated[c], fired = _fired[c];
+            long accessed = _work[c].NeuronsAccessed, updated = _work[c].NeuronsUpdated, fired = _work[c].NeuronsFired;
             if (_firstMessage[c] >= 0)
             {
                 for (var i = _firstMessage[c]; i < _endMessage[c]; i++)
@@ -359,7 +337,7 @@ public sealed class BarrierStepTiming
         var retiring = 0;
         while (_inFlightHeads.TryPeek(out var received) && received <= nowPs)
         {
-            _inFlightHeads.TryPop(out var index);
+            _inFlightHeads.TryPop(out _, out var index);
             if (retiring == _retiring.Length)
             {
                 Array.Resize(ref _retiring, retiring * 2);
@@ -462,17 +440,24 @@ public sealed class BarrierStepTiming
     }
 
     /// <summary>
-    /// The queue of items by send time, as a binary heap whose sift order is the standard
-    /// "hole" algorithm of GCC's std::push_heap / std::pop_heap with the comparison "a is sent later
-    /// than b" (what SANA-FE's priority queue uses). Only the send time is compared, so items with
-    /// equal send times come out in the order that algorithm leaves them, as in SANA-FE.
+    /// Items by time, earliest first, as a binary heap whose sift order is the standard "hole"
+    /// algorithm of GCC's std::push_heap / std::pop_heap with the comparison "a is later than b" (what
+    /// SANA-FE's priority queue of send times uses). Only times are compared, so items with equal
+    /// times come out in the order that algorithm leaves them, as in SANA-FE. Also holds the head of
+    /// each destination's in-flight FIFO by receive time (ties there are ordered afterwards, by mesh rank).
     /// </summary>
-    private sealed class SendQueue
+    private sealed class TimeHeap
     {
         private (long Time, int Item)[] _heap = new (long, int)[64];
         private int _size;
 
         public void Clear() => _size = 0;
+
+        public bool TryPeek(out long time)
+        {
+            time = _size > 0 ? _heap[0].Time : 0;
+            return _size > 0;
+        }
 
         public void Push(long time, int item)
         {
@@ -542,83 +527,5 @@ public sealed class BarrierStepTiming
 
             _heap[hole] = value;
         }
-    }
-
-    /// <summary>A binary min-heap of (receive time, message index), the head of each destination's in-flight FIFO; ties by index.</summary>
-    private sealed class HeadHeap
-    {
-        private (long Time, int Index)[] _items = new (long, int)[64];
-        private int _size;
-
-        public void Clear() => _size = 0;
-
-        public void Push(long time, int index)
-        {
-            if (_size == _items.Length)
-            {
-                Array.Resize(ref _items, _size * 2);
-            }
-
-            var i = _size++;
-            var item = (time, index);
-            while (i > 0)
-            {
-                var parent = (i - 1) / 2;
-                if (!Less(item, _items[parent]))
-                {
-                    break;
-                }
-
-                _items[i] = _items[parent];
-                i = parent;
-            }
-
-            _items[i] = item;
-        }
-
-        public bool TryPeek(out long time)
-        {
-            time = _size > 0 ? _items[0].Time : 0;
-            return _size > 0;
-        }
-
-        public bool TryPop(out int index)
-        {
-            if (_size == 0)
-            {
-                index = 0;
-                return false;
-            }
-
-            index = _items[0].Index;
-            var last = _items[--_size];
-            var i = 0;
-            while (true)
-            {
-                var child = 2 * i + 1;
-                if (child >= _size)
-                {
-                    break;
-                }
-
-                if (child + 1 < _size && Less(_items[child + 1], _items[child]))
-                {
-                    child++;
-                }
-
-                if (!Less(_items[child], last))
-                {
-                    break;
-                }
-
-                _items[i] = _items[child];
-                i = child;
-            }
-
-            _items[i] = last;
-            return true;
-        }
-
-        private static bool Less((long Time, int Index) a, (long Time, int Index) b) => a.Time != b.Time ? a.Time < b.Time : a.Index < b.Index;
     }
 }
