@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging;
 using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Errors;
+using Neuromorphic.Core.Networks;
 using Neuromorphic.Learning.Models;
+using Neuromorphic.Workflows.Networks;
 using Spectre.Console;
 
 namespace Neuromorphic.Cli.Commands;
@@ -35,7 +37,9 @@ internal static class EvalCommand
                 throw new InvalidInputException(null, "--test-limit", limit.ToString(), "a number of test images ≥ 1");
             }
 
-            var loaded = EpModel.Load(modelPath);
+            var network = NetworkFile.Load(modelPath);
+            NetworkLoader.ReportUnverified(modelPath, network, log);
+            var loaded = EpModel.FromNetwork(network, modelPath);
             var data = DatasetCatalog.Load(parse.GetValue(dataset));
             loaded.CheckFits(data, modelPath);
             log.LogInformation("Evaluating {Model} ({Layers}, T1 = {Steps}) on {Dataset} ({Source})", modelPath, string.Join("-", loaded.LayerSizes),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Neuromorphic.Chip.Costs;
 using Neuromorphic.Chip.Timing;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Simulation;
@@ -76,14 +77,15 @@ public sealed record RunRequest
             throw new InvalidInputException(null, nameof(Chip), "\"\"", "a chip file or built-in name");
         }
 
-        if (Steps <= 0)
+        if (Steps <= 0 || Steps > AccountingBounds.MaxSteps)
         {
-            throw new InvalidInputException(null, nameof(Steps), Text(Steps), "a positive number of steps");
+            throw new InvalidInputException(null, nameof(Steps), Text(Steps),
+                $"a number of steps in 1..{AccountingBounds.MaxSteps:N0} (the run size the chip models' integer accounting is bounded for)");
         }
 
-        if (Samples < 0)
+        if (Samples < 1 && InputEvents is null)
         {
-            throw new InvalidInputException(null, nameof(Samples), Text(Samples), "a sample count ≥ 0");
+            throw new InvalidInputException(null, nameof(Samples), Text(Samples), "a number of test images ≥ 1");
         }
 
         if (Threads <= 0)
