@@ -24,6 +24,7 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
 
     public MappedNetwork Map(NetworkSpec network, ChipSpec chip, string toolVersion)
     {
+        CheckMemory(network);
         var clock = Stopwatch.StartNew();
         var realization = RealizedNetwork.Of(network);
         var plan = Plan(network, realization, chip, toolVersion);
@@ -32,7 +33,28 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
         return mapped;
     }
 
-    public MappingPlan Plan(NetworkSpec original, ChipSpec chip, string toolVersion) => Plan(original, RealizedNetwork.Of(original), chip, toolVersion);
+    public MappingPlan Plan(NetworkSpec original, ChipSpec chip, string toolVersion)
+    {
+        CheckMemory(original);
+        return Plan(original, RealizedNetwork.Of(original), chip, toolVersion);
+    }
+
+    /// <summary>
+    /// Before anything is built: the mapping's tables (about <see cref="BytesPerNeuron"/> per neuron
+    /// and <see cref="BytesPerSynapse"/> per synapse: the realization, the tables, the chip instance)
+    /// must fit this machine's memory. Whether the network fits the chip is the partitioner's to say.
+    /// </summary>
+    public static void CheckMemory(NetworkSpec network)
+    {
+        MemoryBudget.Check(network.NeuronCount * BytesPerNeuron + network.SynapseCount * BytesPerSynapse, network.SourceFile, null,
+            $"mapping {network.NeuronCount:N0} neurons and {network.SynapseCount:N0} synapses");
+    }
+
+    /// <summary>Memory per neuron of a mapping and its chip instance (parameters, fixed-point fields, state), an upper estimate.</summary>
+    public const long BytesPerNeuron = 256;
+
+    /// <summary>Memory per synapse: the realized weight, the table entry and the instance's weight.</summary>
+    public const long BytesPerSynapse = 24;
 
     private MappingPlan Plan(NetworkSpec original, RealizedNetwork realization, ChipSpec chip, string toolVersion)
     {

@@ -26,13 +26,14 @@ internal static class MapCommand
         command.Options.Add(json);
         context.SetAction(command, parse =>
         {
-            var network = NetworkLoader.Load(parse.GetValue(model)!, context.Logger<MappedNetwork>());
             var chipSpec = ChipLoader.Load(parse.GetValue(chip)!);
+            var path = parse.GetValue(output)!;
+            context.Outputs.Model(parse.GetValue(model)).Chip(chipSpec).File(path, "--out");
+            var network = NetworkLoader.Load(parse.GetValue(model)!, context.Logger<MappedNetwork>());
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var mapped = new Mapper(context.Logger<Mapper>()).Map(network, chipSpec, NeuroApp.Version);
             var elapsedMs = clock.Elapsed.TotalMilliseconds;
             var report = MappingReport.Create(mapped);
-            var path = parse.GetValue(output)!;
             MappingFile.Save(mapped.Plan, path, report);
             if (parse.GetValue(json))
             {

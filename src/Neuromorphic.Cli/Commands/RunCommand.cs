@@ -113,6 +113,15 @@ internal static class RunCommand
                         })
                     : null,
             };
+            request.Validate();
+            context.Outputs.Model(request.Model).Chip(ChipLoader.Load(request.Chip)).Input(request.Mapping, "--mapping").Input(request.InputEvents, "--input")
+                .Dataset(request.Dataset);
+            if (request.Trace is { } traceRequest)
+            {
+                context.Outputs.File(traceRequest.Path, "--trace");
+                context.Outputs.File(traceRequest.Path + TraceWriter.PartialSuffix, "--trace", "its unfinished copy");
+            }
+
             var plan = new RunPlanner(context.LoggerFactory, NeuroApp.Version).Plan(request);
             var log = context.Logger<RunSession>();
             var report = await new ProgressDisplay(context, log).RunAsync("Simulating",

@@ -140,7 +140,7 @@ public static class IdxReader
         if (contentLength is { } length && length - headerBytes < total)
         {
             throw new InvalidInputException(name, "dimensions", string.Join("×", dimensions),
-                $"a size the file holds (the header declares {total:N0} bytes of data, the file holds {Math.Max(0, length - headerBytes):N0})");
+                $"a size the file holds (the header declares {total:N0} bytes of data, the file holds {Math.Max(0, length - headerBytes):N0}: it is truncated or its header is wrong)");
         }
 
         MemoryBudget.Check(total, name, "dimensions", $"{string.Join("×", dimensions)} bytes");

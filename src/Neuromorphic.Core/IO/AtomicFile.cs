@@ -143,9 +143,10 @@ public static class AtomicFile
     }
 
     /// <summary>The reason of a failed write, in words that name the output rather than its temporary file.</summary>
-    internal static string Reason(Exception ex, string temp, string target) => ex.Message.Replace(temp, target, StringComparison.Ordinal);
+    public static string Reason(Exception ex, string temp, string target) => ex.Message.Replace(temp, target, StringComparison.Ordinal);
 
-    internal static void CreateDirectory(string path, string directory)
+    /// <summary>Creates the folder of an output; a failure is an <see cref="OutputWriteException"/> naming the output.</summary>
+    public static void CreateDirectory(string path, string directory)
     {
         try
         {
@@ -179,7 +180,8 @@ public static class AtomicFile
         }
     }
 
-    internal static void TryDelete(string path)
+    /// <summary>Deletes a file if it can (a failure is ignored).</summary>
+    public static void TryDelete(string path)
     {
         try
         {

@@ -5,6 +5,8 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Neuromorphic.Core.Errors;
+using Neuromorphic.Core.IO;
 using Neuromorphic.Traces.Format;
 
 namespace Neuromorphic.Traces;
@@ -107,12 +109,32 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
     /// <summary>
     /// Starts a trace at <paramref name="path"/>: writes its header to <c>path.partial</c> at once.
     /// </summary>
+    /// <remarks>
+    /// A path that is a symbolic link is written through (its target is replaced at completion); a
+    /// directory, device, FIFO or socket — at the path or at <c>path.partial</c> — is refused with an
+    /// <see cref="InvalidInputException"/>, since the rename at completion would replace it.
+    /// </remarks>
     public static TraceWriter Create(string path, TraceHeader header, TraceWriterOptions? options = null, ILogger? logger = null)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var full = AtomicFile.Target(path);
         var partial = full + PartialSuffix;
-        var stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1);
+        if (FileSystemEntry.KindOf(partial) is not (EntryKind.Missing or EntryKind.RegularFile))
+        {
+            throw new InvalidInputException(path, null, $"{partial}: not a regular file", "a trace path whose unfinished copy (.partial) can be written");
+        }
+
+        AtomicFile.CreateDirectory(path, Path.GetDirectoryName(full)!);
+        AtomicFile.RemoveStaleTemporaries(full);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputWriteException(path, AtomicFile.Reason(ex, partial, full), ex);
+        }
+
         try
         {
             return new TraceWriter(stream, ownsStream: true, full, partial, header, options, logger);
@@ -209,13 +231,23 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
         catch (Exception ex)
         {
             CloseStream();
+            RemovePartial();
             throw Failed(ex);
         }
 
         CloseStream();
         if (_finalPath is not null)
         {
-            File.Move(PartialPath!, _finalPath, overwrite: true);
+            try
+            {
+                AtomicFile.Target(_finalPath);
+                File.Move(PartialPath!, _finalPath, overwrite: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                RemovePartial();
+                throw Failed(ex);
+            }
         }
 
         _logger.LogDebug("Trace {Path}: {Blocks} blocks, {Records} records, {Bytes} bytes", _finalPath ?? "(stream)",
@@ -250,17 +282,24 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
         }
 
         _channel.Writer.TryComplete();
+        Exception? failure = null;
         try
         {
             await _consumer.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            _logger.LogWarning("Writing the trace failed: {Message}", ex.Message);
+            failure = ex;
         }
 
         CloseStream();
-        if (PartialPath is not null)
+        if (failure is not null)
+        {
+            // Writing failed (a full disk, an I/O error): the unfinished file is removed, not left half-written.
+            RemovePartial();
+            _logger.LogWarning("Writing the trace failed: {Message}", Failed(failure).Message);
+        }
+        else if (PartialPath is not null)
         {
             _logger.LogWarning("The trace was not completed; what was recorded is readable in {Path}", PartialPath);
         }
@@ -454,8 +493,31 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
         }
     }
 
-    private IOException Failed(Exception inner) =>
-        inner as IOException ?? new IOException($"writing the trace {PartialPath ?? "(stream)"} failed: {inner.Message}", inner);
+    /// <summary>The error of a failed write, naming the trace (not its .partial file) and saying that the unfinished file was removed.</summary>
+    private IOException Failed(Exception inner)
+    {
+        inner = inner is AggregateException { InnerException: { } first } ? first : inner;
+        if (inner is OutputWriteException written)
+        {
+            return written;
+        }
+
+        if (_finalPath is null)
+        {
+            return inner as IOException ?? new IOException($"writing the trace failed: {inner.Message}", inner);
+        }
+
+        var reason = inner.Message.Replace(PartialPath!, _finalPath, StringComparison.Ordinal);
+        return new OutputWriteException(_finalPath, $"{reason} (the unfinished trace {PartialPath} was removed)", inner);
+    }
+
+    private void RemovePartial()
+    {
+        if (PartialPath is not null)
+        {
+            TryDelete(PartialPath);
+        }
+    }
 
     private void CloseStream()
     {
