@@ -47,7 +47,7 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
     public static void CheckMemory(NetworkSpec network)
     {
         MemoryBudget.Check(network.NeuronCount * BytesPerNeuron + network.SynapseCount * BytesPerSynapse, network.SourceFile, null,
-            $"mapping {network.NeuronCount:N0} neurons and {network.SynapseCount:N0} synapses");
+            $"{network.NeuronCount:N0} neurons and {network.SynapseCount:N0} synapses to map");
     }
 
     /// <summary>Memory per neuron of a mapping and its chip instance (parameters, fixed-point fields, state), an upper estimate.</summary>

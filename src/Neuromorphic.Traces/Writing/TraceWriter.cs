@@ -43,6 +43,7 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
     private uint _nextBlockIndex;
     private long _position;
     private int _inferencesSinceFlush;
+    private long _bytesSinceFlush;
     private int _firstInference = -1;
     private int _lastAnyInference = -1;
     private bool _finished;
@@ -55,6 +56,7 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.BlockBytes, TraceFormat.MaxBlockPayloadBytes / 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.ChannelCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.FlushEveryInferences, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.FlushEveryBytes);
         if (!BitConverter.IsLittleEndian)
         {
             throw new PlatformNotSupportedException("trace records are written in memory layout, which must be little-endian");
@@ -194,6 +196,7 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
     {
         ThrowIfFinished();
         _inferencesSinceFlush = 0;
+        _bytesSinceFlush = 0;
         foreach (var kind in TraceRecordKinds.All)
         {
             if (_batches[(int)kind] is { Count: > 0 })
@@ -322,6 +325,19 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
         {
             Emit(T.Kind);
         }
+
+        CountTowardsFlush(Unsafe.SizeOf<T>());
+    }
+
+    /// <summary>Flushes every pending batch once <see cref="TraceWriterOptions.FlushEveryBytes"/> bytes of records have come in since the last flush.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CountTowardsFlush(long bytes)
+    {
+        _bytesSinceFlush += bytes;
+        if (_options.FlushEveryBytes > 0 && _bytesSinceFlush >= _options.FlushEveryBytes)
+        {
+            FlushBatches();
+        }
     }
 
     private void AppendRange<T>(ReadOnlySpan<T> records) where T : unmanaged, ITraceRecord
@@ -335,6 +351,13 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
         while (!records.IsEmpty)
         {
             var take = Math.Min(records.Length, batch.Capacity - batch.Count);
+            if (_options.FlushEveryBytes > 0)
+            {
+                // Stop exactly at the record at which one Add at a time would flush, so that both give the same blocks.
+                var size = Unsafe.SizeOf<T>();
+                take = (int)Math.Min(take, Math.Max(1, (_options.FlushEveryBytes - _bytesSinceFlush + size - 1) / size));
+            }
+
             var chunk = records[..take];
             foreach (ref readonly var record in chunk)
             {
@@ -349,6 +372,8 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
             {
                 Emit(T.Kind);
             }
+
+            CountTowardsFlush((long)take * Unsafe.SizeOf<T>());
         }
     }
 
@@ -400,7 +425,7 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is not IOException)
+        catch (Exception ex)
         {
             ArrayPool<byte>.Shared.Return(block.Buffer);
             throw Failed(ex);

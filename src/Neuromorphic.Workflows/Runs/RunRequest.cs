@@ -8,7 +8,12 @@ using Neuromorphic.Traces;
 namespace Neuromorphic.Workflows.Runs;
 
 /// <summary>Where a run records its trace.</summary>
-public sealed record TraceRequest(string Path, TraceLevel Level = TraceLevel.Messages, TraceCompression Compression = TraceCompression.Deflate);
+/// <param name="Path">The trace file.</param>
+/// <param name="Level">What it records.</param>
+/// <param name="Compression">Block compression.</param>
+/// <param name="MemoryBudgetBytes">Memory for the records of inferences that wait for earlier ones; beyond it they wait in a file beside the trace (the trace is the same either way).</param>
+public sealed record TraceRequest(string Path, TraceLevel Level = TraceLevel.Messages, TraceCompression Compression = TraceCompression.Deflate,
+    long MemoryBudgetBytes = InferenceOrderedSink.DefaultMemoryBudgetBytes);
 
 /// <summary>
 /// Everything a run of inferences needs, by name: the network and chip files, the inputs (a

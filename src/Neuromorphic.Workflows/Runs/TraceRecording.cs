@@ -84,12 +84,10 @@ public sealed partial class TraceRecording : IAsyncDisposable
     /// <param name="request">Where and how to record.</param>
     /// <param name="toolVersion">Recorded in the header.</param>
     /// <param name="logger">Size estimates and warnings.</param>
-    /// <param name="memoryBudgetBytes">Memory for the records of inferences waiting for earlier ones; beyond it they wait in a file beside the trace.</param>
-    public static TraceRecording Create(RunPlan plan, TraceRequest request, string toolVersion, ILogger logger,
-        long memoryBudgetBytes = InferenceOrderedSink.DefaultMemoryBudgetBytes)
+    public static TraceRecording Create(RunPlan plan, TraceRequest request, string toolVersion, ILogger logger)
     {
         var writer = TraceWriter.Create(request.Path, Header(plan, request.Level, toolVersion), new TraceWriterOptions { Compression = request.Compression }, logger);
-        var recording = new TraceRecording(writer, request.Level, plan.Options.Steps, plan.Inputs.Count, request.Compression, logger, memoryBudgetBytes);
+        var recording = new TraceRecording(writer, request.Level, plan.Options.Steps, plan.Inputs.Count, request.Compression, logger, request.MemoryBudgetBytes);
         recording.EstimateBeforeRun(plan.Mapped.CoreCount, plan.Options.EarlyExit);
         return recording;
     }
