@@ -111,23 +111,28 @@ public static class AtomicFile
     /// Deletes the temporary files of <paramref name="target"/> (<see cref="TempPath"/>) whose writer
     /// is no longer running: what a killed or crashed process left behind. Files of live processes stay.
     /// </summary>
-    public static void RemoveStaleTemporaries(string target)
+    public static void RemoveStaleTemporaries(string target) =>
+        RemoveStaleTemporaries(Path.GetDirectoryName(target)!, Path.GetFileName(target) + ".");
+
+    /// <summary>
+    /// Deletes the stale temporary files (<see cref="TempPath"/>) in <paramref name="directory"/> of
+    /// every destination whose name starts with <paramref name="namePrefix"/>.
+    /// </summary>
+    public static void RemoveStaleTemporaries(string directory, string namePrefix)
     {
-        var directory = Path.GetDirectoryName(target)!;
-        var prefix = $".{Path.GetFileName(target)}.";
         if (!Directory.Exists(directory))
         {
             return;
         }
 
+        var pattern = new System.Text.RegularExpressions.Regex(
+            "^\\." + System.Text.RegularExpressions.Regex.Escape(namePrefix) + @"(?:.*\.)?(\d+)\.(?:spill\d+\.)?[0-9a-f]{32}\.tmp$");
         try
         {
-            foreach (var file in Directory.EnumerateFiles(directory, prefix + "*" + TempSuffix))
+            foreach (var file in Directory.EnumerateFiles(directory, "." + namePrefix + "*" + TempSuffix))
             {
-                var name = Path.GetFileName(file);
-                var rest = name[prefix.Length..];
-                var dot = rest.IndexOf('.');
-                if (dot > 0 && int.TryParse(rest[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                var match = pattern.Match(Path.GetFileName(file));
+                if (match.Success && int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
                     && pid != Environment.ProcessId && !IsRunning(pid))
                 {
                     TryDelete(file);

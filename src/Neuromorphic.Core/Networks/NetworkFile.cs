@@ -753,6 +753,9 @@ public static partial class NetworkFile
                 AtomicFile.TryDelete(file);
             }
         }
+
+        // Temporaries of sidecars (and of the JSON) that a killed save left.
+        AtomicFile.RemoveStaleTemporaries(directory, stem + ".");
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\.[0-9]+\.[0-9a-f]{16}\.f32$")]
