@@ -1,10 +1,13 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using Neuromorphic.Chip;
 using Neuromorphic.Chip.Timing;
 using Neuromorphic.Cli.Hosting;
+using Neuromorphic.Cli.Plotting;
 using Neuromorphic.Cli.Rendering;
 using Neuromorphic.Simulation;
 using Neuromorphic.Traces;
+using Neuromorphic.Traces.Analysis;
 using Neuromorphic.Workflows.Runs;
 
 namespace Neuromorphic.Cli.Commands;
@@ -17,13 +20,14 @@ namespace Neuromorphic.Cli.Commands;
 internal static class RunCommand
 {
     /// <summary>The flag of each <see cref="RunRequest"/> property (bad-input messages name the flag).</summary>
-    private static readonly Dictionary<string, string> Flags = new()
+    private static readonly Dictionary<string, string> Flags = new(CommonOptions.MappingChoiceOptions.Flags)
     {
         [nameof(RunRequest.Model)] = "--model",
         [nameof(RunRequest.Chip)] = "--chip",
         [nameof(RunRequest.Mapping)] = "--mapping",
         [nameof(RunRequest.Dataset)] = "--dataset",
         [nameof(RunRequest.Samples)] = "--samples",
+        [nameof(RunRequest.Offset)] = "--offset",
         [nameof(RunRequest.InputEvents)] = "--input",
         [nameof(RunRequest.Mode)] = "--mode",
         [nameof(RunRequest.Steps)] = "--steps",
@@ -45,12 +49,13 @@ internal static class RunCommand
         var chip = new Option<string>("--chip") { Description = "Chip file or built-in name (" + string.Join(", ", ChipLoader.BuiltinNames) + ").", Required = true, HelpName = "CHIP" };
         var mapping = new Option<string?>("--mapping") { Description = "Mapping file from `neuro map` (default: map now).", HelpName = "FILE" };
         var dataset = CommonOptions.Dataset();
-        var samples = new Option<int>("--samples") { Description = "Test images to run (the first N of the test split).", DefaultValueFactory = _ => 100 };
+        var samples = new Option<int>("--samples", "--range") { Description = "Test images to run: N of the test split from --offset on.", DefaultValueFactory = _ => 100 };
+        var offset = new Option<int>("--offset") { Description = "Dataset index of the first test image (with --range N: a slice of the test set; traces record dataset indices).", HelpName = "K" };
         var input = new Option<string?>("--input") { Description = "Input events instead of images: CSV lines step,index (steps from 1).", HelpName = "EVENTS" };
         var mode = new Option<string>("--mode") { Description = "barrier (Loihi steps ended by a mesh barrier) or async (no barrier; cores on their own clocks).", DefaultValueFactory = _ => "barrier" };
         mode.AcceptOnlyFromAmong("barrier", "async");
         var steps = new Option<int>("--steps") { Description = "Algorithmic steps per inference (the read-out window).", DefaultValueFactory = _ => 100 };
-        var countFrom = new Option<int>("--count-from") { Description = "Count output spikes from this step on (0-based).", DefaultValueFactory = _ => 0 };
+        var countFrom = new Option<int>("--count-from") { Description = "Count output spikes from this step on (steps from 1, as in input events).", DefaultValueFactory = _ => 1 };
         var earlyExit = new Option<bool>("--early-exit") { Description = "Stop an inference when the leading output can no longer be caught." };
         var encoding = new Option<string>("--encoding") { Description = "sigma-delta (deterministic) or bernoulli.", DefaultValueFactory = _ => "sigma-delta" };
         encoding.AcceptOnlyFromAmong("sigma-delta", "bernoulli");
@@ -59,7 +64,7 @@ internal static class RunCommand
         var ideal = new Option<bool>("--ideal") { Description = "The network's own float arithmetic: no quantization, no variability." };
         var period = new Option<double?>("--period-ns")
         {
-            Description = "Local step period in async mode (default: calibrated to the chip's barrier-mode pace on the first input, at least the chip's timing.asyncStepPeriodNs).",
+            Description = "Local step period in async mode (default: calibrated to the chip's barrier-mode pace on the first test image, at least the chip's timing.asyncStepPeriodNs).",
             HelpName = "NS",
         };
         var trace = new Option<string?>("--trace") { Description = $"Record a trace ({TraceHeader.Schema}) to this file.", HelpName = "FILE" };
@@ -77,8 +82,11 @@ internal static class RunCommand
             DefaultValueFactory = _ => TimingModelNames.Detailed,
         };
         timing.AcceptOnlyFromAmong(TimingModelNames.Detailed, TimingModelNames.Simple);
+        var confusion = CommonOptions.ConfusionPlot();
         var json = CommonOptions.Json();
-        foreach (var option in new Option[] { model, chip, mapping, dataset, samples, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, timing, trace, traceLevel, traceCompression, json })
+        var choices = CommonOptions.Mapping();
+        foreach (var option in new Option[] { model, chip, mapping }.Concat(choices.All)
+                     .Concat([dataset, samples, offset, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, timing, trace, traceLevel, traceCompression, confusion, json]))
         {
             command.Options.Add(option);
         }
@@ -90,8 +98,10 @@ internal static class RunCommand
                 Model = parse.GetValue(model)!,
                 Chip = parse.GetValue(chip)!,
                 Mapping = parse.GetValue(mapping),
+                MappingChoices = choices.Read(parse),
                 Dataset = parse.GetValue(dataset),
                 Samples = parse.GetValue(samples),
+                Offset = parse.GetValue(offset),
                 InputEvents = parse.GetValue(input),
                 Mode = parse.GetValue(mode) == "async" ? SyncMode.Async : SyncMode.Barrier,
                 Steps = parse.GetValue(steps),
@@ -113,6 +123,11 @@ internal static class RunCommand
                         })
                     : null,
             };
+            if (parse.GetValue(confusion) is { } wanted && (request.InputEvents is not null || request.Samples == 0))
+            {
+                throw new Core.Errors.InvalidInputException(null, "--confusion", wanted, "labelled inputs: test images of a dataset, not input events");
+            }
+
             request.Validate();
             context.Outputs.Model(request.Model).Chip(ChipLoader.Load(request.Chip)).Input(request.Mapping, "--mapping").Input(request.InputEvents, "--input")
                 .Dataset(request.Dataset);
@@ -122,10 +137,24 @@ internal static class RunCommand
                 context.Outputs.File(traceRequest.Path + TraceWriter.PartialSuffix, "--trace", "its unfinished copy");
             }
 
+            if (parse.GetValue(confusion) is { } confusionOutput)
+            {
+                context.Outputs.File(confusionOutput, "--confusion");
+            }
+
             var plan = new RunPlanner(context.LoggerFactory, NeuroApp.Version).Plan(request);
             var log = context.Logger<RunSession>();
             var report = await new ProgressDisplay(context, log).RunAsync("Simulating",
                 progress => new RunSession(context.LoggerFactory, NeuroApp.Version).RunAsync(plan, progress, cancellationToken));
+            if (parse.GetValue(confusion) is { } confusionPath)
+            {
+                var pairs = report.Summary.Inferences.Where(r => r.Label >= 0).Select(r => (r.Label, r.Predicted)).ToList();
+                var counts = TraceActivity.ConfusionOf(pairs, report.ClassNames?.Count);
+                Charts.Confusion(confusionPath, $"Confusion matrix: {report.Network} on {report.Chip} ({counts.Correct:N0}/{counts.Labelled:N0} correct)",
+                    report.ClassNames ?? Enumerable.Range(0, counts.Classes).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(), counts.Counts);
+                log.LogInformation("Confusion matrix written to {Plot}", confusionPath);
+            }
+
             if (parse.GetValue(json))
             {
                 context.Output.WriteJson(report.ToJson());
