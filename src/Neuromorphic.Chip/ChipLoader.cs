@@ -67,12 +67,8 @@ public static class ChipLoader
         var merged = Resolve(top, [], provenance, bases);
         try
         {
-            var spec = ChipParser.Parse(merged, file, source);
-            return new ChipSpec
+            return ChipParser.Parse(merged, file, source) with
             {
-                Name = spec.Name, Provenance = spec.Provenance, Description = spec.Description, Mesh = spec.Mesh, Noc = spec.Noc, Core = spec.Core,
-                Sync = spec.Sync, Timing = spec.Timing, StaticPowerMw = spec.StaticPowerMw, Variability = spec.Variability,
-                ResolvedJson = spec.ResolvedJson, ContentHash = spec.ContentHash, Source = spec.Source,
                 Extends = bases.Select(b => b.Display).ToArray(),
                 Files = new[] { top }.Concat(bases).Where(b => !b.Builtin).Select(b => b.Id).ToArray(),
             };

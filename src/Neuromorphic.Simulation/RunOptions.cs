@@ -72,7 +72,7 @@ public sealed record RunOptions
         if (Steps <= 0 || Steps > AccountingBounds.MaxSteps)
         {
             throw new InvalidInputException(null, nameof(Steps), Text(Steps),
-                $"a number of steps in 1..{AccountingBounds.MaxSteps:N0} (the run size the chip models' integer accounting is bounded for)");
+                $"a positive number of steps, at most {AccountingBounds.MaxSteps:N0} (the run size the chip models' integer accounting is bounded for)");
         }
 
         if (CountFromStep < 1 || CountFromStep > Steps)

@@ -39,6 +39,12 @@ internal static class EvalCommand
                 throw new InvalidInputException(null, "--test-limit", limit.ToString(), "a number of test images ≥ 1");
             }
 
+            context.Outputs.Model(modelPath).Dataset(parse.GetValue(dataset));
+            if (parse.GetValue(plot) is { } plotOutput)
+            {
+                context.Outputs.File(plotOutput, "--confusion");
+            }
+
             var network = NetworkFile.Load(modelPath);
             NetworkLoader.ReportUnverified(modelPath, network, log);
             var loaded = EpModel.FromNetwork(network, modelPath);

@@ -92,7 +92,7 @@ public sealed record RunRequest
         if (Steps <= 0 || Steps > AccountingBounds.MaxSteps)
         {
             throw new InvalidInputException(null, nameof(Steps), Text(Steps),
-                $"a number of steps in 1..{AccountingBounds.MaxSteps:N0} (the run size the chip models' integer accounting is bounded for)");
+                $"a positive number of steps, at most {AccountingBounds.MaxSteps:N0} (the run size the chip models' integer accounting is bounded for)");
         }
 
         if (Samples < 1 && InputEvents is null)

@@ -111,7 +111,7 @@ public sealed class BadInputCorpusTests
         using var temp = new TempDirectory();
         var model = OutputGuardCommandTests.TestNetworkFile(temp);
         CliRunner.AssertBadInput(CliRunner.Run("run", "--model", model, "--chip", "tiny", "--input", temp.File("in.csv"), "--steps", "2000000000"),
-            "--steps", "2000000000", "1..100,000,000");
+            "--steps", "2000000000", "at most 100,000,000");
         CliRunner.AssertBadInput(CliRunner.Run("run", "--model", model, "--chip", "tiny", "--dataset", "embedded", "--samples", "0"), "--samples", "≥ 1");
     }
 

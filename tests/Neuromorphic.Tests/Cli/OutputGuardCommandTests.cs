@@ -46,7 +46,14 @@ public sealed class OutputGuardCommandTests
         File.Copy(temp.File("t.trace"), temp.File("raster.png"));
         var chip = temp.File("chip.json");
         File.WriteAllText(chip, """{ "extends": "loihi1", "name": "mine" }""");
-        var files = Snapshot(model, sidecar, temp.File("map.json"), temp.File("m.nir"), temp.File("t.trace"), chip);
+        var sweep = Directory.CreateDirectory(temp.File("sweep")).FullName;
+        var spec = Path.Combine(sweep, "sweep.json");
+        File.WriteAllText(spec, """
+            { "schema": "neuromorphic.sweep/1", "name": "kept", "kind": "run",
+              "run": { "model": "../m.json", "chip": "tiny", "dataset": "embedded", "range": 1, "steps": 4 },
+              "grid": { "seed": { "from": 1, "count": 1 } } }
+            """);
+        var files = Snapshot(model, sidecar, temp.File("map.json"), temp.File("m.nir"), temp.File("t.trace"), chip, spec);
         string[] run = ["run", "--model", model, "--chip", "loihi1", "--dataset", "embedded", "--samples", "1"];
 
         var cases = new (string[] Args, string Flag, string Input)[]
@@ -62,6 +69,9 @@ public sealed class OutputGuardCommandTests
             (["import", "nir", temp.File("m.nir"), "--out", temp.File("m.nir")], "--out", "NIR file"),
             (["trace", "export", temp.File("spikes.csv"), "--out", temp.Path], "--out", "the trace"),
             (["trace", "plot", temp.File("raster.png"), "--out", temp.Path], "--out", "the trace"),
+            ([.. run, "--confusion", model], "--confusion", "--model"),
+            (["eval", "--model", model, "--dataset", "embedded", "--test-limit", "1", "--confusion", sidecar], "--confusion", "weight sidecar"),
+            (["sweep", spec, "--out", sweep], "--out", "the sweep spec"),
             (["map", "--model", model, "--chip", "loihi1", "--out", temp.File("o.json"), "--log-file", model], "--log-file", "m.json"),
             (["map", "--model", model, "--chip", "loihi1", "--out", temp.File("o.json"), "--log-file", sidecar], "--log-file", Path.GetFileName(sidecar)),
         };
@@ -178,6 +188,8 @@ public sealed class OutputGuardCommandTests
             CliRunner.AssertBadInput(CliRunner.Run([.. map, "--out", ""]), "--out", "empty");
             CliRunner.AssertBadInput(CliRunner.Run([.. map, "--out", temp.File("afile/o.json")]), "--out", "afile is a file");
             CliRunner.AssertBadInput(CliRunner.Run("trace", "export", temp.File("none.trace"), "--out", temp.File("afile")), "--out", "is a file");
+            CliRunner.AssertBadInput(CliRunner.Run("sweep", "merge", temp.File("dir"), "--out", temp.File("rodir")), "--out", "read-only", "0550");
+            CliRunner.AssertBadInput(CliRunner.Run("eval", "--model", model, "--dataset", "embedded", "--confusion", temp.File("dir")), "--confusion", "is a directory");
             CliRunner.AssertBadInput(CliRunner.Run("map", "--model", model, "--chip", "tiny", "--out", temp.File("o.json"), "--log-file", temp.File("dir")), "--log-file", "directory");
             Assert.Equal("keep", File.ReadAllText(temp.File("ro.json")));
             Assert.Empty(Directory.EnumerateFileSystemEntries(temp.File("rodir")));
