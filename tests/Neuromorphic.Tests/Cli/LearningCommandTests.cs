@@ -77,6 +77,20 @@ public sealed class LearningCommandTests
         CliRunner.AssertBadInput(CliRunner.Run([.. common, "--resume", "--beta", "0.5"]), "--beta", "0.5", "0.2");
 
         var bytes = File.ReadAllBytes(temp.File("m.ckpt"));
+
+        // A repeated key in the header of a checkpoint whose hash is right (crafted): bad input naming the key, not .NET's dictionary message.
+        var headerLength = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
+        var header = System.Text.Encoding.UTF8.GetString(bytes, 12, headerLength);
+        var repeated = System.Text.Encoding.UTF8.GetBytes(header.Replace("\"datasetHash\":", "\"datasetHash\": \"x\", \"datasetHash\":", StringComparison.Ordinal));
+        Assert.NotEqual(header.Length, repeated.Length);
+        var crafted = new List<byte>(bytes.AsSpan(0, 8).ToArray());
+        crafted.AddRange(BitConverter.GetBytes(repeated.Length));
+        crafted.AddRange(repeated);
+        crafted.AddRange(bytes.AsSpan(12 + headerLength, bytes.Length - 32 - 12 - headerLength).ToArray());
+        crafted.AddRange(System.Security.Cryptography.SHA256.HashData(crafted.ToArray()));
+        File.WriteAllBytes(temp.File("m.ckpt"), crafted.ToArray());
+        CliRunner.AssertBadInput(CliRunner.Run([.. common, "--resume"]), "m.ckpt", "$.datasetHash", "a second time");
+
         File.WriteAllBytes(temp.File("m.ckpt"), bytes.AsSpan(0, bytes.Length / 2).ToArray());
         CliRunner.AssertBadInput(CliRunner.Run([.. common, "--resume"]), "m.ckpt", "truncated or corrupted");
     }
