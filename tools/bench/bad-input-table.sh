@@ -44,17 +44,17 @@ echo "| case | exit | message / observation |"
 echo "|---|---|---|"
 
 # 1. Outputs that are inputs
-run1 "1 map --out m.json (the model)" 'echo "m.json is now $(schema m.json)"' -- map --model m.json --chip loihi1 --out m.json; restore
-run1 "1 run --trace m.json (the model)" 'echo "m.json is now $(schema m.json)"' -- "${RUN[@]}" --trace m.json; restore
-run1 "1 run --mapping map.json --trace map.json" 'echo "map.json is now $(schema map.json)"' -- run --model m.json --chip loihi1 --mapping map.json --dataset embedded --samples 1 -q --trace map.json; restore
+run1 "1 map --out m.json (the model)" 'echo "m.json afterwards: $(schema m.json)"' -- map --model m.json --chip loihi1 --out m.json; restore
+run1 "1 run --trace m.json (the model)" 'echo "m.json afterwards: $(schema m.json)"' -- "${RUN[@]}" --trace m.json; restore
+run1 "1 run --mapping map.json --trace map.json" 'echo "map.json afterwards: $(schema map.json)"' -- run --model m.json --chip loihi1 --mapping map.json --dataset embedded --samples 1 -q --trace map.json; restore
 run1 "1 export nir --out (the model's sidecar)" 'cmp -s "$S" sidecar.orig && echo "sidecar intact" || echo "sidecar overwritten"' -- export nir --model m.json --out "$S"; restore
-run1 "1 run --confusion m.json (the model)" 'echo "m.json is now $(schema m.json)"' -- "${RUN[@]}" --confusion m.json; restore
+run1 "1 run --confusion m.json (the model)" 'echo "m.json afterwards: $(schema m.json)"' -- "${RUN[@]}" --confusion m.json; restore
 
 # 2. Special files as targets (in this folder, never in /dev)
 mkfifo fifo; mknod null c 1 3 2>/dev/null; echo keep > target.txt; ln -s target.txt link
-T=60 run1 "2 run --trace FIFO" 'echo "fifo is now a $(kind fifo)"' -- "${RUN[@]}" --trace fifo
-if [ -c null ]; then run1 "2 run --trace character device" 'echo "null is now a $(kind null)"' -- "${RUN[@]}" --trace null; fi
-run1 "2 run --trace symlink → file" 'echo "link is now a $(kind link); target.txt holds $(schema target.txt)"' -- "${RUN[@]}" --trace link
+T=60 run1 "2 run --trace FIFO" 'echo "fifo afterwards: a $(kind fifo)"' -- "${RUN[@]}" --trace fifo
+if [ -c null ]; then run1 "2 run --trace character device" 'echo "null afterwards: a $(kind null)"' -- "${RUN[@]}" --trace null; fi
+run1 "2 run --trace symlink → file" 'echo "link afterwards: a $(kind link); target.txt holds $(schema target.txt)"' -- "${RUN[@]}" --trace link
 
 # 3. A torn model pair: the JSON of one training with the sidecar of another (what a kill between the writes left)
 cp "$OS" "$S"
@@ -98,7 +98,15 @@ rm -f t6.trace*
 T=30 run1 "6 run --steps 5000000 (killed after 30 s), then trace info on the unfinished file" 'p=$(ls t6b.trace* 2>/dev/null | head -1); echo "$(ls -l $p | awk "{print \$5}") B on disk; trace info: $(dotnet "$DLL" trace info "$p" 2>&1 | grep -i "block\|records\|damage\|spikes" | head -3 | tr "\n" " " | cut -c1-160)"' -- "${RUN[@]}" --steps 5000000 --trace t6b.trace --trace-level messages
 
 # 7. Trace size before a large run
-run1 "7 run --samples 200 --trace (default level)" 'echo "$(ls -l t7.trace | awk "{print \$5}") B; estimate logged: $(grep -io "estimat[^.]*" err.txt | head -1 | cut -c1-120)"' -- run --model m.json --chip loihi1 --dataset embedded --samples 200 --trace t7.trace
+run1 "7 run --samples 200 --trace (default level)" 'echo "$(ls -l t7.trace | awk "{print \$5}") B; estimate logged: $(grep -o "will take about.*\|will need.*" err.txt | head -1 | cut -c1-110)"' -- run --model m.json --chip loihi1 --dataset embedded --samples 200 --trace t7.trace
+
+# 7. A full disk (root only: a 160 kB tmpfs mounted in this folder)
+if [ "$(id -u)" = 0 ] && mkdir -p disk && mount -t tmpfs -o size=160k tmpfs disk 2>/dev/null; then
+  run1 "7 run --samples 20 --trace on a full disk" 'echo "left on the disk: $(ls -A disk | tr "\n" " ")"' -- run --model m.json --chip loihi1 --dataset embedded --samples 20 --trace disk/t.trace
+  rm -rf disk/* disk/.[!.]* 2>/dev/null; neuro run --model m.json --chip loihi1 --dataset embedded --samples 3 --trace t7b.trace -q >/dev/null 2>&1
+  run1 "7 trace export to a full disk" 'echo "left on the disk: $(ls -A disk disk/csv 2>/dev/null | tr "\n" " ")"' -- trace export t7b.trace --out disk/csv
+  umount disk
+fi
 
 # 8. Exit 1 with raw .NET text
 printf '{ "extends": "loihi1", "name": "a", "name": "b" }' > chips/dup.json
