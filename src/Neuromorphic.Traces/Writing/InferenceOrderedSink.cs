@@ -139,6 +139,9 @@ public sealed class InferenceOrderedSink : IDisposable
                 case TraceRecordKind.CoreStep:
                     _writer.Add(in MemoryMarshal.AsRef<CoreStepRecord>(record));
                     break;
+                case TraceRecordKind.Probe:
+                    _writer.Add(in MemoryMarshal.AsRef<ProbeRecord>(record));
+                    break;
                 default:
                     throw new InvalidOperationException($"chunk holds a record of kind {kind}");
             }
@@ -152,7 +155,7 @@ public sealed class InferenceOrderedSink : IDisposable
     private sealed class Lane(InferenceOrderedSink owner, int inference) : ITraceSink
     {
         private readonly List<(byte[] Buffer, int Length)> _pending = [];
-        private readonly long[] _counts = new long[6];
+        private readonly long[] _counts = new long[TraceRecordKinds.Slots];
         private byte[] _chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         private int _used;
         private FileStream? _spill;
@@ -169,6 +172,8 @@ public sealed class InferenceOrderedSink : IDisposable
         public void Add(in MessageRecord record) => Append(in record);
 
         public void Add(in CoreStepRecord record) => Append(in record);
+
+        public void Add(in ProbeRecord record) => Append(in record);
 
         public void EndInference(in InferenceSummaryRecord summary)
         {

@@ -24,8 +24,10 @@ public sealed partial class TraceRecording : IAsyncDisposable
     private readonly int _count;
     private readonly TraceCompression _compression;
     private readonly ILogger _logger;
+    private readonly IReadOnlyList<int> _probes;
 
-    private TraceRecording(TraceWriter writer, TraceLevel level, int steps, int count, TraceCompression compression, ILogger logger, long memoryBudgetBytes)
+    private TraceRecording(TraceWriter writer, TraceLevel level, int steps, int count, TraceCompression compression, ILogger logger, long memoryBudgetBytes,
+        IReadOnlyList<int> probes)
     {
         _writer = writer;
         _level = level;
@@ -33,6 +35,7 @@ public sealed partial class TraceRecording : IAsyncDisposable
         _count = count;
         _compression = compression;
         _logger = logger;
+        _probes = probes;
         _sink = new InferenceOrderedSink(writer, 0, memoryBudgetBytes) { InferenceWritten = OnInferenceWritten };
     }
 
@@ -89,14 +92,15 @@ public sealed partial class TraceRecording : IAsyncDisposable
     public static TraceRecording Create(RunPlan plan, TraceRequest request, string toolVersion, ILogger logger)
     {
         var writer = TraceWriter.Create(request.Path, Header(plan, request.Level, toolVersion), new TraceWriterOptions { Compression = request.Compression }, logger);
-        var recording = new TraceRecording(writer, request.Level, plan.Options.Steps, plan.Inputs.Count, request.Compression, logger, request.MemoryBudgetBytes);
+        var recording = new TraceRecording(writer, request.Level, plan.Options.Steps, plan.Inputs.Count, request.Compression, logger, request.MemoryBudgetBytes,
+            plan.ProbedNeurons);
         recording.EstimateBeforeRun(plan.Mapped.CoreCount, plan.Options.EarlyExit);
         return recording;
     }
 
     /// <summary>The observer of inference <paramref name="inference"/> (called on a worker thread).</summary>
     public ISimulationObserver Recorder(int inference, int sampleIndex) =>
-        new TraceRecorder(inference, sampleIndex, _level, _sink.Open(inference)).WithRequestedSteps(_steps);
+        new TraceRecorder(inference, sampleIndex, _level, _sink.Open(inference)).WithRequestedSteps(_steps).WithProbes(_probes);
 
     /// <summary>Called in inference order as results complete; the records already went to the file while the inference ran.</summary>
     public void Completed(InferenceResult result)
@@ -135,6 +139,7 @@ public sealed partial class TraceRecording : IAsyncDisposable
         (TraceRecordKind.CoreStep, _) => 23.9,
         (TraceRecordKind.Spike, _) => 5.1,
         (TraceRecordKind.Message, _) => 14.4,
+        (TraceRecordKind.Probe, _) => ProbeRecord.Size, // not measured: the uncompressed size, an upper bound
         _ => 0,
     };
 
