@@ -47,7 +47,12 @@ public partial class ReadmeCommandsTests
         return result;
     }
 
-    private static List<string> Tokens(string command) => command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(Absolute).ToList();
+    /// <summary>The words of a command as a shell would pass them (the README quotes only single words, such as <c>'h1[0..3]'</c>).</summary>
+    private static List<string> Tokens(string command) =>
+        command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(Unquote).Select(Absolute).ToList();
+
+    private static string Unquote(string token) =>
+        token.Length >= 2 && token[0] == '\'' && token[^1] == '\'' ? token[1..^1] : token;
 
     /// <summary>Paths into the repository become absolute, so the scratch folder can be the working directory.</summary>
     private static string Absolute(string token) =>

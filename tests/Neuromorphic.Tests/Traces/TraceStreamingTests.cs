@@ -101,6 +101,14 @@ public sealed class TraceStreamingTests
             for (; s < steps.Length && steps[s].Step <= step; s++)
             {
                 lane.Add(in steps[s]);
+
+                // A probe record per core step (format 3.1): probes stream through the lanes like every other kind.
+                var probe = new ProbeRecord
+                {
+                    Inference = inference, Step = steps[s].Step, Neuron = steps[s].Core, Core = steps[s].Core,
+                    U = steps[s].Step * 0.25, V = s * 0.5, Threshold = 1,
+                };
+                lane.Add(in probe);
             }
         }
 
