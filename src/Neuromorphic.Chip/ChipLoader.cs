@@ -43,6 +43,21 @@ public static class ChipLoader
             $"an existing chip file or a built-in chip: {string.Join(", ", BuiltinNames)}");
     }
 
+    /// <summary>
+    /// Parses a complete chip model given as JSON text (no <c>"extends"</c>), as an importer produces
+    /// it; <paramref name="source"/> names it in errors and in <see cref="ChipSpec.Source"/>.
+    /// </summary>
+    public static ChipSpec FromJson(string json, string source)
+    {
+        var (input, root) = JsonInput.Parse(json, source);
+        if (root.ContainsKey("extends"))
+        {
+            throw input.Error("$.extends", JsonInput.Show(root["extends"]), "a complete chip model (no overlay)");
+        }
+
+        return ChipParser.Parse(root, source, source);
+    }
+
     /// <summary>The raw text of a built-in model, as shipped in chip-models/.</summary>
     public static string BuiltinText(string name)
     {
