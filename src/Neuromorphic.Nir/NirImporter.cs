@@ -71,7 +71,6 @@ public static partial class NirImporter
         private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
         private readonly List<(int From, int To)> _links = [];
         private readonly List<(int Depth, int From, int To)> _pendingLinks = [];
-        private readonly List<NirNode> _unsupported = [];
         private readonly List<string> _notes = [];
         private readonly Dictionary<(int, int), Accumulated> _projections = [];
         private readonly List<Accumulated> _projectionOrder = [];
@@ -89,17 +88,7 @@ public static partial class NirImporter
                 Link(from, to);
             }
 
-            if (_unsupported.Count > 0)
-            {
-                var first = _unsupported[0];
-                var others = _unsupported.Count > 1
-                    ? $" (also {string.Join(", ", _unsupported.Skip(1).Select(n => $"{n.Path} {n.Type}"))})"
-                    : "";
-                throw new InvalidInputException(_file, first.Path, $"a {first.Type} node{others}",
-                    "node types the network format can express: its projections are dense, so convolution and pooling " +
-                    "(Conv1d, Conv2d, SumPool2d, AvgPool2d) are not supported");
-            }
-
+            ResolveConvolutions();
             Fuse();
             var order = PopulationOrder();
             if (order.Count == 0)
