@@ -7,7 +7,7 @@ namespace Neuromorphic.Chip;
 /// <summary>Turns a resolved chip JSON object into a validated <see cref="ChipSpec"/>.</summary>
 internal static class ChipParser
 {
-    private static readonly string[] TopKeys = ["schema", "name", "provenance", "description", "mesh", "noc", "core", "sync", "timing", "staticPowerMw", "variability"];
+    private static readonly string[] TopKeys = ["schema", "name", "provenance", "description", "mesh", "noc", "core", "sync", "timing", "staticPowerMw", "staticPowerBasis", "variability"];
     private static readonly string[] CostKeys = ["energyPj", "latencyNs"];
     private static readonly string[] VariabilityKeys = ["threshold", "decay", "weight", "clockSkew", "latencyJitter", "energyScale"];
 
@@ -108,6 +108,16 @@ internal static class ChipParser
         }
 
         var staticPower = NonNegative(input, input.RequiredNumber(root, "$", "staticPowerMw"), "$.staticPowerMw");
+        var basisName = input.OptionalString(root, "$", "staticPowerBasis");
+        var basis = basisName is null
+            ? (staticPower == 0 ? StaticPowerBasis.None : StaticPowerBasis.Assumed)
+            : StaticPowerBases.TryParse(basisName, out var parsed)
+                ? parsed
+                : throw input.Error("$.staticPowerBasis", $"\"{basisName}\"", "measured, derived, assumed or none");
+        if (basis == StaticPowerBasis.None && staticPower != 0)
+        {
+            throw input.Error("$.staticPowerBasis", "\"none\"", $"measured, derived or assumed (staticPowerMw is {JsonInput.Format(staticPower)}, not 0)");
+        }
 
         var variability = VariabilitySpec.None;
         if (input.OptionalObject(root, "$", "variability") is { } v)
@@ -130,6 +140,7 @@ internal static class ChipParser
             Sync = syncSpec,
             Timing = new TimingSpec(period),
             StaticPowerMw = staticPower,
+            StaticPowerBasis = basis,
             Variability = variability,
             ResolvedJson = resolved,
             ContentHash = Hashing.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(resolved)),

@@ -28,6 +28,9 @@ public sealed record ChipSpec
     /// <summary>Leakage power of the whole modelled chip (all its tiles), in milliwatts.</summary>
     public required double StaticPowerMw { get; init; }
 
+    /// <summary>Where <see cref="StaticPowerMw"/> comes from: a measurement, a figure derived from one, an assumption, or none (the model has no static term).</summary>
+    public StaticPowerBasis StaticPowerBasis { get; init; } = StaticPowerBasis.Assumed;
+
     public required VariabilitySpec Variability { get; init; }
 
     /// <summary>The resolved JSON (overlays applied, <c>extends</c> removed), as stored in traces.</summary>

@@ -134,6 +134,10 @@ public static class SanaFeChipExporter
         extension["sync"] = new JsonObject { ["interpolate"] = sync["interpolate"]!.DeepClone(), ["barrierEnergyPj"] = sync["barrierEnergyPj"]!.DeepClone() };
         extension["timing"] = root["timing"]!.DeepClone();
         extension["staticPowerMw"] = root["staticPowerMw"]!.DeepClone();
+        if (root["staticPowerBasis"] is { } basis)
+        {
+            extension["staticPowerBasis"] = basis.DeepClone();
+        }
         if (root["variability"] is { } variability)
         {
             extension["variability"] = variability.DeepClone();

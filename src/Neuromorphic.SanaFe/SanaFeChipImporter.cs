@@ -205,7 +205,7 @@ public static class SanaFeChipImporter
         {
             ["schema"] = ChipSpec.SchemaId,
             ["name"] = arch.Name,
-            ["provenance"] = extension.Provenance ?? $"Imported from the SANA-FE architecture file {Path.GetFileName(arch.File)} (architecture '{arch.Name}') by neuro chip import sana-fe; every cost is the file's (J → pJ, s → ns). Not in SANA-FE, so set here: float kernel (SANA-FE's LIF runs in double precision), per-core limits other than max_neurons_supported unlimited, static power 0 (SANA-FE has no static power), asyncStepPeriodNs 1000 (ASSUMPTION: SANA-FE has no asynchronous mode).",
+            ["provenance"] = extension.Provenance ?? $"Imported from the SANA-FE architecture file {Path.GetFileName(arch.File)} (architecture '{arch.Name}') by neuro chip import sana-fe; every cost is the file's (J → pJ, s → ns). Not in SANA-FE, so set here: float kernel (SANA-FE's LIF runs in double precision), per-core limits other than max_neurons_supported unlimited, static power 0, basis none (SANA-FE has no static power), asyncStepPeriodNs 1000 (ASSUMPTION: SANA-FE has no asynchronous mode).",
         };
         if (extension.Description is { } description)
         {
@@ -251,6 +251,10 @@ public static class SanaFeChipImporter
         };
         root["timing"] = extension.Timing?.DeepClone() ?? new JsonObject { ["asyncStepPeriodNs"] = 1000 };
         root["staticPowerMw"] = extension.StaticPowerMw?.DeepClone() ?? 0;
+        if (extension.StaticPowerMw is null || extension.StaticPowerBasis is not null)
+        {
+            root["staticPowerBasis"] = extension.StaticPowerBasis?.DeepClone() ?? "none"; // SANA-FE has no static power
+        }
         if (extension.Variability is { } variability)
         {
             root["variability"] = variability.DeepClone();
@@ -547,16 +551,17 @@ public static class SanaFeChipImporter
     }
 
     private sealed record ChipExtension(string? Provenance, string? Description, JsonNode? Kernel, JsonNode? GradedSpikes, JsonObject? Limits,
-        JsonNode? DendriteUpdate, JsonNode? Interpolate, JsonNode? BarrierEnergyPj, JsonNode? Timing, JsonNode? StaticPowerMw, JsonNode? Variability);
+        JsonNode? DendriteUpdate, JsonNode? Interpolate, JsonNode? BarrierEnergyPj, JsonNode? Timing, JsonNode? StaticPowerMw, JsonNode? StaticPowerBasis,
+        JsonNode? Variability);
 
-    private static readonly string[] ExtensionKeys = ["provenance", "description", "core", "sync", "timing", "staticPowerMw", "variability"];
+    private static readonly string[] ExtensionKeys = ["provenance", "description", "core", "sync", "timing", "staticPowerMw", "staticPowerBasis", "variability"];
 
     /// <summary>The <c>neuromorphic:</c> block our export writes (SANA-FE ignores it): the fields SANA-FE has no place for.</summary>
     private static ChipExtension Extension(SanaFeArchitecture arch)
     {
         if (arch.Extension is null)
         {
-            return new ChipExtension(null, null, null, null, null, null, null, null, null, null, null);
+            return new ChipExtension(null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         var input = arch.Input;
@@ -590,7 +595,7 @@ public static class SanaFeChipImporter
 
         return new ChipExtension(node["provenance"]?.GetValue<string>(), node["description"]?.GetValue<string>(), core?["kernel"], core?["gradedSpikes"],
             core?["limits"] as JsonObject, core?["dendriteUpdate"], sync?["interpolate"], sync?["barrierEnergyPj"], node["timing"], node["staticPowerMw"],
-            node["variability"]);
+            node["staticPowerBasis"], node["variability"]);
     }
 
     /// <summary>YAML → JSON: quoted scalars are strings; plain scalars that read as JSON (numbers, true, false, null) keep their spelling.</summary>

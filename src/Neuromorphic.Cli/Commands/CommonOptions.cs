@@ -19,4 +19,9 @@ internal static class CommonOptions
     public static Option<int?> InferenceOption(string description) => new("--inference") { Description = description, HelpName = "N" };
 
     public static Option<string> OutDirectory(string description) => new("--out") { Description = description, HelpName = "DIR", Required = true };
+
+    public static Option<string?> ConfusionPlot() => new("--confusion")
+    {
+        Description = "Also draw the confusion matrix (rows: true class, columns: predicted) as a PNG to this file.", HelpName = "FILE.png",
+    };
 }

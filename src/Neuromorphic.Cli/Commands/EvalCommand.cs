@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Neuromorphic.Cli.Hosting;
+using Neuromorphic.Cli.Plotting;
 using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Learning.Models;
@@ -19,8 +20,9 @@ internal static class EvalCommand
         var testLimit = new Option<int?>("--test-limit") { Description = "Score the first N test images only." };
         var freeSteps = new Option<int?>("--free-steps") { Description = "Free-phase steps T1 (default: the value the model was trained with)." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0: all processors). Results do not depend on it.", DefaultValueFactory = _ => 0 };
+        var plot = CommonOptions.ConfusionPlot();
         var json = CommonOptions.Json();
-        foreach (var option in new Option[] { model, dataset, testLimit, freeSteps, threads, json })
+        foreach (var option in new Option[] { model, dataset, testLimit, freeSteps, threads, plot, json })
         {
             command.Options.Add(option);
         }
@@ -49,6 +51,12 @@ internal static class EvalCommand
             for (var i = 0; i < result.Count; i++)
             {
                 confusion[labels[i], result.Predictions[i]]++;
+            }
+
+            if (parse.GetValue(plot) is { } plotPath)
+            {
+                Charts.Confusion(plotPath, $"Confusion matrix: float model {Path.GetFileName(modelPath)} ({result.Correct:N0}/{result.Count:N0} correct)", data.ClassNames, confusion);
+                log.LogInformation("Confusion matrix written to {Plot}", plotPath);
             }
 
             var perClass = Enumerable.Range(0, classes).Select(c =>

@@ -74,8 +74,9 @@ internal static class ExperimentCommand
             var title = $"HTS-EP stability: {string.Join("-", options.Layers)} on {dataset.Name}, {options.Epochs} epochs, {seedList.Count} seeds per condition";
             var report = StabilityReport.Of(directory, title, seedList, conditions, runs);
             report.WriteSummaries(Command(options, datasetSpec, parse.GetValue(distributions)!, parse.GetValue(spreads), runsPerCondition, directory));
-            PlotBands(Path.Combine(directory, "accuracy.png"), title, "test accuracy (%)", conditions, runs, h => 100 * h.TestAccuracy);
-            PlotBands(Path.Combine(directory, "residual.png"), "Free-phase residual ‖s_T − s_T−1‖ (training minibatches)", "residual", conditions, runs, h => h.FreeResidual);
+            PlotBands(Path.Combine(directory, "accuracy.png"), title, "test accuracy (%)", conditions, runs, h => 100 * h.TestAccuracy, AxisScale.Linear);
+            PlotBands(Path.Combine(directory, "residual.png"), "Free-phase residual ‖s_T − s_T−1‖ (training minibatches)", "residual (log scale)", conditions, runs,
+                h => h.FreeResidual, AxisScale.Log10);
             log.LogInformation("Wrote {Directory}/summary.csv, summary.md, accuracy.png, residual.png and {Runs} runs", directory, runs.Count);
 
             if (parse.GetValue(json))
@@ -121,7 +122,7 @@ internal static class ExperimentCommand
     }
 
     private static void PlotBands(string path, string title, string yLabel, IReadOnlyList<StabilityCondition> conditions, IReadOnlyList<StabilityRun> runs,
-        Func<EpochMetrics, double> value)
+        Func<EpochMetrics, double> value, AxisScale scale)
     {
         var series = new List<LineSeries>();
         foreach (var condition in conditions)
@@ -146,9 +147,9 @@ internal static class ExperimentCommand
                 high[e] = spread.Mean + spread.StandardDeviation;
             }
 
-            series.Add(new LineSeries($"{condition.Label} (n = {histories.Count})", x, mean, low, high));
+            series.Add(new LineSeries($"{condition.Label} (n = {histories.Count})", x, mean, low, high, "mean ± 1 SD over seeds"));
         }
 
-        Charts.Lines(path, title, "epoch", yLabel, series);
+        Charts.Lines(path, title, "epoch", yLabel, series, integerX: true, scale);
     }
 }

@@ -92,6 +92,10 @@ internal static class ReplayCommand
 
         output.Write(table);
         output.WriteLine($"Latency: {report.LatencyNote}.");
+        if (report.StaticPowerCaveat is { } caveat)
+        {
+            output.WriteLine($"Totals: {caveat}.");
+        }
         if (report.IdenticalToRecorded)
         {
             output.WriteLine("Re-costed figures equal the recorded ones exactly.");

@@ -1,10 +1,13 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using Neuromorphic.Chip;
 using Neuromorphic.Chip.Timing;
 using Neuromorphic.Cli.Hosting;
+using Neuromorphic.Cli.Plotting;
 using Neuromorphic.Cli.Rendering;
 using Neuromorphic.Simulation;
 using Neuromorphic.Traces;
+using Neuromorphic.Traces.Analysis;
 using Neuromorphic.Workflows.Runs;
 
 namespace Neuromorphic.Cli.Commands;
@@ -77,8 +80,9 @@ internal static class RunCommand
             DefaultValueFactory = _ => TimingModelNames.Detailed,
         };
         timing.AcceptOnlyFromAmong(TimingModelNames.Detailed, TimingModelNames.Simple);
+        var confusion = CommonOptions.ConfusionPlot();
         var json = CommonOptions.Json();
-        foreach (var option in new Option[] { model, chip, mapping, dataset, samples, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, timing, trace, traceLevel, traceCompression, json })
+        foreach (var option in new Option[] { model, chip, mapping, dataset, samples, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, timing, trace, traceLevel, traceCompression, confusion, json })
         {
             command.Options.Add(option);
         }
@@ -113,10 +117,24 @@ internal static class RunCommand
                         })
                     : null,
             };
+            if (parse.GetValue(confusion) is { } wanted && (request.InputEvents is not null || request.Samples == 0))
+            {
+                throw new Core.Errors.InvalidInputException(null, "--confusion", wanted, "labelled inputs: test images of a dataset, not input events");
+            }
+
             var plan = new RunPlanner(context.LoggerFactory, NeuroApp.Version).Plan(request);
             var log = context.Logger<RunSession>();
             var report = await new ProgressDisplay(context, log).RunAsync("Simulating",
                 progress => new RunSession(context.LoggerFactory, NeuroApp.Version).RunAsync(plan, progress, cancellationToken));
+            if (parse.GetValue(confusion) is { } confusionPath)
+            {
+                var pairs = report.Summary.Inferences.Where(r => r.Label >= 0).Select(r => (r.Label, r.Predicted)).ToList();
+                var counts = TraceActivity.ConfusionOf(pairs, report.ClassNames?.Count);
+                Charts.Confusion(confusionPath, $"Confusion matrix: {report.Network} on {report.Chip} ({counts.Correct:N0}/{counts.Labelled:N0} correct)",
+                    report.ClassNames ?? Enumerable.Range(0, counts.Classes).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(), counts.Counts);
+                log.LogInformation("Confusion matrix written to {Plot}", confusionPath);
+            }
+
             if (parse.GetValue(json))
             {
                 context.Output.WriteJson(report.ToJson());

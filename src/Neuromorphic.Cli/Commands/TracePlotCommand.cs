@@ -12,7 +12,8 @@ internal static class TracePlotCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("plot", "Draw a trace as PNG files: spike raster (raster.png), energy breakdown (energy.png), latency histogram (latency.png).");
+        var command = new Command("plot", "Draw a trace as PNG files: spike raster (raster.png), energy per inference (energy.png), latency (latency.png), firing rates (rates.png), " +
+            "per-core energy and utilisation over the mesh (cores.png, utilisation.png), link traffic (links.png, level messages) and the confusion matrix (confusion.png).");
         var path = CommonOptions.TraceArgument();
         var output = CommonOptions.OutDirectory("Directory to write the PNG files to (created if needed).");
         var inference = CommonOptions.InferenceOption("Inference to draw the raster of (default: the first one with spikes).");
@@ -38,7 +39,7 @@ internal static class TracePlotCommand
             if (raster is not null)
             {
                 var file = Path.Combine(outDirectory, "raster.png");
-                Charts.Raster(file, $"Spikes of inference {raster.Inference} ({raster.TimesUs.Length:N0})", "time (µs)", raster.TimesUs, raster.Neurons,
+                Charts.Raster(file, $"Spike raster of inference {raster.Inference}", "time within the inference (µs)", raster.TimesUs, raster.Neurons,
                     raster.PopulationStarts);
                 written.Add(file);
             }
@@ -53,28 +54,29 @@ internal static class TracePlotCommand
                 log.LogInformation("No spike raster: the trace has no spikes (level {Level})", reader.Header.Level.Name());
             }
 
-            if (summaries.InferenceCount > 0)
-            {
-                var energy = summaries.Energy;
-                var max = energy.SynapseFj.Zip(energy.NeuronFj, (a, b) => a + b).Zip(energy.NetworkFj, (a, b) => a + b).Zip(energy.StaticFj, (a, b) => a + b).Max();
-                var (scale, unit) = max >= 1e9 ? (1e9, "µJ") : max >= 1e6 ? (1e6, "nJ") : (1e3, "pJ");
-                double[] Scaled(double[] values) => values.Select(v => v / scale).ToArray();
-                var file = Path.Combine(outDirectory, "energy.png");
-                Charts.StackedBars(file, energy.Grouping == "label" ? "Mean energy per inference, by label" : "Energy per inference",
-                    unit, energy.Groups,
-                    [
-                        new BarSegment("synapse", Scaled(energy.SynapseFj)), new BarSegment("neuron", Scaled(energy.NeuronFj)),
-                        new BarSegment("network", Scaled(energy.NetworkFj)), new BarSegment("static", Scaled(energy.StaticFj)),
-                    ]);
-                written.Add(file);
-                file = Path.Combine(outDirectory, "latency.png");
-                Charts.Histogram(file, $"Latency per inference ({summaries.InferenceCount:N0} inferences)", "latency (µs)", summaries.LatenciesUs,
-                    Math.Clamp(summaries.InferenceCount / 4, 5, 40));
-                written.Add(file);
-            }
-            else
+            if (summaries.InferenceCount == 0)
             {
                 log.LogWarning("{Trace} holds no inference summaries: no energy or latency plot", tracePath);
+            }
+
+            string chipName;
+            using (var header = TraceReader.Open(tracePath, new TraceReadOptions { Kinds = TraceKinds.None }, log))
+            {
+                chipName = RunManifest.Of(header.Header).Chip ?? "chip";
+            }
+
+            foreach (var file in new[]
+                     {
+                         TracePlots.Energy(outDirectory, summaries), TracePlots.Latency(outDirectory, summaries),
+                         TracePlots.Rates(outDirectory, tracePath, $"Firing rates per population ({summaries.InferenceCount:N0} inferences)", log),
+                         TracePlots.Links(outDirectory, tracePath, $"Messages over the mesh, {summaries.InferenceCount:N0} inferences ({chipName})", log),
+                         TracePlots.Confusion(outDirectory, TraceActivity.Confusion(tracePath, log), null, $"Confusion matrix ({chipName})"),
+                     }.Concat(TracePlots.Cores(outDirectory, tracePath, chipName, log)))
+            {
+                if (file is not null)
+                {
+                    written.Add(file);
+                }
             }
 
             if (parse.GetValue(json))

@@ -121,13 +121,25 @@ internal static class TrainCommand
     private static void PlotCurves(string path, TrainingResult result, EpTrainingOptions options)
     {
         var epochs = result.History.Select(h => (double)h.Epoch).ToArray();
-        var series = new List<LineSeries> { new("train (running)", epochs, result.History.Select(h => 100 * h.TrainAccuracy).ToArray()) };
-        if (result.History.Any(h => !double.IsNaN(h.TestAccuracy)))
+        var title = $"HTS-EP {string.Join("-", result.Model.LayerSizes)}, τ {options.TimeSteps.Distribution.Label}, mean dt {result.TimeSteps.MeanDt:0.###}";
+        var accuracy = Charts.NewPlot(title, "epoch", "accuracy (%)");
+        var loss = Charts.NewPlot("Loss ½‖s_L − y‖² (free phase)", "epoch", "loss per sample");
+        var hasTest = result.History.Any(h => !double.IsNaN(h.TestAccuracy));
+        Charts.AddLine(accuracy, "train (running)", epochs, result.History.Select(h => 100 * h.TrainAccuracy).ToArray(), 0);
+        Charts.AddLine(loss, "train (running)", epochs, result.History.Select(h => h.TrainLoss).ToArray(), 0);
+        if (hasTest)
         {
-            series.Add(new LineSeries("test", epochs, result.History.Select(h => 100 * h.TestAccuracy).ToArray()));
+            Charts.AddLine(accuracy, "test", epochs, result.History.Select(h => 100 * h.TestAccuracy).ToArray(), 1);
+            Charts.AddLine(loss, "test", epochs, result.History.Select(h => h.TestLoss).ToArray(), 1);
         }
 
-        var title = $"HTS-EP {string.Join("-", result.Model.LayerSizes)}, τ {options.TimeSteps.Distribution.Label}, mean dt {result.TimeSteps.MeanDt:0.###}";
-        Charts.Lines(path, title, "epoch", "accuracy (%)", series);
+        foreach (var plot in new[] { accuracy, loss })
+        {
+            Charts.IntegerTicks(plot.Axes.Bottom);
+            plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        }
+
+        loss.ShowLegend(ScottPlot.Alignment.UpperRight);
+        Charts.SaveSideBySide(path, [accuracy, loss]);
     }
 }

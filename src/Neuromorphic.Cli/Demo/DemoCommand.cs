@@ -84,7 +84,8 @@ internal static class DemoCommand
                     configuration.Name, report.Summary.Accuracy, floatReference.Accuracy, report.Summary.MeanEnergy.Total.TotalMicrojoules, report.Summary.MeanLatencyPs / 1e6);
             }
 
-            var demo = new DemoReport(directory, network, sampleCount, stepCount, floatReference.Accuracy, results, clock.Elapsed);
+            var demo = new DemoReport(directory, network, sampleCount, stepCount, floatReference.Accuracy, results, clock.Elapsed,
+                mappings[ChipLoader.Load(DemoConfiguration.All.First(c => c.Traced).Chip).Name], DatasetCatalog.FashionMnistClasses);
             demo.Write(log);
             if (parse.GetValue(json))
             {

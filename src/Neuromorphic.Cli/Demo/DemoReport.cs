@@ -2,24 +2,28 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Neuromorphic.Chip;
 using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Cli.Plotting;
 using Neuromorphic.Core.IO;
 using Neuromorphic.Core.Networks;
+using Neuromorphic.Mapping;
 using Neuromorphic.Simulation;
-using Neuromorphic.Workflows.Runs;
 using Neuromorphic.Traces.Analysis;
+using Neuromorphic.Workflows.Runs;
 using Spectre.Console;
 
 namespace Neuromorphic.Cli.Demo;
 
 /// <summary>
-/// The demo's report folder: <c>summary.json</c>, <c>report.md</c>, and PNG plots of accuracy
-/// (float versus chip), energy per inference by component, the latency distribution and one
-/// inference's spike raster; beside them the model, the mapping and the trace.
+/// The demo's report folder: <c>summary.json</c>, <c>report.md</c>, and PNG plots — accuracy (float
+/// versus chip, 95 % intervals), energy per inference (dynamic by component, static apart), latency
+/// distributions of every configuration, accuracy against energy, the confusion matrix, one
+/// inference's spike raster, per-layer firing rates, per-core energy and utilisation over the mesh,
+/// and link traffic; beside them the model, the mapping and the trace.
 /// </summary>
 internal sealed class DemoReport(string directory, NetworkSpec network, int samples, int steps, double floatAccuracy,
-    IReadOnlyList<DemoReport.Result> results, TimeSpan elapsed)
+    IReadOnlyList<DemoReport.Result> results, TimeSpan elapsed, MappedNetwork tracedMapping, IReadOnlyList<string> classNames)
 {
     internal sealed record Result(DemoConfiguration Configuration, RunReport Report)
     {
@@ -28,7 +32,11 @@ internal sealed class DemoReport(string directory, NetworkSpec network, int samp
         public double AgreementWithFloat => Report.ChipAgreesWithFloat ?? double.NaN;
     }
 
-    public static readonly string[] Files = ["summary.json", "report.md", "accuracy.png", "energy.png", "latency.png", "raster.png", "trace.trace", "mapping.json"];
+    public static readonly string[] Files =
+    [
+        "summary.json", "report.md", "accuracy.png", "energy.png", "latency.png", "tradeoff.png", "confusion.png", "raster.png", "rates.png",
+        "cores.png", "utilisation.png", "links.png", "trace.trace", "mapping.json",
+    ];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -51,31 +59,107 @@ internal sealed class DemoReport(string directory, NetworkSpec network, int samp
         ["elapsedSeconds"] = Math.Round(elapsed.TotalSeconds, 2),
     };
 
+    /// <summary>Chips whose totals need a caveat (static power assumed or absent), by name.</summary>
+    private IReadOnlyList<RunReport> Caveated => results.Select(r => r.Report).Where(r => r.StaticPowerBasis.NeedsCaveat()).DistinctBy(r => r.Chip).ToList();
+
     public void Write(ILogger log)
     {
         var names = results.Select(r => r.Configuration.Name).ToList();
-        Charts.Bars(Path.Combine(directory, "accuracy.png"), $"Accuracy on {samples} Fashion-MNIST test images", "accuracy (%)",
-            ["float model", .. names], [100 * floatAccuracy, .. results.Select(r => 100 * r.Summary.Accuracy)]);
-        Charts.StackedBars(Path.Combine(directory, "energy.png"), "Energy per inference", "µJ", names,
-        [
-            new BarSegment("synapse", results.Select(r => r.Summary.MeanEnergy.Synapse.TotalMicrojoules).ToArray()),
-            new BarSegment("neuron", results.Select(r => r.Summary.MeanEnergy.Neuron.TotalMicrojoules).ToArray()),
-            new BarSegment("network", results.Select(r => r.Summary.MeanEnergy.Network.TotalMicrojoules).ToArray()),
-            new BarSegment("static", results.Select(r => r.Summary.MeanEnergy.Static.TotalMicrojoules).ToArray()),
-        ]);
-        var barrier = results[0];
-        Charts.Histogram(Path.Combine(directory, "latency.png"), $"Latency per inference ({barrier.Configuration.Name}, {barrier.Configuration.Chip})", "latency (µs)",
-            barrier.Summary.Inferences.Select(r => r.Latency.TotalMicroseconds).ToList());
-        var raster = TracePlotData.Raster(Path.Combine(directory, "trace.trace"), 0, log);
-        if (raster is not null)
-        {
-            Charts.Raster(Path.Combine(directory, "raster.png"), $"Spikes of inference 0 ({raster.TimesUs.Length:N0}), {barrier.Configuration.Chip}", "time (µs)",
-                raster.TimesUs, raster.Neurons, raster.PopulationStarts);
-        }
-
+        var correctFloat = (int)Math.Round(floatAccuracy * samples);
+        Charts.BarsWithIntervals(Path.Combine(directory, "accuracy.png"), $"Accuracy on {samples} Fashion-MNIST test images",
+            "accuracy (%), 95 % Wilson interval (axis zoomed)",
+            ["float model", .. names],
+            [Percent(Charts.Wilson(correctFloat, samples)), .. results.Select(r => Percent(Charts.Wilson(r.Summary.Correct, r.Summary.Labelled)))]);
+        WriteEnergy(Path.Combine(directory, "energy.png"), names);
+        Charts.Histograms(Path.Combine(directory, "latency.png"), $"Latency per inference ({samples} images, dashed: medians)", "latency per inference (µs)",
+            results.Select(r => new HistogramSeries($"{r.Configuration.Name} ({r.Configuration.Chip})", r.Summary.Inferences.Select(i => i.Latency.TotalMicroseconds).ToList())).ToList());
+        var caveat = Caveated.Count == 0 ? null : "hollow: static power " + string.Join(", ", Caveated.Select(r => $"{r.Chip} {r.StaticPowerBasis.Name()}"));
+        Charts.TradeOff(Path.Combine(directory, "tradeoff.png"), "Accuracy against energy per inference", "total energy per inference (µJ)",
+            "accuracy (%), 95 % Wilson interval",
+            results.Select(r => new TradeOffPoint(r.Configuration.Name, r.Summary.MeanEnergy.Total.TotalMicrojoules,
+                Percent(Charts.Wilson(r.Summary.Correct, r.Summary.Labelled)), r.Report.StaticPowerBasis.NeedsCaveat())).ToList(), caveat);
+        var traced = results.First(r => r.Configuration.Traced);
+        TracePlots.Confusion(directory, TraceActivity.ConfusionOf(traced.Summary.Inferences.Select(i => (i.Label, i.Predicted)).ToList(), classNames.Count), classNames,
+            $"Confusion matrix: {traced.Configuration.Name} on {traced.Configuration.Chip}");
+        WriteTracePlots(log, traced);
         AtomicFile.WriteAllText(Path.Combine(directory, "summary.json"), JsonText.Format(Summary()));
         AtomicFile.WriteAllText(Path.Combine(directory, "report.md"), Markdown());
         log.LogInformation("Report written to {Directory} in {Seconds:0.0} s", directory, elapsed.TotalSeconds);
+    }
+
+    private static Estimate Percent(Estimate e) => new(100 * e.Value, 100 * e.Low, 100 * e.High);
+
+    private void WriteEnergy(string path, IReadOnlyList<string> names)
+    {
+        var dynamic = Charts.NewPlot("Dynamic energy per inference", "", "dynamic energy per inference (µJ)");
+        var staticPlot = Charts.NewPlot("Static energy per inference", "", "static energy per inference (µJ)");
+        var segments = new (string Label, Func<RunSummary, double> Value)[]
+        {
+            ("synapse", s => s.MeanEnergy.Synapse.TotalMicrojoules), ("neuron", s => s.MeanEnergy.Neuron.TotalMicrojoules), ("network", s => s.MeanEnergy.Network.TotalMicrojoules),
+        };
+        var bars = new List<ScottPlot.Bar>();
+        for (var c = 0; c < results.Count; c++)
+        {
+            var baseValue = 0.0;
+            for (var s = 0; s < segments.Length; s++)
+            {
+                var value = segments[s].Value(results[c].Summary);
+                bars.Add(new ScottPlot.Bar { Position = c, ValueBase = baseValue, Value = baseValue + value, FillColor = Charts.ColorOf(s) });
+                baseValue += value;
+            }
+
+            var total = dynamic.Add.Text(baseValue.ToString("0.#", Inv), c, baseValue);
+            total.LabelAlignment = ScottPlot.Alignment.LowerCenter;
+            total.LabelFontSize = 13;
+        }
+
+        dynamic.Add.Bars(bars);
+        for (var s = 0; s < segments.Length; s++)
+        {
+            dynamic.Legend.ManualItems.Add(new ScottPlot.LegendItem { LabelText = segments[s].Label, FillColor = Charts.ColorOf(s) });
+        }
+
+        dynamic.ShowLegend(ScottPlot.Alignment.UpperRight);
+        Charts.CategoryTicks(dynamic, names, Charts.DefaultWidth * 3 / 4);
+        dynamic.Axes.Margins(bottom: 0, top: 0.15);
+
+        var staticBars = results.Select((r, c) => new ScottPlot.Bar
+        {
+            Position = c, Value = r.Summary.MeanEnergy.Static.TotalMicrojoules,
+            FillColor = r.Report.StaticPowerBasis.NeedsCaveat() ? ScottPlot.Colors.LightGray : Charts.ColorOf(7),
+        }).ToList();
+        staticPlot.Add.Bars(staticBars);
+        for (var c = 0; c < results.Count; c++)
+        {
+            var r = results[c].Report;
+            var text = staticPlot.Add.Text($"{r.Summary.MeanEnergy.Static.TotalMicrojoules:0.#}\n{r.StaticPowerMw:0.#} mW, {r.StaticPowerBasis.Name()}", c, r.Summary.MeanEnergy.Static.TotalMicrojoules);
+            text.LabelAlignment = ScottPlot.Alignment.LowerCenter;
+            text.LabelFontSize = 11;
+        }
+
+        Charts.CategoryTicks(staticPlot, names, Charts.DefaultWidth * 3 / 4);
+        staticPlot.Axes.Margins(bottom: 0, top: 0.25);
+        Charts.SaveSideBySide(path, [dynamic, staticPlot]);
+    }
+
+    private void WriteTracePlots(ILogger log, Result traced)
+    {
+        var trace = Path.Combine(directory, "trace.trace");
+        var raster = TracePlotData.Raster(trace, 0, log);
+        if (raster is not null)
+        {
+            Charts.Raster(Path.Combine(directory, "raster.png"), $"Spike raster of inference 0 on {traced.Configuration.Chip}", "time within the inference (µs)",
+                raster.TimesUs, raster.Neurons, raster.PopulationStarts);
+        }
+
+        TracePlots.Rates(directory, trace, $"Firing rates per layer ({traced.Configuration.Name}, {samples} images)", log);
+        TracePlots.Cores(directory, trace, traced.Configuration.Chip, log);
+        if (TraceActivity.SpikeCounts(trace, log) is { } counts)
+        {
+            // The demo's trace holds spikes, not messages: the link loads follow from the spikes and the mapping.
+            TracePlots.Links(directory, trace, $"Messages over the mesh, {samples} inferences ({traced.Configuration.Chip})", log,
+                MeshTraffic.FromSpikes(tracedMapping, counts.Spikes));
+        }
     }
 
     private string Markdown()
@@ -86,17 +170,36 @@ internal sealed class DemoReport(string directory, NetworkSpec network, int samp
         md.Append($"```\n{network.Training?["command"]?.GetValue<string>() ?? "(no training metadata)"}\n```\n\n");
         md.Append($"run on {samples} images of the embedded Fashion-MNIST test subset, {steps} algorithmic steps each. ");
         md.Append($"The float model (its own free phase, no chip) classifies {floatAccuracy.ToString("P1", Inv)} of them correctly.\n\n");
-        md.Append("| configuration | chip | mode | variability | accuracy | agrees with float | energy / inference (µJ) | static (µJ) | latency mean / p99 (µs) |\n");
-        md.Append("|---|---|---|---|---|---|---|---|---|\n");
+        md.Append("| configuration | chip | mode | variability | accuracy (95 % interval) | agrees with float | dynamic µJ / inference | static µJ | total µJ | latency mean / p50 / p99 (µs) |\n");
+        md.Append("|---|---|---|---|---|---|---|---|---|---|\n");
         foreach (var r in results)
         {
             var e = r.Summary.MeanEnergy;
+            var interval = Percent(Charts.Wilson(r.Summary.Correct, r.Summary.Labelled));
             md.Append($"| {r.Configuration.Name} | {r.Configuration.Chip} | {r.Configuration.Mode.ToString().ToLowerInvariant()} | {r.Configuration.Variability} | ");
-            md.Append($"{r.Summary.Accuracy.ToString("P1", Inv)} | {r.AgreementWithFloat.ToString("P1", Inv)} | {e.Total.TotalMicrojoules.ToString("0.#", Inv)} | {e.Static.TotalMicrojoules.ToString("0.#", Inv)} | ");
-            md.Append($"{(r.Summary.MeanLatencyPs / 1e6).ToString("0.#", Inv)} / {r.Summary.LatencyP99.TotalMicroseconds.ToString("0.#", Inv)} |\n");
+            md.Append($"{r.Summary.Accuracy.ToString("P1", Inv)} ({interval.Low:0.0}–{interval.High:0.0}) | {r.AgreementWithFloat.ToString("P1", Inv)} | ");
+            md.Append($"{e.Dynamic.TotalMicrojoules.ToString("0.#", Inv)} | {e.Static.TotalMicrojoules.ToString("0.#", Inv)}{(r.Report.StaticPowerBasis.NeedsCaveat() ? "¹" : "")} | {e.Total.TotalMicrojoules.ToString("0.#", Inv)} | ");
+            md.Append($"{(r.Summary.MeanLatencyPs / 1e6).ToString("0.#", Inv)} / {r.Summary.LatencyP50.TotalMicroseconds.ToString("0.#", Inv)} / {r.Summary.LatencyP99.TotalMicroseconds.ToString("0.#", Inv)} |\n");
         }
 
-        md.Append("\n![accuracy](accuracy.png)\n\n![energy per inference](energy.png)\n\n![latency](latency.png)\n\n![raster](raster.png)\n\n");
+        md.Append("\nStatic energy is each chip's static power (the whole chip's leakage) × the inference's latency: ");
+        md.Append(string.Join("; ", results.Select(r => r.Report).DistinctBy(r => r.Chip).Select(r => $"{r.Chip} {r.StaticPowerMw:0.#} mW ({r.StaticPowerBasis.Name()})")));
+        md.Append(Caveated.Count == 0
+            ? ". Totals compare across chips.\n\n"
+            : ".\n\n¹ Static power assumed or absent: compare dynamic energy for " + string.Join(", ", Caveated.Select(r => r.Chip)) + ".\n\n");
+        foreach (var (file, caption) in new[]
+                 {
+                     ("accuracy.png", "accuracy"), ("energy.png", "energy per inference"), ("latency.png", "latency"), ("tradeoff.png", "accuracy against energy"),
+                     ("confusion.png", "confusion matrix"), ("raster.png", "raster"), ("rates.png", "firing rates"), ("cores.png", "energy per core"),
+                     ("utilisation.png", "core utilisation"), ("links.png", "link traffic"),
+                 })
+        {
+            if (File.Exists(Path.Combine(directory, file)))
+            {
+                md.Append($"![{caption}]({file})\n\n");
+            }
+        }
+
         md.Append("Files: `model/` (the network), `mapping.json` (its mapping onto loihi1-calibrated), `trace.trace` (the barrier run, level spikes: ");
         md.Append("`neuro trace info trace.trace`, `neuro replay trace.trace --chip loihi1` re-costs it on Davies's figures, `neuro replay trace.trace --resimulate` checks it reproduces).\n");
         return md.ToString();
@@ -106,14 +209,22 @@ internal sealed class DemoReport(string directory, NetworkSpec network, int samp
     {
         var table = new Table().Title($"neuro demo: {Markup.Escape(network.Name)}, {samples} images, {steps} steps (float model {floatAccuracy.ToString("P1", Inv)})")
             .AddColumn("configuration").AddColumn("chip").AddColumn(new TableColumn("accuracy").RightAligned())
-            .AddColumn(new TableColumn("µJ / inference").RightAligned()).AddColumn(new TableColumn("latency (µs)").RightAligned());
+            .AddColumn(new TableColumn("dynamic µJ").RightAligned()).AddColumn(new TableColumn("static µJ").RightAligned())
+            .AddColumn(new TableColumn("total µJ").RightAligned()).AddColumn(new TableColumn("latency (µs)").RightAligned());
         foreach (var r in results)
         {
+            var e = r.Summary.MeanEnergy;
             table.AddRow(Markup.Escape(r.Configuration.Name), r.Configuration.Chip, r.Summary.Accuracy.ToString("P1", Inv),
-                r.Summary.MeanEnergy.Total.TotalMicrojoules.ToString("0.#", Inv), (r.Summary.MeanLatencyPs / 1e6).ToString("0.#", Inv));
+                e.Dynamic.TotalMicrojoules.ToString("0.#", Inv), e.Static.TotalMicrojoules.ToString("0.#", Inv) + (r.Report.StaticPowerBasis.NeedsCaveat() ? " ¹" : ""),
+                e.Total.TotalMicrojoules.ToString("0.#", Inv), (r.Summary.MeanLatencyPs / 1e6).ToString("0.#", Inv));
+        }
+
+        if (Caveated.Count > 0)
+        {
+            table.Caption("¹ static power " + string.Join(", ", Caveated.Select(r => $"{r.Chip}: {r.StaticPowerBasis.Name()}")) + " — compare dynamic energy");
         }
 
         output.Write(table);
-        output.WriteLine($"Report: {Path.Combine(directory, "report.md")} (summary.json, accuracy.png, energy.png, latency.png, raster.png, trace.trace, mapping.json) in {elapsed.TotalSeconds.ToString("0", Inv)} s");
+        output.WriteLine($"Report: {Path.Combine(directory, "report.md")} ({string.Join(", ", Files.Skip(1))}) in {elapsed.TotalSeconds.ToString("0", Inv)} s");
     }
 }

@@ -84,8 +84,9 @@ public static class NeuroApp
 
         var level = context.Verbose ? LogEventLevel.Debug : context.Quiet ? LogEventLevel.Warning : LogEventLevel.Information;
         var loggerConfiguration = new LoggerConfiguration().MinimumLevel.Is(level);
-        loggerConfiguration = ReferenceEquals(stderr, Console.Error)
-            ? loggerConfiguration.WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
+        // On a terminal, logs go through the Spectre console that draws the progress bar, which prints them above the bar.
+        loggerConfiguration = context.Output.ErrorIsTerminal
+            ? loggerConfiguration.WriteTo.Sink(new AnsiConsoleSink(context.Output.Stderr))
             : loggerConfiguration.WriteTo.Sink(new TextWriterSink(stderr));
         if (!string.IsNullOrWhiteSpace(logFile))
         {

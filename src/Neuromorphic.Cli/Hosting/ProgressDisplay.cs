@@ -22,7 +22,7 @@ public sealed class ProgressDisplay(CliContext context, ILogger logger)
             await context.Output.Stderr.Progress()
                 .AutoClear(true)
                 .HideCompleted(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new CountColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                 .StartAsync(async spectre =>
                 {
                     var task = spectre.AddTask(Markup.Escape(title), maxValue: 1);
@@ -80,5 +80,12 @@ public sealed class ProgressDisplay(CliContext context, ILogger logger)
                 logger.LogInformation("{Title}: {Stage} {Done} {Detail}", title, value.Stage, value.Done, value.Detail ?? "");
             }
         }
+    }
+
+    /// <summary>"150/1,000": the work done and the total, beside the bar.</summary>
+    private sealed class CountColumn : ProgressColumn
+    {
+        public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text($"{task.Value:N0}/{task.MaxValue:N0}", new Style(Color.Grey));
     }
 }

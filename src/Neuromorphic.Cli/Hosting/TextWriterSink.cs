@@ -6,7 +6,7 @@ namespace Neuromorphic.Cli.Hosting;
 
 /// <summary>
 /// Writes log events as plain lines ("[12:00:01 INF] message") to a <see cref="TextWriter"/>. Used
-/// when standard error is not the process console (tests, redirection inside a host).
+/// when standard error is not a terminal (redirection, CI, tests).
 /// </summary>
 internal sealed class TextWriterSink(TextWriter writer) : ILogEventSink
 {
@@ -14,25 +14,28 @@ internal sealed class TextWriterSink(TextWriter writer) : ILogEventSink
 
     public void Emit(LogEvent logEvent)
     {
-        var level = logEvent.Level switch
-        {
-            LogEventLevel.Verbose => "VRB",
-            LogEventLevel.Debug => "DBG",
-            LogEventLevel.Information => "INF",
-            LogEventLevel.Warning => "WRN",
-            LogEventLevel.Error => "ERR",
-            _ => "FTL",
-        };
-        var line = $"[{logEvent.Timestamp.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {level}] {logEvent.RenderMessage(CultureInfo.InvariantCulture)}";
+        var line = Format(logEvent);
         lock (_gate)
         {
             writer.WriteLine(line);
-            if (logEvent.Exception is not null && logEvent.Level >= LogEventLevel.Error)
-            {
-                writer.WriteLine(logEvent.Exception.ToString());
-            }
-
             writer.Flush();
         }
     }
+
+    /// <summary>The log line of <paramref name="logEvent"/> (and its exception, for errors).</summary>
+    public static string Format(LogEvent logEvent)
+    {
+        var line = $"[{logEvent.Timestamp.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {LevelName(logEvent.Level)}] {logEvent.RenderMessage(CultureInfo.InvariantCulture)}";
+        return logEvent.Exception is not null && logEvent.Level >= LogEventLevel.Error ? line + Environment.NewLine + logEvent.Exception : line;
+    }
+
+    public static string LevelName(LogEventLevel level) => level switch
+    {
+        LogEventLevel.Verbose => "VRB",
+        LogEventLevel.Debug => "DBG",
+        LogEventLevel.Information => "INF",
+        LogEventLevel.Warning => "WRN",
+        LogEventLevel.Error => "ERR",
+        _ => "FTL",
+    };
 }

@@ -3,160 +3,127 @@ using ScottPlot;
 
 namespace Neuromorphic.Cli.Plotting;
 
-/// <summary>A line with an optional shaded band (mean ± spread), for learning curves and sweeps.</summary>
-public sealed record LineSeries(string Label, double[] X, double[] Y, double[]? BandLow = null, double[]? BandHigh = null);
+/// <summary>A line with an optional shaded band, for learning curves and studies; <see cref="BandLabel"/> says what the band is (e.g. "± 1 SD").</summary>
+public sealed record LineSeries(string Label, double[] X, double[] Y, double[]? BandLow = null, double[]? BandHigh = null, string? BandLabel = null);
 
 /// <summary>One stack segment of a stacked bar chart: a label and one value per bar.</summary>
 public sealed record BarSegment(string Label, double[] Values);
 
-/// <summary>
-/// PNG charts for the command line (ScottPlot, rendered headless with SkiaSharp). Every chart is
-/// written atomically: a half-written PNG is never left behind.
-/// </summary>
-public static class Charts
+/// <summary>How an axis is scaled.</summary>
+public enum AxisScale
 {
-    public const int DefaultWidth = 900;
-    public const int DefaultHeight = 540;
+    Linear,
 
-    /// <summary>Lines, each with an optional band, on shared axes.</summary>
-    public static void Lines(string path, string title, string xLabel, string yLabel, IReadOnlyList<LineSeries> series)
-    {
-        var plot = NewPlot(title, xLabel, yLabel);
-        var palette = new ScottPlot.Palettes.Category10();
-        for (var i = 0; i < series.Count; i++)
-        {
-            var s = series[i];
-            var color = palette.GetColor(i);
-            if (s.BandLow is not null && s.BandHigh is not null)
-            {
-                var band = plot.Add.FillY(s.X, s.BandLow, s.BandHigh);
-                band.FillColor = color.WithAlpha(0.2);
-                band.LineWidth = 0;
-            }
+    /// <summary>Base-10 logarithmic: values are plotted as log10 and ticks labelled with the original values.</summary>
+    Log10,
+}
 
-            var line = plot.Add.Scatter(s.X, s.Y);
-            line.Color = color;
-            line.LineWidth = 2;
-            line.MarkerSize = s.X.Length <= 40 ? 4 : 0;
-            line.LegendText = s.Label;
-        }
+/// <summary>
+/// The shared pieces of every PNG the command line writes (ScottPlot, rendered headless with
+/// SkiaSharp): a plot with title and axis labels at readable sizes, integer ticks where the axis
+/// counts things, log scales where values span decades, and atomic writes (a half-written PNG is
+/// never left behind). Every chart method returns its <see cref="Plot"/> after saving it, so tests
+/// can read labels, ticks and plottables from the model rather than from pixels.
+/// </summary>
+public static partial class Charts
+{
+    public const int DefaultWidth = 1000;
+    public const int DefaultHeight = 600;
 
-        if (series.Count > 1)
-        {
-            plot.ShowLegend(Alignment.LowerRight);
-        }
+    private static readonly ScottPlot.Palettes.Category10 s_palette = new();
 
-        Save(plot, path);
-    }
+    /// <summary>The palette colour of series <paramref name="index"/>.</summary>
+    public static Color ColorOf(int index) => s_palette.GetColor(index);
 
-    /// <summary>Stacked bars: one bar per category, one colour per segment.</summary>
-    public static void StackedBars(string path, string title, string yLabel, IReadOnlyList<string> categories, IReadOnlyList<BarSegment> segments)
-    {
-        var plot = NewPlot(title, "", yLabel);
-        var palette = new ScottPlot.Palettes.Category10();
-        var bars = new List<Bar>();
-        var baseValues = new double[categories.Count];
-        for (var s = 0; s < segments.Count; s++)
-        {
-            for (var c = 0; c < categories.Count; c++)
-            {
-                var value = segments[s].Values[c];
-                bars.Add(new Bar { Position = c, ValueBase = baseValues[c], Value = baseValues[c] + value, FillColor = palette.GetColor(s) });
-                baseValues[c] += value;
-            }
-        }
-
-        plot.Add.Bars(bars);
-        for (var s = 0; s < segments.Count; s++)
-        {
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = segments[s].Label, FillColor = palette.GetColor(s) });
-        }
-
-        plot.ShowLegend(Alignment.UpperRight);
-        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, categories.Count).Select(i => (double)i).ToArray(), categories.ToArray());
-        plot.Axes.Margins(bottom: 0);
-        Save(plot, path);
-    }
-
-    /// <summary>Grouped or simple bars: one bar per category.</summary>
-    public static void Bars(string path, string title, string yLabel, IReadOnlyList<string> categories, IReadOnlyList<double> values)
-    {
-        var plot = NewPlot(title, "", yLabel);
-        var bars = plot.Add.Bars(values.ToArray());
-        bars.Color = new ScottPlot.Palettes.Category10().GetColor(0);
-        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, categories.Count).Select(i => (double)i).ToArray(), categories.ToArray());
-        plot.Axes.Margins(bottom: 0);
-        Save(plot, path);
-    }
-
-    /// <summary>A histogram of <paramref name="values"/> with <paramref name="binCount"/> bins.</summary>
-    public static void Histogram(string path, string title, string xLabel, IReadOnlyList<double> values, int binCount = 40)
-    {
-        var plot = NewPlot(title, xLabel, "count");
-        if (values.Count > 0)
-        {
-            var min = values.Min();
-            var max = values.Max();
-            if (max <= min)
-            {
-                max = min + 1;
-            }
-
-            var width = (max - min) / binCount;
-            var counts = new double[binCount];
-            foreach (var v in values)
-            {
-                counts[Math.Min(binCount - 1, (int)((v - min) / width))]++;
-            }
-
-            var bars = new List<Bar>();
-            for (var b = 0; b < binCount; b++)
-            {
-                bars.Add(new Bar { Position = min + (b + 0.5) * width, Value = counts[b], Size = width * 0.95 });
-            }
-
-            plot.Add.Bars(bars);
-            plot.Axes.Margins(bottom: 0);
-        }
-
-        Save(plot, path);
-    }
-
-    /// <summary>A spike raster: one dot per (time, neuron).</summary>
-    public static void Raster(string path, string title, string xLabel, IReadOnlyList<double> times, IReadOnlyList<double> neurons,
-        IReadOnlyList<(double Position, string Label)>? groupBoundaries = null)
-    {
-        var plot = NewPlot(title, xLabel, "neuron");
-        if (times.Count > 0)
-        {
-            var dots = plot.Add.ScatterPoints(times.ToArray(), neurons.ToArray());
-            dots.MarkerSize = times.Count > 20_000 ? 1 : 2;
-            dots.Color = Colors.Black;
-        }
-
-        foreach (var (position, label) in groupBoundaries ?? [])
-        {
-            var line = plot.Add.HorizontalLine(position);
-            line.LineColor = Colors.Gray.WithAlpha(0.6);
-            line.LinePattern = LinePattern.Dashed;
-            line.Text = label;
-        }
-
-        Save(plot, path);
-    }
-
-    private static Plot NewPlot(string title, string xLabel, string yLabel)
+    /// <summary>A new plot with a title and axis labels (units belong in the labels: "latency (µs)").</summary>
+    public static Plot NewPlot(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();
         plot.Title(title);
+        plot.Axes.Title.Label.FontSize = 18;
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
+        plot.Axes.Bottom.Label.FontSize = 15;
+        plot.Axes.Left.Label.FontSize = 15;
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
+        plot.Axes.Left.TickLabelStyle.FontSize = 13;
         return plot;
     }
 
-    private static void Save(Plot plot, string path, int width = DefaultWidth, int height = DefaultHeight)
+    /// <summary>Ticks only at integers (counts, epochs, steps), labelled without decimals.</summary>
+    public static void IntegerTicks(IAxis axis) =>
+        axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true, LabelFormatter = v => Math.Round(v).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) };
+
+    /// <summary>
+    /// A base-10 log axis for values plotted as log10(value): major ticks at powers of ten labelled
+    /// 1e-9 … 1e3, minor ticks at 2…9 × each power.
+    /// </summary>
+    public static void LogTicks(IAxis axis) =>
+        axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            IntegerTicksOnly = true,
+            LabelFormatter = v => Math.Pow(10, Math.Round(v)).ToString("0.#e0", System.Globalization.CultureInfo.InvariantCulture),
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        };
+
+    /// <summary>log10 of each value; values ≤ 0 become NaN (not drawn).</summary>
+    public static double[] Log10(IEnumerable<double> values) => values.Select(v => v > 0 ? Math.Log10(v) : double.NaN).ToArray();
+
+    /// <summary>
+    /// Category labels along the bottom axis; a label longer than its share of the width is wrapped
+    /// onto two or three lines at spaces, so labels never overlap.
+    /// </summary>
+    public static void CategoryTicks(Plot plot, IReadOnlyList<string> categories, int plotWidth = DefaultWidth)
+    {
+        var perCategory = Math.Max(8, plotWidth / Math.Max(1, categories.Count) / 8);
+        var labels = categories.Select(c => Wrap(c, perCategory)).ToArray();
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, categories.Count).Select(i => (double)i).ToArray(), labels);
+        var lines = labels.Length == 0 ? 1 : labels.Max(l => l.Count(ch => ch == '\n') + 1);
+        plot.Axes.Bottom.MinimumSize = 30 + 18 * lines;
+    }
+
+    /// <summary>Wraps <paramref name="text"/> at spaces into lines of at most <paramref name="width"/> characters (longer words stay whole).</summary>
+    public static string Wrap(string text, int width)
+    {
+        var lines = new List<string>();
+        var line = "";
+        foreach (var word in text.Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            {
+                lines.Add(line);
+                line = word;
+            }
+            else
+            {
+                line = line.Length == 0 ? word : line + " " + word;
+            }
+        }
+
+        lines.Add(line);
+        return string.Join("\n", lines);
+    }
+
+    /// <summary>Renders <paramref name="plot"/> to PNG at <paramref name="path"/> (atomically) and returns it.</summary>
+    public static Plot Save(Plot plot, string path, int width = DefaultWidth, int height = DefaultHeight)
     {
         var bytes = plot.GetImageBytes(width, height, ImageFormat.Png);
         AtomicFile.WriteAllBytes(path, bytes);
+        return plot;
+    }
+
+    /// <summary>Renders several plots side by side into one PNG (atomically).</summary>
+    public static IReadOnlyList<Plot> SaveSideBySide(string path, IReadOnlyList<Plot> plots, int width = DefaultWidth * 3 / 2, int height = DefaultHeight)
+    {
+        var multiplot = new Multiplot(plots[0]);
+        foreach (var plot in plots.Skip(1))
+        {
+            multiplot.AddPlot(plot);
+        }
+
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        var bytes = multiplot.Render(width, height).GetImageBytes(ImageFormat.Png);
+        AtomicFile.WriteAllBytes(path, bytes);
+        return plots;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Neuromorphic.Chip;
 using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Core.IO;
 using Neuromorphic.Workflows.Runs;
@@ -29,7 +30,7 @@ internal static class RunReportView
 
         table.AddRow("energy: dynamic", $"{Uj(e.Dynamic)} µJ");
         table.AddRow("  synapse / neuron / network", $"{Uj(e.Synapse)} / {Uj(e.Neuron)} / {Uj(e.Network)} µJ");
-        table.AddRow("energy: static", $"{Uj(e.Static)} µJ");
+        table.AddRow("energy: static", $"{Uj(e.Static)} µJ ({report.StaticPowerMw.ToString("0.###", inv)} mW, {report.StaticPowerBasis.Name()})");
         table.AddRow("energy: total", $"{Uj(e.Total)} µJ");
         table.AddRow("latency mean / p50 / p99", $"{Us(summary.MeanLatencyPs)} / {Us(summary.LatencyP50.Picoseconds)} / {Us(summary.LatencyP99.Picoseconds)} µs");
         table.AddRow("steps (mean)", Math.Round(summary.MeanSteps, 3).ToString("0.#", inv));
@@ -48,6 +49,38 @@ internal static class RunReportView
         table.AddRow("simulated synaptic events / s",
             $"{Math.Round(summary.SynapticEventsPerSecond).ToString("0.##e0", inv)} ({summary.Threads} threads, {summary.WallSeconds.ToString("0.##", inv)} s)");
         output.Write(table);
+        if (summary.Labelled == 0 && summary.Count > 0)
+        {
+            RenderOutputs(output, report);
+        }
+
         output.WriteLine($"network {Hashing.Short(report.NetworkHash)}, chip {Hashing.Short(report.ChipHash)}, seed {report.Options.Seed}");
+    }
+
+    /// <summary>Unlabelled inputs: the output spike counts and the winner of each inference.</summary>
+    private static void RenderOutputs(CliOutput output, RunReport report)
+    {
+        const int maxRows = 20;
+        var inferences = report.Summary.Inferences;
+        var classes = inferences[0].OutputCounts.Length;
+        var table = new Table().Title("output spike counts (no labels)").AddColumn(new TableColumn("inference").RightAligned());
+        for (var c = 0; c < classes; c++)
+        {
+            table.AddColumn(new TableColumn(c.ToString(CultureInfo.InvariantCulture)).RightAligned());
+        }
+
+        table.AddColumn(new TableColumn("winner").RightAligned()).AddColumn(new TableColumn("steps").RightAligned());
+        foreach (var r in inferences.Take(maxRows))
+        {
+            table.AddRow([r.Index.ToString(CultureInfo.InvariantCulture), .. r.OutputCounts.Select(n => n.ToString(CultureInfo.InvariantCulture)),
+                r.Predicted.ToString(CultureInfo.InvariantCulture), r.Steps.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if (inferences.Count > maxRows)
+        {
+            table.Caption($"{inferences.Count - maxRows} more inferences in --json");
+        }
+
+        output.Write(table);
     }
 }

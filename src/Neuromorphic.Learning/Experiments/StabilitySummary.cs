@@ -148,7 +148,7 @@ public sealed record ConditionSummary(
     {
         var sb = new StringBuilder();
         sb.Append("# ").Append(title).Append("\n\n");
-        sb.Append("| condition | runs | final test acc (%) | best test acc (%) | collapse rate | drawdown (pts, mean / max) | roughness (pts) | free residual | not converged (%) | period-2 (%) | mean dt | clipped (%) |\n");
+        sb.Append("| condition | runs | final test acc (%, mean ± SD) | best test acc (%, mean ± SD) | collapse rate | drawdown (pts, mean / max) | roughness (pts) | free residual | not converged (%) | period-2 (%) | mean dt | clipped (%) |\n");
         sb.Append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         foreach (var s in summaries)
         {
@@ -158,7 +158,8 @@ public sealed record ConditionSummary(
 
         sb.Append("\nCollapse: a run diverges, or after reaching 50 % its test accuracy falls below 50 % or more than 10 points under its running best. ");
         sb.Append("Drawdown: largest fall of test accuracy below its running best. Roughness: mean |Δ test accuracy| between epochs over the second half. ");
-        sb.Append("Residuals and convergence are those of the last epoch's training minibatches.\n");
+        sb.Append("Residuals and convergence are those of the last epoch's training minibatches. ");
+        sb.Append("± is one standard deviation over the runs (not a standard error or an interval).\n");
         return sb.ToString();
     }
 

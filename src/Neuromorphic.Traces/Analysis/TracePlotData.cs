@@ -6,10 +6,10 @@ namespace Neuromorphic.Traces.Analysis;
 public sealed record RasterData(int Inference, double[] TimesUs, double[] Neurons, IReadOnlyList<(double Position, string Label)> PopulationStarts);
 
 /// <summary>Mean energy per inference by part (femtojoules), per group of inferences.</summary>
-public sealed record EnergyBreakdown(string Grouping, IReadOnlyList<string> Groups, double[] SynapseFj, double[] NeuronFj, double[] NetworkFj, double[] StaticFj);
+public sealed record EnergyBars(string Grouping, IReadOnlyList<string> Groups, double[] SynapseFj, double[] NeuronFj, double[] NetworkFj, double[] StaticFj);
 
 /// <summary>What the summaries of a trace give the plots: the energy breakdown and every latency.</summary>
-public sealed record SummaryPlotData(EnergyBreakdown Energy, double[] LatenciesUs, int InferenceCount);
+public sealed record SummaryPlotData(EnergyBars Energy, double[] LatenciesUs, int InferenceCount);
 
 /// <summary>Extracts the data behind <c>neuro trace plot</c> (drawing is the command line's).</summary>
 public static class TracePlotData
@@ -71,7 +71,7 @@ public static class TracePlotData
         return new SummaryPlotData(Breakdown(summaries), latencies, summaries.Count);
     }
 
-    private static EnergyBreakdown Breakdown(List<InferenceSummaryRecord> summaries)
+    private static EnergyBars Breakdown(List<InferenceSummaryRecord> summaries)
     {
         IEnumerable<(string Group, InferenceSummaryRecord[] Members)> groups = summaries.Count <= MaxBarsPerInference
             ? summaries.Select(s => (s.Inference.ToString(System.Globalization.CultureInfo.InvariantCulture), new[] { s }))
@@ -79,7 +79,7 @@ public static class TracePlotData
                 .Select(g => (g.Key < 0 ? "unlabeled" : "label " + g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), g.ToArray()));
         var list = groups.ToList();
         double Mean(InferenceSummaryRecord[] members, Func<InferenceSummaryRecord, long> part) => members.Average(m => (double)part(m));
-        return new EnergyBreakdown(
+        return new EnergyBars(
             summaries.Count <= MaxBarsPerInference ? "inference" : "label",
             list.Select(g => g.Group).ToArray(),
             list.Select(g => Mean(g.Members, m => m.SynapseFj)).ToArray(),

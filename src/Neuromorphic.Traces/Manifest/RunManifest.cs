@@ -62,6 +62,12 @@ public sealed record RunManifest
     /// <summary>Populations in global neuron order (names neurons in exports and plots).</summary>
     public IReadOnlyList<PopulationRange> Populations { get; init; } = [];
 
+    /// <summary>The population the input events drive (their index is local to it).</summary>
+    public string? InputPopulation { get; init; }
+
+    /// <summary>The range of <see cref="InputPopulation"/>, or null.</summary>
+    public PopulationRange? InputRange => InputPopulation is { } name ? Populations.FirstOrDefault(p => p.Name == name) : null;
+
     /// <summary>A tool-specific tag for traces not written by a run (e.g. "synthetic").</summary>
     public string? Generator { get; init; }
 
@@ -88,6 +94,7 @@ public sealed record RunManifest
         public const string CoresPerTile = "coresPerTile";
         public const string CoreTiles = "coreTiles";
         public const string Populations = "populations";
+        public const string InputPopulation = "inputPopulation";
         public const string Name = "name";
         public const string Size = "size";
     }
@@ -128,6 +135,7 @@ public sealed record RunManifest
         }
 
         json[Keys.Populations] = new JsonArray(Populations.Select(p => (JsonNode)new JsonObject { [Keys.Name] = p.Name, [Keys.Size] = p.Size }).ToArray());
+        Add(Keys.InputPopulation, InputPopulation);
         return json.ToJsonString();
     }
 
@@ -174,6 +182,7 @@ public sealed record RunManifest
                 : null,
             CoreTiles = Tiles(json[Keys.CoreTiles]),
             Populations = PopulationsOf(json[Keys.Populations]),
+            InputPopulation = String(json[Keys.InputPopulation]),
         };
     }
 
@@ -228,6 +237,7 @@ public sealed record RunManifest
         nameof(Mesh) => Keys.Mesh,
         nameof(CoreTiles) => Keys.CoreTiles,
         nameof(Populations) => Keys.Populations,
+        nameof(InputPopulation) => Keys.InputPopulation,
         _ => property,
     };
 

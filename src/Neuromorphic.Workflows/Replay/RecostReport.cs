@@ -49,6 +49,42 @@ public sealed record RecostReport(RecordedRun Run, ChipSpec Chip, IReadOnlyList<
     /// <summary>True when every inference's re-costed energy (each part) and latency equal the recorded ones.</summary>
     public bool IdenticalToRecorded => Inferences.All(r => r.Energy == r.RecordedEnergy && r.LatencyPs == r.RecordedLatencyPs);
 
+    /// <summary>The recorded chip's static power basis, when the trace names a built-in chip whose hash it still has; null when unknown.</summary>
+    public StaticPowerBasis? RecordedStaticBasis
+    {
+        get
+        {
+            try
+            {
+                return Run.Chip(null).StaticPowerBasis;
+            }
+            catch (Core.Errors.InvalidInputException)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Why totals do not compare, or null when they do: the two chips' static powers differ in basis,
+    /// or one is assumed, absent or unknown (compare dynamic energy then).
+    /// </summary>
+    public string? StaticPowerCaveat
+    {
+        get
+        {
+            var recorded = RecordedStaticBasis;
+            var target = Chip.StaticPowerBasis;
+            if (recorded is { } r && r == target && (!r.NeedsCaveat() || Run.Costs.StaticPowerMw == Chip.StaticPowerMw))
+            {
+                return null;
+            }
+
+            string Describe(double mw, StaticPowerBasis? basis) => $"{mw:0.###} mW ({basis?.Name() ?? "basis unknown"})";
+            return $"they compare a static power of {Describe(Run.Costs.StaticPowerMw, recorded)} (recorded) with {Describe(Chip.StaticPowerMw, target)} ({Chip.Name}); compare dynamic energy";
+        }
+    }
+
     /// <summary>How the latency was re-costed, in words.</summary>
     public string LatencyNote => Latency switch
     {
@@ -70,6 +106,7 @@ public sealed record RecostReport(RecordedRun Run, ChipSpec Chip, IReadOnlyList<
         ["recorded"] = Recorded.ToJson(),
         ["recosted"] = Recosted.ToJson(),
         ["identicalToRecorded"] = IdenticalToRecorded,
+        ["staticPowerCaveat"] = StaticPowerCaveat,
         ["perInference"] = new JsonArray(Inferences.Select(r => (JsonNode)new JsonObject
         {
             ["inference"] = r.Inference,

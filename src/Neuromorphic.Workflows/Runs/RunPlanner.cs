@@ -48,7 +48,7 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
                     $"{data.PixelsPerImage}, the pixels per image of {data.Name}");
             }
 
-            inputs = RunInputs.FromImages(data.Test.Take(request.Samples), $"{data.Name} test images ({data.Source})", request.Encoding, request.Seed);
+            inputs = RunInputs.FromImages(data.Test.Take(request.Samples), $"{data.Name} test images ({data.Source})", request.Encoding, request.Seed, data.ClassNames);
         }
 
         var periodPs = request.PeriodNs is { } ns ? SimTime.FromNanoseconds(ns).Picoseconds : (long?)null;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Neuromorphic.Chip;
 using Neuromorphic.Chip.Costs;
 using Neuromorphic.Chip.Timing;
 using Neuromorphic.Simulation;
@@ -23,6 +24,11 @@ public sealed record RunReport
     public required RunSummary Summary { get; init; }
     public required PeriodSource Period { get; init; }
 
+    /// <summary>The chip's static power and how it is known (reports flag totals of chips whose static power is assumed or absent).</summary>
+    public required double StaticPowerMw { get; init; }
+
+    public required StaticPowerBasis StaticPowerBasis { get; init; }
+
     /// <summary>The float model's accuracy on the same images, or null.</summary>
     public double? FloatAccuracy { get; init; }
 
@@ -31,6 +37,9 @@ public sealed record RunReport
 
     /// <summary>Where the trace went, or null.</summary>
     public string? TracePath { get; init; }
+
+    /// <summary>Names of the classes when the inputs were dataset images, else null.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
 
     /// <summary>Builds the report of <paramref name="plan"/> from its summary (compares with the float model when there is one).</summary>
     public static RunReport Of(RunPlan plan, RunSummary summary, string? tracePath = null)
@@ -59,9 +68,12 @@ public sealed record RunReport
             Source = plan.Inputs.Source,
             Summary = summary,
             Period = plan.Period,
+            StaticPowerMw = plan.Mapped.Chip.StaticPowerMw,
+            StaticPowerBasis = plan.Mapped.Chip.StaticPowerBasis,
             FloatAccuracy = floatAccuracy,
             ChipAgreesWithFloat = agree,
             TracePath = tracePath,
+            ClassNames = plan.Inputs.ClassNames,
         };
     }
 
@@ -99,6 +111,7 @@ public sealed record RunReport
             ["inferences"] = summary.Count,
             ["accuracy"] = summary.Labelled == 0 ? null : Math.Round(summary.Accuracy, 6),
             ["energyPerInference"] = EnergyJson(energy),
+            ["staticPower"] = new JsonObject { ["mw"] = StaticPowerMw, ["basis"] = StaticPowerBasis.Name() },
             ["latencyPerInference"] = new JsonObject
             {
                 ["meanUs"] = Math.Round(summary.MeanLatencyPs / 1e6, 4),
@@ -127,6 +140,18 @@ public sealed record RunReport
         {
             json["floatAccuracy"] = Math.Round(FloatAccuracy.Value, 6);
             json["chipAgreesWithFloat"] = Math.Round(ChipAgreesWithFloat!.Value, 6);
+        }
+
+        if (summary.Labelled == 0)
+        {
+            // Unlabelled inputs (events): what the read-out saw and decided, per inference.
+            json["outputs"] = new JsonArray(summary.Inferences.Select(r => (JsonNode)new JsonObject
+            {
+                ["inference"] = r.Index,
+                ["counts"] = new JsonArray(r.OutputCounts.Select(c => (JsonNode)c).ToArray()),
+                ["winner"] = r.Predicted,
+                ["steps"] = r.Steps,
+            }).ToArray());
         }
 
         return json;

@@ -26,6 +26,35 @@ public class ChipModelTests
         Assert.Equal(Path.GetFileNameWithoutExtension(file), spec.Name);
         var builtin = ChipLoader.Load(spec.Name);
         Assert.Equal(spec.ContentHash, builtin.ContentHash);
+
+        // One static-power policy: every shipped chip states its static power and how it is known.
+        Assert.Contains("staticPowerBasis", File.ReadAllText(RepoPaths.Path("chip-models", file)) + ResolvedBaseText(spec));
+        Assert.True(spec.StaticPowerMw > 0 || spec.StaticPowerBasis == StaticPowerBasis.None);
+    }
+
+    private static string ResolvedBaseText(ChipSpec spec) => spec.ResolvedJson;
+
+    [Theory]
+    [InlineData("\"staticPowerBasis\": \"assumed\",", "\"staticPowerBasis\": \"guessed\",", "measured, derived, assumed or none")]
+    [InlineData("\"staticPowerBasis\": \"assumed\",", "\"staticPowerBasis\": \"none\",", "not 0")]
+    public void A_static_power_basis_must_be_known_and_agree_with_the_power(string find, string replace, string expected)
+    {
+        using var dir = new TempDirectory();
+        var text = File.ReadAllText(RepoPaths.Path("chip-models", Tiny));
+        Assert.Contains(find, text);
+        File.WriteAllText(dir.File("bad.json"), text.Replace(find, replace));
+        CliRunner.AssertBadInput(CliRunner.Run("chip", "validate", dir.File("bad.json")), "$.staticPowerBasis", expected);
+    }
+
+    [Fact]
+    public void Without_a_basis_static_power_is_assumed_or_none()
+    {
+        using var dir = new TempDirectory();
+        var text = File.ReadAllText(RepoPaths.Path("chip-models", Tiny)).Replace("\"staticPowerBasis\": \"assumed\",", "");
+        File.WriteAllText(dir.File("a.json"), text);
+        Assert.Equal(StaticPowerBasis.Assumed, ChipLoader.Load(dir.File("a.json")).StaticPowerBasis);
+        File.WriteAllText(dir.File("b.json"), text.Replace("\"staticPowerMw\": 1,", "\"staticPowerMw\": 0,"));
+        Assert.Equal(StaticPowerBasis.None, ChipLoader.Load(dir.File("b.json")).StaticPowerBasis);
     }
 
     [Fact]

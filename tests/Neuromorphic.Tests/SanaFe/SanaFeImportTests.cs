@@ -176,7 +176,7 @@ public class SanaFeImportTests
     public void Export_warns_exactly_where_SANA_FE_will_not_do_as_we_do()
     {
         var calibrated = SanaFeChipExporter.Export(ChipLoader.Load("loihi1-calibrated")).Warnings;
-        Assert.Equal(["core.kernel"], calibrated.Select(w => w.Split(':')[0]));
+        Assert.Equal(["staticPowerMw", "core.kernel"], calibrated.Select(w => w.Split(':')[0]));
         var mismatch = SanaFeChipExporter.Export(ChipLoader.Load("analog-mismatch")).Warnings.Select(w => w.Split(':')[0]).ToList();
         Assert.Contains("sync.interpolate", mismatch);
         Assert.Contains("staticPowerMw", mismatch);
@@ -197,6 +197,7 @@ public class SanaFeImportTests
         Assert.Equal(4, chip.Core.Limits.Neurons);
         Assert.Equal(NeuronKernel.Float, chip.Core.Kernel);
         Assert.Equal(0, chip.StaticPowerMw);
+        Assert.Equal(StaticPowerBasis.None, chip.StaticPowerBasis);
 
         // A second soma unit with other costs is dropped with a note naming it; --soma picks it instead.
         var twoSomas = SanaFeFixtures.MiniArch.Replace("            - name: gen[0..3]", """
