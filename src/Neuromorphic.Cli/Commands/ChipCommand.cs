@@ -97,7 +97,7 @@ internal static class ChipCommand
                 log.LogWarning("{File}: {Note}", path, note);
             }
 
-            CheckOutputFolder(outPath);
+            CommonOptions.RequireOutputFolder(outPath);
             AtomicFile.WriteAllText(outPath, $"// Imported by neuro chip import sana-fe from {Path.GetFileName(path)} (chip-models/README.md, SANA-FE files).\n" + result.Json);
             var spec = result.Chip;
             log.LogInformation("Wrote {Out}: {Name}, {Cores} cores, hash {Hash}", outPath, spec.Name, spec.CoreCount, Hashing.Short(spec.ContentHash));
@@ -130,7 +130,7 @@ internal static class ChipCommand
             var log = context.Logger<ChipSpec>();
             var spec = ChipLoader.Load(parse.GetValue(file)!);
             var outPath = parse.GetValue(output)!;
-            CheckOutputFolder(outPath);
+            CommonOptions.RequireOutputFolder(outPath);
             var result = SanaFeChipExporter.Write(spec, outPath);
             foreach (var warning in result.Warnings)
             {
@@ -151,15 +151,6 @@ internal static class ChipCommand
         });
         export.Subcommands.Add(sanaFe);
         return export;
-    }
-
-    private static void CheckOutputFolder(string path)
-    {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(folder))
-        {
-            throw new InvalidInputException(null, "--out", path, $"a file in an existing folder ({folder} does not exist)");
-        }
     }
 
     private static T Also<T>(this T value, Action<T> action)

@@ -152,11 +152,7 @@ internal static class ImportCommand
                 throw new InvalidInputException(null, "--steps", parse.GetValue(steps)!.Value.ToString(CultureInfo.InvariantCulture), "a number of steps ≥ 1");
             }
 
-            var folder = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
-            if (!Directory.Exists(folder))
-            {
-                throw new InvalidInputException(null, "--out", outPath, $"a file in an existing folder ({folder} does not exist)");
-            }
+            var folder = CommonOptions.RequireOutputFolder(outPath);
 
             var result = SanaFeNetworkImporter.Import(path, parse.GetValue(arch)!, new SanaFeNetworkOptions
             {

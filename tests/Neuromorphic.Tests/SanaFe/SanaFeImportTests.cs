@@ -69,6 +69,44 @@ public class SanaFeImportTests
         Assert.Equal(["hid.0", "hid.0", "hid.1", "hid.1", "out.0", "out.0"], spikes.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// A network with no input group (SANA-FE's conv.yaml and dvs.yaml are such: biases drive them) runs
+    /// from an events file without events. One neuron, bias 0.26, threshold 1: it fires at steps 4 and 8
+    /// (SANA-FE: the same, its 1/64 truncation of v does not change these). Per step 3 pJ access + 2 pJ
+    /// update (a bias makes it active), + 7 pJ when it fires; 1 + 2 (+ 3) ns on its core plus the sync
+    /// entry for 1 tile, 100 ns. SANA-FE's sim printed 5.4e-11 J and 8.3e-07 s.
+    /// </summary>
+    [Fact]
+    public void A_network_driven_by_biases_alone_runs_with_SANA_FE_energy_and_latency()
+    {
+        using var directory = new TempDirectory();
+        var (arch, snn) = SanaFeFixtures.Write(directory, snn: """
+            network:
+              groups:
+                - name: n
+                  attributes: {threshold: 1.0, bias: 0.26}
+                  neurons:
+                    - 0
+              edges: []
+            mappings:
+              - n: {core: 0.0}
+            """);
+        Assert.Equal(0, CliRunner.Run("chip", "import", "sana-fe", arch, "--out", directory.File("chip.json")).ExitCode);
+        var import = CliRunner.Run("import", "sana-fe", snn, "--arch", arch, "--out", directory.File("net.json"));
+        Assert.True(import.ExitCode == 0, import.ToString());
+        Assert.False(File.Exists(directory.File("net.input.csv")));
+        File.WriteAllText(directory.File("none.csv"), "step,index\n");
+        var run = CliRunner.Run("run", "--model", directory.File("net.json"), "--chip", directory.File("chip.json"), "--input", directory.File("none.csv"),
+            "--steps", "8", "--timing", "simple", "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var report = System.Text.Json.Nodes.JsonNode.Parse(run.Stdout)!;
+        Assert.Equal(8 * (3 + 2) + 2 * 7, report["energyPerInference"]!["dynamicUj"]!.GetValue<double>() * 1e6, 9);
+        Assert.Equal((6 * (1 + 2 + 100) + 2 * (1 + 2 + 3 + 100)) / 1000.0, report["latencyPerInference"]!["meanUs"]!.GetValue<double>(), 9);
+        Assert.Equal(2, report["perInference"]!["spikes"]!.GetValue<int>());
+        CliRunner.AssertBadInput(CliRunner.Run("run", "--model", directory.File("net.json"), "--chip", directory.File("chip.json"), "--samples", "1"),
+            "no input population");
+    }
+
     [Fact]
     public void Network_import_reads_groups_attributes_edges_mapping_and_spike_lists()
     {
