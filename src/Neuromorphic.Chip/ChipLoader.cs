@@ -27,6 +27,12 @@ public static class ChipLoader
     {
         if (File.Exists(nameOrPath))
         {
+            if (nameOrPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || nameOrPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidInputException(nameOrPath, null, "a YAML file",
+                    $"a neuromorphic.chip/1 JSON file; a SANA-FE architecture file becomes one with: neuro chip import sana-fe {nameOrPath} --out CHIP.json");
+            }
+
             var full = Path.GetFullPath(nameOrPath);
             var merged = Resolve(new Source(full, false), []);
             return ChipParser.Parse(merged, nameOrPath, full);

@@ -297,6 +297,11 @@ public static class NirExporter
         private void AddProjection(Projection projection)
         {
             var name = Reserve(projection.Name, $"projection {projection.Name}");
+            if (projection.Connections is not null)
+            {
+                Notes.Add($"projection {projection.Name} connects {projection.SynapseCount:N0} of {(long)projection.From.Size * projection.To.Size:N0} pairs; NIR's Linear has no sparsity, so it is written (and reads back) dense, with weight 0 where there is no synapse");
+            }
+
             var weight = NirArray.Matrix(projection.Weights, projection.To.Size, projection.From.Size);
             var node = _pendingBias.Remove(projection.To, out var bias)
                 ? Add(name, NirTypes.Affine, ("weight", weight), ("bias", Vector(bias)))

@@ -38,7 +38,7 @@ public static partial class NirImporter
             if (_convolutions.Count > 0)
             {
                 var synapses = _convolutions.Sum(i => (long)_nodes[i].Size * _nodes[i].InSize);
-                _notes.Add($"{_convolutions.Count} convolution and pooling nodes unrolled into dense projections with shared weights repeated ({synapses:N0} matrix entries, most of them 0): every entry is a synapse on the chip, so synaptic operations and memory count the zeros too");
+                _notes.Add($"{_convolutions.Count} convolution and pooling nodes unrolled into projections with their shared weights repeated ({synapses:N0} matrix entries): only the non-zero entries are synapses (sparse projections), though the partitioner still sizes synaptic memory as if they were dense");
             }
         }
 

@@ -60,6 +60,9 @@ public static partial class NirImporter
         public double[] Sum { get; } = new double[rows * columns];
         public int Paths { get; set; }
         public List<string> LinearNodes { get; } = [];
+
+        /// <summary>A path goes through a convolution or pooling: only the entries its kernels reach are synapses.</summary>
+        public bool Convolutional { get; set; }
     }
 
     private sealed partial class Builder(NirDocument document, NirImportOptions options)

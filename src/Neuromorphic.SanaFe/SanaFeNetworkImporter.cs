@@ -231,6 +231,11 @@ public static class SanaFeNetworkImporter
             var pins = Pins(arch, group);
             if (group.Neurons[0].IsInput)
             {
+                foreach (var shared in group.Neurons.GroupBy(x => (x.Mapping!.Value.Tile, x.Mapping.Value.Core, x.SomaUnit)).Where(g => g.Count() > 1))
+                {
+                    notes.Add($"{group.Path}: {string.Join(", ", shared.Select(x => $"{group.Name}.{x.Offset}"))} share the input soma unit {shared.Key.SomaUnit} on core {shared.Key.Tile}.{shared.Key.Core}; SANA-FE keeps one spike list per unit (the last one set, read by both in turn), we give each neuron its own");
+                }
+
                 inputSteps = InputEvents(input, group, options, events, notes);
                 populations.Add(new Population(group.Name, group.Neurons.Count, NeuronModel.Input, placement: pins));
             }
@@ -828,17 +833,15 @@ public static class SanaFeNetworkImporter
         {
             var (weights, count, path) = matrices[(from, to)];
             var connected = count.Count(c => c > 0);
-            if (connected < count.Length)
-            {
-                notes.Add($"{path}: {groups[from].Name} -> {groups[to].Name} connects {connected:N0} of {count.Length:N0} neuron pairs; our projections are dense, so the others are synapses of weight 0, and each spike of {groups[from].Name} counts a synaptic op per neuron of {groups[to].Name} on every core it reaches (SANA-FE counts only the connections)");
-            }
-
             if (count.Any(c => c > 1))
             {
                 notes.Add($"{path}: {groups[from].Name} -> {groups[to].Name} connects some pairs more than once; their weights are added into one synapse (SANA-FE counts a synaptic op per connection)");
             }
 
-            projections.Add(new Projection(Projection.DefaultName(populations[from].Name, populations[to].Name), populations[from], populations[to], weights));
+            // Only the connected pairs are synapses (a sparse projection), as SANA-FE counts them.
+            var connections = connected < count.Length ? count.Select(c => c > 0).ToArray() : null;
+            projections.Add(new Projection(Projection.DefaultName(populations[from].Name, populations[to].Name), populations[from], populations[to], weights,
+                connections: connections));
         }
 
         return projections;

@@ -13,24 +13,14 @@ public class SanaFeImportTests
     /// and every step's energy and duration equal SANA-FE's accounting, worked out by hand below (SANA-FE
     /// itself, run on the same two files with <c>-t simple</c>, printed the same perf.csv).
     /// </summary>
+    /// <summary>
+    /// The round trip of the issue: a SANA-FE architecture and network we wrote import, map and run,
+    /// and every step's energy and duration equal SANA-FE's accounting, worked out by hand below (SANA-FE
+    /// itself, run on the same two files with <c>-t simple</c>, printed the same perf.csv).
+    /// </summary>
     [Fact]
     public void Architecture_and_network_import_map_and_run_with_the_energy_and_latency_of_SANA_FE()
     {
-        using var directory = new TempDirectory();
-        var (arch, snn) = SanaFeFixtures.Write(directory);
-        var chipResult = CliRunner.Run("chip", "import", "sana-fe", arch, "--out", directory.File("chip.json"));
-        Assert.True(chipResult.ExitCode == 0, chipResult.ToString());
-        var netResult = CliRunner.Run("import", "sana-fe", snn, "--arch", arch, "--out", directory.File("net.json"));
-        Assert.True(netResult.ExitCode == 0, netResult.ToString());
-        Assert.Equal("step,index\n1,0\n2,1\n", File.ReadAllText(directory.File("net.input.csv")));
-
-        var run = CliRunner.Run("run", "--model", directory.File("net.json"), "--chip", directory.File("chip.json"), "--input", directory.File("net.input.csv"),
-            "--steps", "5", "--timing", "simple", "--trace", directory.File("run.trace"), "--trace-level", "spikes", "--threads", "1");
-        Assert.True(run.ExitCode == 0, run.ToString());
-        var export = CliRunner.Run("trace", "export", directory.File("run.trace"), "--out", directory.File("csv"));
-        Assert.True(export.ExitCode == 0, export.ToString());
-        var perf = Csv(directory.File("csv/perf.csv")).OrderBy(r => long.Parse(r["step"], CultureInfo.InvariantCulture)).ToList();
-
         // Per step (pJ): every LIF neuron (hid.0, hid.1, out.0) pays access 3; in.0 (step 1) and in.1 (step 2)
         // each send one message east: out 10 + hop 2 (destination tile's east hop) + in 1 + 2 synapses × (5 + 0.5 dendrite).
         // Step 2: hid.0 and hid.1 fire (update 2 + spike 7 each) and send one message west each: 10 + 1.5 + 1 + 5.5.
@@ -54,8 +44,60 @@ public class SanaFeImportTests
             Math.Max(1, 2) + 200,
         ];
         Assert.Equal([212, 224, 224, 206, 202], durationNs);
-        Assert.Equal(5, perf.Count);
-        for (var i = 0; i < 5; i++)
+        Assert.Equal(219, energyPj.Sum());
+        var spikes = RunAndCheck(SanaFeFixtures.ChainSnn, energyPj, durationNs);
+        Assert.Equal(["hid.0", "hid.0", "hid.1", "hid.1", "out.0", "out.0"], spikes.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// The same chain with a sparse edge (in.0 → hid.0 and in.1 → hid.1 only): only the connections are
+    /// synapses, as in SANA-FE, so each input message carries one synaptic op. hid.0 fires at step 2, hid.1 at
+    /// 3, out (v holds, no leak) at 4. SANA-FE printed 1.47e-10 J and 1.041e-06 s.
+    /// </summary>
+    [Fact]
+    public void A_sparse_edge_counts_only_its_connections_as_SANA_FE_does()
+    {
+        var snn = SanaFeFixtures.ChainSnn.Replace("type: dense\n        weight: [1, 1, 1, 1]",
+            "type: sparse\n        source_target_pairs: [[0, 0], [1, 1]]\n        weight: [1, 1]", StringComparison.Ordinal);
+        Assert.Contains("sparse", snn, StringComparison.Ordinal);
+        const double inMessage = 10 + 2 + 1 + 5.5; // out, hop east, in, one synapse
+        const double hidMessage = 10 + 1.5 + 1 + 5.5;
+        double[] energyPj = [9 + inMessage, 9 + (2 + 7) + hidMessage + inMessage, 9 + (2 + 7) + hidMessage + 2, 9 + (2 + 7), 9];
+        double[] durationNs =
+        [
+            Math.Max(1 + 6, 2 + 5) + 200,
+            Math.Max(1 + 2 + 3 + 6 + 1, 2 + 5) + 200, // core 1: hid.0 fires and sends, hid.1 idle
+            Math.Max(1 + (1 + 2 + 3 + 6), 2 + 5) + 200,
+            Math.Max(1 + 2 + 3, 2) + 200,
+            Math.Max(1, 2) + 200,
+        ];
+        Assert.Equal(147, energyPj.Sum());
+        Assert.Equal(1041, durationNs.Sum());
+        var spikes = RunAndCheck(snn, energyPj, durationNs);
+        Assert.Equal(["hid.0", "hid.1", "out.0"], spikes.Order(StringComparer.Ordinal));
+        var network = SanaFeNetworkImporter.ImportText(snn, "snn.yaml", SanaFeFixtures.MiniArch, "arch.yaml").Network;
+        Assert.Equal(2, network.FindProjection("in->hid")!.SynapseCount);
+    }
+
+    /// <summary>Imports, runs (simple timing) and checks every step's energy and duration; returns the spiking neurons' names.</summary>
+    private static List<string> RunAndCheck(string snnText, double[] energyPj, double[] durationNs)
+    {
+        using var directory = new TempDirectory();
+        var (arch, snn) = SanaFeFixtures.Write(directory, snn: snnText);
+        var chipResult = CliRunner.Run("chip", "import", "sana-fe", arch, "--out", directory.File("chip.json"));
+        Assert.True(chipResult.ExitCode == 0, chipResult.ToString());
+        var netResult = CliRunner.Run("import", "sana-fe", snn, "--arch", arch, "--out", directory.File("net.json"));
+        Assert.True(netResult.ExitCode == 0, netResult.ToString());
+        Assert.Equal("step,index\n1,0\n2,1\n", File.ReadAllText(directory.File("net.input.csv")));
+
+        var run = CliRunner.Run("run", "--model", directory.File("net.json"), "--chip", directory.File("chip.json"), "--input", directory.File("net.input.csv"),
+            "--steps", "5", "--timing", "simple", "--trace", directory.File("run.trace"), "--trace-level", "spikes", "--threads", "1");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var export = CliRunner.Run("trace", "export", directory.File("run.trace"), "--out", directory.File("csv"));
+        Assert.True(export.ExitCode == 0, export.ToString());
+        var perf = Csv(directory.File("csv/perf.csv")).OrderBy(r => long.Parse(r["step"], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(energyPj.Length, perf.Count);
+        for (var i = 0; i < energyPj.Length; i++)
         {
             var fj = long.Parse(perf[i]["synapse_fj"], CultureInfo.InvariantCulture) + long.Parse(perf[i]["neuron_fj"], CultureInfo.InvariantCulture)
                 + long.Parse(perf[i]["network_fj"], CultureInfo.InvariantCulture);
@@ -64,18 +106,9 @@ public class SanaFeImportTests
             Assert.Equal((long)(durationNs[i] * 1000), ps);
         }
 
-        Assert.Equal(219, energyPj.Sum());
-        var spikes = Csv(directory.File("csv/spikes.csv")).Select(r => r["neuron"]).ToList();
-        Assert.Equal(["hid.0", "hid.0", "hid.1", "hid.1", "out.0", "out.0"], spikes.Order(StringComparer.Ordinal));
+        return Csv(directory.File("csv/spikes.csv")).Select(r => r["neuron"]).ToList();
     }
 
-    /// <summary>
-    /// A network with no input group (SANA-FE's conv.yaml and dvs.yaml are such: biases drive them) runs
-    /// from an events file without events. One neuron, bias 0.26, threshold 1: it fires at steps 4 and 8
-    /// (SANA-FE: the same, its 1/64 truncation of v does not change these). Per step 3 pJ access + 2 pJ
-    /// update (a bias makes it active), + 7 pJ when it fires; 1 + 2 (+ 3) ns on its core plus the sync
-    /// entry for 1 tile, 100 ns. SANA-FE's sim printed 5.4e-11 J and 8.3e-07 s.
-    /// </summary>
     [Fact]
     public void A_network_driven_by_biases_alone_runs_with_SANA_FE_energy_and_latency()
     {
@@ -314,6 +347,15 @@ public class SanaFeImportTests
         var result = CliRunner.Run("import", "sana-fe", snn, "--arch", arch, "--out", directory.File("n.json"));
         CliRunner.AssertBadInput(result, "snn.yaml", field, expected);
         Assert.False(File.Exists(directory.File("n.json")));
+    }
+
+    [Fact]
+    public void SANA_FE_files_given_where_our_formats_are_expected_point_to_the_import_commands()
+    {
+        using var directory = new TempDirectory();
+        var (arch, snn) = SanaFeFixtures.Write(directory);
+        CliRunner.AssertBadInput(CliRunner.Run("chip", "validate", arch), "arch.yaml", "neuro chip import sana-fe");
+        CliRunner.AssertBadInput(CliRunner.Run("map", "--model", snn, "--chip", "tiny", "--out", directory.File("m.json")), "snn.yaml", "neuro import sana-fe");
     }
 
     [Fact]
