@@ -58,6 +58,12 @@ public sealed record RunOptions
     /// <summary>Worker threads across inferences (results are identical for any value).</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>
+    /// Dataset index of inference 0. Per-inference random streams (async timing jitter) are keyed by
+    /// <c>FirstSample + index</c>, so a slice of a test set runs exactly as the same images do in a longer run.
+    /// </summary>
+    public int FirstSample { get; init; }
+
     /// <summary>Checks every option; throws <see cref="InvalidInputException"/> naming the property (callers map it to their own option names).</summary>
     public void Validate()
     {

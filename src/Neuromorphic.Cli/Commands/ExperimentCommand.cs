@@ -5,6 +5,10 @@ using Neuromorphic.Cli.Plotting;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Learning.Experiments;
 using Neuromorphic.Learning.Training;
+using Neuromorphic.Sweeps;
+using Neuromorphic.Sweeps.Planning;
+using Neuromorphic.Sweeps.Store;
+using Neuromorphic.Sweeps.Studies;
 using Neuromorphic.Workflows.Studies;
 using Spectre.Console;
 
@@ -34,16 +38,22 @@ internal static class ExperimentCommand
         };
         var seeds = new Option<int>("--seeds") { Description = "Runs per condition (seeds --seed, --seed + 1, …).", DefaultValueFactory = _ => 3 };
         var output = new Option<string>("--out") { Description = "Directory for the runs and the summary.", HelpName = "DIR", Required = true };
-        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted study: finished runs are kept, interrupted ones resume from their checkpoints." };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Kept for old scripts: every run of the same command continues the study (finished runs are skipped, interrupted in-process ones resume from their checkpoints).",
+        };
         var json = CommonOptions.Json();
         foreach (var option in new Option[] { distributions, spreads, seeds, output, resume, json })
         {
             stability.Options.Add(option);
         }
 
+        var executor = new SweepExecutorOptions();
+        executor.AddTo(stability, includeThreads: false);
+
         context.SetAction(stability, async (parse, cancellationToken) =>
         {
-            var log = context.Logger<StabilityExperiment>();
+            var log = context.Logger<StabilityReport>();
             var conditions = StabilityConditions.Parse(parse.GetValue(distributions)!, parse.GetValue(spreads));
             var runsPerCondition = parse.GetValue(seeds);
             if (runsPerCondition is < 1 or > 10_000)
@@ -67,17 +77,25 @@ internal static class ExperimentCommand
             var seedList = Enumerable.Range(0, runsPerCondition).Select(i => options.Seed + (ulong)i).ToList();
             log.LogInformation("Stability study: {Conditions} × {Seeds} seeds of {Layers}, {Epochs} epochs each, on {Dataset}",
                 string.Join(", ", conditions.Select(c => c.Label)), seedList.Count, string.Join("-", options.Layers), options.Epochs, dataset.Name);
-            var study = new StabilityExperiment(options, dataset, datasetSpec, context.LoggerFactory);
-            var runs = await new ProgressDisplay(context, log).RunAsync("stability", progress =>
-                Task.Run(() => study.Run(conditions, seedList, directory, parse.GetValue(resume), progress, cancellationToken), cancellationToken));
-
             var title = $"HTS-EP stability: {string.Join("-", options.Layers)} on {dataset.Name}, {options.Epochs} epochs, {seedList.Count} seeds per condition";
+            var plan = new SweepPlanner(context.Logger<SweepPlanner>()).Plan(StabilitySweep.Spec(options, datasetSpec, conditions, seedList, title));
+            var store = new SweepDirectory(directory);
+            var outcome = await executor.RunAsync(parse, context, store, options.Threads, jobs =>
+                new ProgressDisplay(context, log).RunAsync("stability", progress =>
+                    new SweepRunner(context.LoggerFactory).RunAsync(plan, store, jobs, executor.ReadShard(parse), progress, cancellationToken)), cancellationToken);
+            var runs = StabilitySweep.Runs(outcome.Tables, store, options, conditions);
+
             var report = StabilityReport.Of(directory, title, seedList, conditions, runs);
             report.WriteSummaries(Command(options, datasetSpec, parse.GetValue(distributions)!, parse.GetValue(spreads), runsPerCondition, directory));
             PlotBands(Path.Combine(directory, "accuracy.png"), title, "test accuracy (%)", conditions, runs, h => 100 * h.TestAccuracy, AxisScale.Linear);
             PlotBands(Path.Combine(directory, "residual.png"), "Free-phase residual ‖s_T − s_T−1‖ (training minibatches)", "residual (log scale)", conditions, runs,
                 h => h.FreeResidual, AxisScale.Log10);
             log.LogInformation("Wrote {Directory}/summary.csv, summary.md, accuracy.png, residual.png and {Runs} runs", directory, runs.Count);
+            if (runs.Count < plan.Jobs.Count)
+            {
+                log.LogWarning("{Missing} of {Total} runs have no result yet (another shard, or failed): the summary covers {Runs}; run the same command again when they are done",
+                    plan.Jobs.Count - runs.Count, plan.Jobs.Count, runs.Count);
+            }
 
             if (parse.GetValue(json))
             {
@@ -88,7 +106,7 @@ internal static class ExperimentCommand
                 context.Output.Write(Table(report.Conditions, title));
             }
 
-            return ExitCodes.Success;
+            return SweepCommand.Failed(log, outcome.Failed);
         }, TrainingOptions.Flags);
         experiment.Subcommands.Add(stability);
         return experiment;

@@ -167,7 +167,7 @@ internal sealed class AsyncEngine
 
                     _stepStart[core] = now;
                     _open[core] = true;
-                    var work = TickCore(core, step, now, input, observer, index);
+                    var work = TickCore(core, step, now, input, observer, options.FirstSample + index);
                     if (_holdsOutput[core] && step >= options.CountFromStep)
                     {
                         _readout.Count(_state, step);
@@ -182,7 +182,7 @@ internal sealed class AsyncEngine
                         }
                     }
 
-                    var period = (long)Math.Round(periodPs * _chip.ClockFactor[core] * Jitter(core, index, step, -1));
+                    var period = (long)Math.Round(periodPs * _chip.ClockFactor[core] * Jitter(core, options.FirstSample + index, step, -1));
                     if (work > period)
                     {
                         overruns++;

@@ -29,8 +29,11 @@ public sealed record RunRequest
     /// <summary>Dataset name or folder (see <c>DatasetCatalog</c>); null: the default dataset.</summary>
     public string? Dataset { get; init; }
 
-    /// <summary>Test images to run: the first N of the test split.</summary>
+    /// <summary>Test images to run: N of the test split from <see cref="Offset"/> on (fewer when the split ends first).</summary>
     public int Samples { get; init; } = 100;
+
+    /// <summary>Dataset index of the first test image to run (a slice of the test set: <c>--offset K --range N</c>).</summary>
+    public int Offset { get; init; }
 
     /// <summary>Input events file (CSV step,index) instead of images: one inference.</summary>
     public string? InputEvents { get; init; }
@@ -84,6 +87,11 @@ public sealed record RunRequest
         if (Samples < 0)
         {
             throw new InvalidInputException(null, nameof(Samples), Text(Samples), "a sample count ≥ 0");
+        }
+
+        if (Offset < 0)
+        {
+            throw new InvalidInputException(null, nameof(Offset), Text(Offset), "a test-image index ≥ 0");
         }
 
         if (Threads <= 0)
