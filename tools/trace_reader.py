@@ -14,7 +14,7 @@ As a library:
         ...
     # pandas: pd.DataFrame(rows, columns=columns), or pd.read_csv on the --csv output
 
-The format is specified in traces/README.md. This reader knows neuromorphic.trace/2 and refuses
+The format is specified in traces/README.md. This reader knows neuromorphic.trace/3 and refuses
 any other major version with a message naming both. Blocks compressed with DEFLATE are read with
 zlib; Brotli blocks (`neuro run --trace-compression brotli`) are reported as unsupported, since
 the standard library has no Brotli decoder: re-record with deflate or none.
@@ -28,19 +28,20 @@ import zlib
 from decimal import Decimal
 
 MAGIC = b"\x89NMTR\r\n\x1a"
-MAJOR = 2
-SCHEMA = "neuromorphic.trace/2"
+MAJOR = 3
+SCHEMA = "neuromorphic.trace/3"
 BLOCK_MARKER = 0x4B4C424E
 END_KIND = 0xFF
 
 # Record layouts (little-endian, packed), by block kind.
 KINDS = {
-    1: ("input_events", "<iiii", ("inference", "step", "input", "value")),
+    1: ("input_events", "<qiiiii", ("time_ps", "inference", "step", "input", "value", "core")),
     2: ("spikes", "<qiiii", ("time_ps", "inference", "step", "neuron", "core")),
-    3: ("messages", "<qqqqqqiiiiiiHHHH",
+    3: ("messages", "<qqqqqqiiiiiiHHHHiii",
         ("sent_ps", "received_ps", "processed_ps", "generation_delay_ps", "network_delay_ps", "blocking_ps",
          "inference", "step", "source_neuron", "source_core", "destination_core", "synapses",
-         "hops_east", "hops_west", "hops_north", "hops_south")),
+         "hops_east", "hops_west", "hops_north", "hops_south",
+         "accessed_before", "updated_before", "fired_before")),
     4: ("core_steps", "<qqqqqqqiiiqiiiiiiiiii",
         ("step_start_ps", "step_end_ps", "busy_ps", "synapse_fj", "neuron_fj", "network_fj", "static_fj",
          "inference", "step", "core",
@@ -90,7 +91,10 @@ def _strings(payload, offset, count):
 
 
 def read_trace(path, verify=True):
-    """Reads a whole trace: {'header': {...}, 'records': {kind name: [record dicts]}, 'end': {...}}."""
+    """Reads a whole trace: {'header': {...}, 'records': {kind name: [record dicts]}, 'blocks': [(kind name, first, end)], 'end': {...}}.
+
+    'blocks' lists the data blocks in file order as ranges of their kind's records (the export interleaves
+    input spikes with neuron spikes in that order)."""
     with open(path, "rb") as f:
         data = f.read()
     where = os.path.basename(path)
@@ -120,6 +124,7 @@ def read_trace(path, verify=True):
         "started_at_ms": started, "cost_table": cost_table, "metadata": metadata,
     }
     records = {name: [] for name, _, _ in KINDS.values()}
+    blocks = []
     position = 16 + length + 4
     index = 0
     end = None
@@ -144,10 +149,10 @@ def read_trace(path, verify=True):
         position = start + stored_length
         index += 1
         if kind == END_KIND:
-            blocks, status = struct.unpack_from("<IB", stored, 0)
+            block_count, status = struct.unpack_from("<IB", stored, 0)
             totals = struct.unpack_from("<5q", stored, 8)
             (own_offset,) = struct.unpack_from("<q", stored, 48)
-            end = {"blocks": blocks, "status": ("completed", "interrupted")[status], "records": totals, "offset": own_offset}
+            end = {"blocks": block_count, "status": ("completed", "interrupted")[status], "records": totals, "offset": own_offset}
             break
         raw = _decode(stored, encoding, record_size, count, place)
         if kind not in KINDS:
@@ -155,8 +160,10 @@ def read_trace(path, verify=True):
         name, layout, fields = KINDS[kind]
         if struct.calcsize(layout) != record_size:
             raise TraceError(f"{place}: {name} records of {record_size} bytes, expected {struct.calcsize(layout)}")
+        begin = len(records[name])
         records[name].extend(dict(zip(fields, r)) for r in struct.iter_unpack(layout, raw))
-    return {"header": header, "records": records, "end": end}
+        blocks.append((name, begin, len(records[name])))
+    return {"header": header, "records": records, "blocks": blocks, "end": end}
 
 
 def _decode(stored, encoding, record_size, count, place):
@@ -225,7 +232,16 @@ def _names(metadata_json):
     def core(index):
         return f"{index // cores_per_tile}.{index % cores_per_tile}" if cores_per_tile else str(index)
 
-    return neuron, core
+    input_population = metadata.get("inputPopulation") if isinstance(metadata.get("inputPopulation"), str) else None
+    input_range = next(((first, size) for name, first, size in populations if name == input_population), None)
+
+    def input_name(index):
+        """An input spike's name: population.index when the input population is known, in.index otherwise."""
+        if input_range is not None and 0 <= index < input_range[1]:
+            return neuron(input_range[0] + index)
+        return f"in.{index}"
+
+    return neuron, core, input_name
 
 
 SPIKE_COLUMNS = ["neuron", "timestep", "inference", "step", "time_ps", "core"]
@@ -252,7 +268,7 @@ LEVELS = ("summary", "counters", "spikes", "messages")
 def tables(trace):
     """The tables of `neuro trace export` (all inferences): [(file name, columns, rows of str)], same order."""
     header, records = trace["header"], trace["records"]
-    neuron, core = _names(header["metadata"])
+    neuron, core, input_name = _names(header["metadata"])
     level = LEVELS.index(header["level"])
     steps = {}
     for s in records["summaries"]:
@@ -266,9 +282,7 @@ def tables(trace):
     s = str
     result = []
     if level >= 2:
-        result.append(("spikes.csv", SPIKE_COLUMNS, [
-            (neuron(r["neuron"]), s(offsets.get(r["inference"], 0) + r["step"]), s(r["inference"]), s(r["step"]), s(r["time_ps"]), s(r["core"]))
-            for r in records["spikes"]]))
+        result.append(("spikes.csv", SPIKE_COLUMNS, _spikes(trace, offsets, neuron, input_name)))
     if level >= 3:
         rows = []
         for mid, m in enumerate(records["messages"]):
@@ -295,6 +309,36 @@ def tables(trace):
             r["messages"], r["hops"]))
         for r in records["summaries"]]))
     return result
+
+
+def _spikes(trace, offsets, neuron, input_name):
+    """Neuron spikes in file order; each input spike (queued in file order) before the first neuron spike of a later
+    or equal (inference, step) that follows it in the file, the rest at the end: as the export writes them."""
+    records = trace["records"]
+    rows, pending, head = [], [], 0
+    s = str
+
+    def row(name, r):
+        return (name, s(offsets.get(r["inference"], 0) + r["step"]), s(r["inference"]), s(r["step"]), s(r["time_ps"]), s(r["core"]))
+
+    def inputs_up_to(inference, step):
+        nonlocal head
+        while head < len(pending):
+            e = pending[head]
+            if not (e["inference"] < inference or (e["inference"] == inference and e["step"] <= step)):
+                break
+            rows.append(row(input_name(e["input"]), e))
+            head += 1
+
+    for name, begin, end in trace["blocks"]:
+        if name == "input_events":
+            pending.extend(records[name][begin:end])
+        elif name == "spikes":
+            for r in records[name][begin:end]:
+                inputs_up_to(r["inference"], r["step"])
+                rows.append(row(neuron(r["neuron"]), r))
+    inputs_up_to(float("inf"), float("inf"))
+    return rows
 
 
 def _perf(core_steps, offsets):
@@ -330,6 +374,8 @@ def _perf(core_steps, offsets):
         for f in fields:
             if f == "hops":
                 r[f] += c["hops_east"] + c["hops_west"] + c["hops_north"] + c["hops_south"]
+            elif f in ("neurons_fired", "neurons_updated"):
+                r[f] += c[f] + c["input_spikes"]  # SANA-FE counts a firing input neuron as fired and updated
             else:
                 r[f] += c[f]
         r["start"] = min(r["start"], c["step_start_ps"])

@@ -20,7 +20,7 @@ namespace Neuromorphic.Cli.Commands;
 internal static class RunCommand
 {
     /// <summary>The flag of each <see cref="RunRequest"/> property (bad-input messages name the flag).</summary>
-    private static readonly Dictionary<string, string> Flags = new()
+    private static readonly Dictionary<string, string> Flags = new(CommonOptions.MappingChoiceOptions.Flags)
     {
         [nameof(RunRequest.Model)] = "--model",
         [nameof(RunRequest.Chip)] = "--chip",
@@ -55,7 +55,7 @@ internal static class RunCommand
         var mode = new Option<string>("--mode") { Description = "barrier (Loihi steps ended by a mesh barrier) or async (no barrier; cores on their own clocks).", DefaultValueFactory = _ => "barrier" };
         mode.AcceptOnlyFromAmong("barrier", "async");
         var steps = new Option<int>("--steps") { Description = "Algorithmic steps per inference (the read-out window).", DefaultValueFactory = _ => 100 };
-        var countFrom = new Option<int>("--count-from") { Description = "Count output spikes from this step on (0-based).", DefaultValueFactory = _ => 0 };
+        var countFrom = new Option<int>("--count-from") { Description = "Count output spikes from this step on (steps from 1, as in input events).", DefaultValueFactory = _ => 1 };
         var earlyExit = new Option<bool>("--early-exit") { Description = "Stop an inference when the leading output can no longer be caught." };
         var encoding = new Option<string>("--encoding") { Description = "sigma-delta (deterministic) or bernoulli.", DefaultValueFactory = _ => "sigma-delta" };
         encoding.AcceptOnlyFromAmong("sigma-delta", "bernoulli");
@@ -84,7 +84,9 @@ internal static class RunCommand
         timing.AcceptOnlyFromAmong(TimingModelNames.Detailed, TimingModelNames.Simple);
         var confusion = CommonOptions.ConfusionPlot();
         var json = CommonOptions.Json();
-        foreach (var option in new Option[] { model, chip, mapping, dataset, samples, offset, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, timing, trace, traceLevel, traceCompression, confusion, json })
+        var choices = CommonOptions.Mapping();
+        foreach (var option in new Option[] { model, chip, mapping }.Concat(choices.All)
+                     .Concat([dataset, samples, offset, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, timing, trace, traceLevel, traceCompression, confusion, json]))
         {
             command.Options.Add(option);
         }
@@ -96,6 +98,7 @@ internal static class RunCommand
                 Model = parse.GetValue(model)!,
                 Chip = parse.GetValue(chip)!,
                 Mapping = parse.GetValue(mapping),
+                MappingChoices = choices.Read(parse),
                 Dataset = parse.GetValue(dataset),
                 Samples = parse.GetValue(samples),
                 Offset = parse.GetValue(offset),

@@ -75,7 +75,7 @@ public sealed class Resimulation(ILoggerFactory? loggers = null, string toolVers
         {
             Mode = header.Mode == TraceMode.Async ? SyncMode.Async : SyncMode.Barrier,
             Steps = RunManifest.Require(manifest.Steps, path, nameof(RunManifest.Steps), "the run's steps per inference"),
-            CountFromStep = manifest.CountFrom ?? 0,
+            CountFromStep = manifest.CountFrom ?? 1,
             EarlyExit = manifest.EarlyExit ?? false,
             Ideal = manifest.Ideal ?? false,
             AsyncPeriodPs = manifest.AsyncPeriodPs,

@@ -38,7 +38,7 @@ public sealed record RunInputs(int Count, Func<int, InferenceInput> InputOf, str
         };
     }
 
-    /// <summary>One inference driven by explicit input events (steps 0-based).</summary>
+    /// <summary>One inference driven by explicit input events (steps from 1).</summary>
     public static RunInputs FromEvents(IReadOnlyList<(int Step, int Index)> events, string source, int label = -1) =>
         new(1, _ => new EventInput(events) { Label = label }, source);
 

@@ -37,7 +37,10 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
         }
 
         var chip = resources is null ? ChipLoader.Load(request.Chip) : resources.Chip(request.Chip, () => ChipLoader.Load(request.Chip));
-        var mapped = resources is null ? Map(network, chip, request.Mapping) : resources.Mapped(network, chip, request.Mapping, () => Map(network, chip, request.Mapping));
+        var mappingOptions = request.MappingChoices.ToOptions();
+        var mapped = resources is null
+            ? Map(network, chip, request.Mapping, mappingOptions)
+            : resources.Mapped(network, chip, request.Mapping, mappingOptions, () => Map(network, chip, request.Mapping, mappingOptions));
 
         RunInputs inputs;
         Dataset? dataset = null;
@@ -76,10 +79,10 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
 
     private NetworkSpec LoadNetwork(string path) => NetworkLoader.Load(path, _loggers.CreateLogger(typeof(NetworkLoader)));
 
-    /// <summary>Maps <paramref name="network"/> onto <paramref name="chip"/>, or rebuilds the mapping stored in <paramref name="mappingPath"/>.</summary>
-    public MappedNetwork Map(NetworkSpec network, ChipSpec chip, string? mappingPath = null) =>
+    /// <summary>Maps <paramref name="network"/> onto <paramref name="chip"/> (with <paramref name="options"/>), or rebuilds the mapping stored in <paramref name="mappingPath"/>.</summary>
+    public MappedNetwork Map(NetworkSpec network, ChipSpec chip, string? mappingPath = null, MappingOptions? options = null) =>
         mappingPath is null
-            ? new Mapper(_loggers.CreateLogger<Mapper>()).Map(network, chip, toolVersion)
+            ? new Mapper(_loggers.CreateLogger<Mapper>()).Map(network, chip, toolVersion, options)
             : MappedNetworkBuilder.Build(network, chip, MappingFile.Load(mappingPath, network, chip), mappingPath);
 
     /// <summary>

@@ -3,6 +3,7 @@ using Neuromorphic.Chip.Timing;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Simulation;
 using Neuromorphic.Traces;
+using Choices = Neuromorphic.Workflows.Mapping.MappingChoices;
 
 namespace Neuromorphic.Workflows.Runs;
 
@@ -26,6 +27,9 @@ public sealed record RunRequest
     /// <summary>Mapping file (neuromorphic.mapping/1); null maps the network now.</summary>
     public string? Mapping { get; init; }
 
+    /// <summary>How to map when <see cref="Mapping"/> is null (a mapping file holds its own choices).</summary>
+    public Choices MappingChoices { get; init; } = new();
+
     /// <summary>Dataset name or folder (see <c>DatasetCatalog</c>); null: the default dataset.</summary>
     public string? Dataset { get; init; }
 
@@ -43,8 +47,8 @@ public sealed record RunRequest
     /// <summary>Algorithmic steps per inference (the read-out window).</summary>
     public int Steps { get; init; } = 100;
 
-    /// <summary>Output spikes count from this step on (0-based).</summary>
-    public int CountFrom { get; init; }
+    /// <summary>Output spikes count from this step on (steps from 1, as in input events).</summary>
+    public int CountFrom { get; init; } = 1;
 
     public bool EarlyExit { get; init; }
     public InputEncoding Encoding { get; init; } = InputEncoding.SigmaDelta;
@@ -99,11 +103,20 @@ public sealed record RunRequest
             throw new InvalidInputException(null, nameof(Threads), Text(Threads), "a positive number of threads");
         }
 
-        if (CountFrom < 0 || CountFrom >= Steps)
+        if (CountFrom < 1 || CountFrom > Steps)
         {
-            throw new InvalidInputException(null, nameof(CountFrom), Text(CountFrom), $"a step in 0..{Steps - 1}");
+            throw new InvalidInputException(null, nameof(CountFrom), Text(CountFrom), $"a step in 1..{Steps} (steps count from 1)");
         }
 
+        if (Mapping is not null && !MappingChoices.IsDefault)
+        {
+            var name = MappingChoices.Objective is not null ? nameof(Choices.Objective)
+                : MappingChoices.Prototypes is not null ? nameof(Choices.Prototypes)
+                : MappingChoices.MaxCores is not null ? nameof(Choices.MaxCores) : nameof(Choices.CompensateDecays);
+            throw new InvalidInputException(null, name, "given with a mapping file", "mapping choices only when the run maps the network itself (the file holds its mapping)");
+        }
+
+        MappingChoices.ToOptions();
         if (PeriodNs is { } period && !(period > 0 && double.IsFinite(period)))
         {
             throw new InvalidInputException(null, nameof(PeriodNs), Text(period), "a positive period in ns");

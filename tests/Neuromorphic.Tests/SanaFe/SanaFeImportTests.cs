@@ -11,16 +11,14 @@ public class SanaFeImportTests
     /// <summary>
     /// The round trip of the issue: a SANA-FE architecture and network we wrote import, map and run,
     /// and every step's energy and duration equal SANA-FE's accounting, worked out by hand below (SANA-FE
-    /// itself, run on the same two files with <c>-t simple</c>, printed the same perf.csv).
-    /// </summary>
-    /// <summary>
-    /// The round trip of the issue: a SANA-FE architecture and network we wrote import, map and run,
-    /// and every step's energy and duration equal SANA-FE's accounting, worked out by hand below (SANA-FE
-    /// itself, run on the same two files with <c>-t simple</c>, printed the same perf.csv).
+    /// itself, run on the same two files with <c>-t simple</c> and <c>-t detailed</c>, printed the same perf.csv:
+    /// counters, sim_time and energies).
     /// </summary>
     [Fact]
     public void Architecture_and_network_import_map_and_run_with_the_energy_and_latency_of_SANA_FE()
     {
+        // fired, updated (firing inputs count in both, as in SANA-FE), packets, hops, synaptic ops.
+        (int, int, int, int, int)[] counters = [(1, 1, 1, 1, 2), (3, 3, 3, 3, 4), (3, 3, 2, 2, 2), (1, 1, 0, 0, 0), (0, 0, 0, 0, 0)];
         // Per step (pJ): every LIF neuron (hid.0, hid.1, out.0) pays access 3; in.0 (step 1) and in.1 (step 2)
         // each send one message east: out 10 + hop 2 (destination tile's east hop) + in 1 + 2 synapses × (5 + 0.5 dendrite).
         // Step 2: hid.0 and hid.1 fire (update 2 + spike 7 each) and send one message west each: 10 + 1.5 + 1 + 5.5.
@@ -45,8 +43,22 @@ public class SanaFeImportTests
         ];
         Assert.Equal([212, 224, 224, 206, 202], durationNs);
         Assert.Equal(219, energyPj.Sum());
-        var spikes = RunAndCheck(SanaFeFixtures.ChainSnn, energyPj, durationNs);
-        Assert.Equal(["hid.0", "hid.0", "hid.1", "hid.1", "out.0", "out.0"], spikes.Order(StringComparer.Ordinal));
+        var spikes = RunAndCheck(SanaFeFixtures.ChainSnn, "simple", energyPj, durationNs, counters);
+        Assert.Equal(["in.0", "in.1", "hid.0", "hid.1", "out.0", "hid.0", "hid.1", "out.0"], spikes); // step order; in a step inputs first, then by core (out on core 0)
+
+        // Detailed timing (ns): messages leave their core when generated (neuron work so far + 6 out), travel their hops
+        // (east 3, west 2), and are processed at the destination (2 in + 5 per synapse) once it is free; the step ends
+        // when the last core is done, plus the sync entry for 2 tiles.
+        double[] detailedNs =
+        [
+            6 + 3 + (2 + 2 * 5) + 200, // in.0 → core 1: sent 6, arrives 9, processed by 21
+            2 * (1 + 2 + 3 + 6) + 2 + (2 + 5) + 200, // hid.1 sent at 24 (after hid.0's 12), arrives 26, processed by 33
+            2 * (1 + 2 + 3 + 6) + 2 + (2 + 5) + 200,
+            (1 + 2 + 3) + 200, // core 0: out fires; core 1: two idle accesses (2)
+            Math.Max(1, 2) + 200,
+        ];
+        Assert.Equal([221, 233, 233, 206, 202], detailedNs);
+        Assert.Equal(spikes, RunAndCheck(SanaFeFixtures.ChainSnn, "detailed", energyPj, detailedNs, counters));
     }
 
     /// <summary>
@@ -73,14 +85,19 @@ public class SanaFeImportTests
         ];
         Assert.Equal(147, energyPj.Sum());
         Assert.Equal(1041, durationNs.Sum());
-        var spikes = RunAndCheck(snn, energyPj, durationNs);
-        Assert.Equal(["hid.0", "hid.1", "out.0"], spikes.Order(StringComparer.Ordinal));
+        (int, int, int, int, int)[] counters = [(1, 1, 1, 1, 1), (2, 2, 2, 2, 2), (1, 2, 1, 1, 1), (1, 1, 0, 0, 0), (0, 0, 0, 0, 0)]; // step 3: out updated, not fired
+        var spikes = RunAndCheck(snn, "simple", energyPj, durationNs, counters);
+        Assert.Equal(["in.0", "in.1", "hid.0", "hid.1", "out.0"], spikes);
+        // Detailed (SANA-FE: 1.067e-06 s): step 2 hid.0 sends at 12, arrives 14, processed by 21; step 3 hid.1 (after hid.0's idle access) at 13 → 22.
+        double[] detailedNs = [6 + 3 + (2 + 5) + 200, (1 + 2 + 3 + 6) + 2 + (2 + 5) + 200, 1 + (1 + 2 + 3 + 6) + 2 + (2 + 5) + 200, (1 + 2 + 3) + 200, Math.Max(1, 2) + 200];
+        Assert.Equal(1067, detailedNs.Sum());
+        RunAndCheck(snn, "detailed", energyPj, detailedNs, counters);
         var network = SanaFeNetworkImporter.ImportText(snn, "snn.yaml", SanaFeFixtures.MiniArch, "arch.yaml").Network;
         Assert.Equal(2, network.FindProjection("in->hid")!.SynapseCount);
     }
 
-    /// <summary>Imports, runs (simple timing) and checks every step's energy and duration; returns the spiking neurons' names.</summary>
-    private static List<string> RunAndCheck(string snnText, double[] energyPj, double[] durationNs)
+    /// <summary>Imports, runs and checks every step's counters, energy and duration; returns the spikes.csv neuron names, in order.</summary>
+    private static List<string> RunAndCheck(string snnText, string timing, double[] energyPj, double[] durationNs, (int, int, int, int, int)[] counters)
     {
         using var directory = new TempDirectory();
         var (arch, snn) = SanaFeFixtures.Write(directory, snn: snnText);
@@ -91,7 +108,7 @@ public class SanaFeImportTests
         Assert.Equal("step,index\n1,0\n2,1\n", File.ReadAllText(directory.File("net.input.csv")));
 
         var run = CliRunner.Run("run", "--model", directory.File("net.json"), "--chip", directory.File("chip.json"), "--input", directory.File("net.input.csv"),
-            "--steps", "5", "--timing", "simple", "--trace", directory.File("run.trace"), "--trace-level", "spikes", "--threads", "1");
+            "--steps", "5", "--timing", timing, "--trace", directory.File("run.trace"), "--trace-level", "messages", "--threads", "1");
         Assert.True(run.ExitCode == 0, run.ToString());
         var export = CliRunner.Run("trace", "export", directory.File("run.trace"), "--out", directory.File("csv"));
         Assert.True(export.ExitCode == 0, export.ToString());
@@ -103,7 +120,9 @@ public class SanaFeImportTests
                 + long.Parse(perf[i]["network_fj"], CultureInfo.InvariantCulture);
             Assert.Equal((long)Math.Round(energyPj[i] * 1000), fj);
             var ps = long.Parse(perf[i]["step_end_ps"], CultureInfo.InvariantCulture) - long.Parse(perf[i]["step_start_ps"], CultureInfo.InvariantCulture);
-            Assert.Equal((long)(durationNs[i] * 1000), ps);
+            Assert.True((long)(durationNs[i] * 1000) == ps, $"{timing} step {i + 1}: {ps} ps, expected {durationNs[i]} ns");
+            long Count(string column) => long.Parse(perf[i][column], CultureInfo.InvariantCulture);
+            Assert.Equal(counters[i], ((int)Count("fired"), (int)Count("updated"), (int)Count("packets"), (int)Count("hops"), (int)Count("spikes")));
         }
 
         return Csv(directory.File("csv/spikes.csv")).Select(r => r["neuron"]).ToList();
