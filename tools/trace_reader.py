@@ -3,15 +3,17 @@
 
     python3 tools/trace_reader.py TRACE                 # header and record counts
     python3 tools/trace_reader.py TRACE --csv DIR       # spikes.csv, messages.csv, perf.csv, inferences.csv
-                                                        # (the same bytes as `neuro trace export TRACE --out DIR`)
+                                                        # (the same bytes as `neuro trace export TRACE --out DIR`;
+                                                        # streamed block by block, so any size of trace fits in memory)
     python3 tools/trace_reader.py TRACE --no-verify ... # skip the CRC-32C checks (faster on large traces)
 
 As a library:
 
-    from trace_reader import read_trace, tables
-    trace = read_trace("run.trace")          # header dict, records per kind, end block
+    from trace_reader import read_trace, tables, export_csv
+    trace = read_trace("run.trace")          # header dict, records per kind, end block (all in memory)
     for name, columns, rows in tables(trace): # the CSV export's tables: rows are tuples of str
         ...
+    export_csv("big.trace", "out")           # the same tables written to files, streaming
     # pandas: pd.DataFrame(rows, columns=columns), or pd.read_csv on the --csv output
 
 The format is specified in traces/README.md. This reader knows neuromorphic.trace/3 and refuses
@@ -20,6 +22,7 @@ zlib; Brotli blocks (`neuro run --trace-compression brotli`) are reported as uns
 the standard library has no Brotli decoder: re-record with deflate or none.
 """
 
+import collections
 import json
 import os
 import struct
@@ -90,11 +93,8 @@ def _strings(payload, offset, count):
     return values, offset
 
 
-def read_trace(path, verify=True):
-    """Reads a whole trace: {'header': {...}, 'records': {kind name: [record dicts]}, 'blocks': [(kind name, first, end)], 'end': {...}}.
-
-    'blocks' lists the data blocks in file order as ranges of their kind's records (the export interleaves
-    input spikes with neuron spikes in that order)."""
+def _open(path, verify):
+    """The file's bytes, its header dict and the position of its first block."""
     with open(path, "rb") as f:
         data = f.read()
     where = os.path.basename(path)
@@ -123,11 +123,14 @@ def read_trace(path, verify=True):
         "mode": ("barrier", "async")[mode], "level": ("summary", "counters", "spikes", "messages")[level],
         "started_at_ms": started, "cost_table": cost_table, "metadata": metadata,
     }
-    records = {name: [] for name, _, _ in KINDS.values()}
-    blocks = []
-    position = 16 + length + 4
+    return data, header, 16 + length + 4
+
+
+def _blocks(data, position, where, verify, kinds=None):
+    """Yields (kind name, [record dicts]) for each data block in file order, then ("end", end dict) if the end block is there.
+
+    kinds: names of the record kinds to decode (others are checked and skipped), or None for all."""
     index = 0
-    end = None
     while position < len(data):
         if position + 36 > len(data):
             raise TraceError(f"{where}: block {index} at byte {position}: truncated block header")
@@ -152,16 +155,35 @@ def read_trace(path, verify=True):
             block_count, status = struct.unpack_from("<IB", stored, 0)
             totals = struct.unpack_from("<5q", stored, 8)
             (own_offset,) = struct.unpack_from("<q", stored, 48)
-            end = {"blocks": block_count, "status": ("completed", "interrupted")[status], "records": totals, "offset": own_offset}
-            break
-        raw = _decode(stored, encoding, record_size, count, place)
+            yield "end", {"blocks": block_count, "status": ("completed", "interrupted")[status], "records": totals, "offset": own_offset}
+            return
         if kind not in KINDS:
+            _decode(stored, encoding, record_size, count, place)
             continue  # a block kind of a later minor version: checked, skipped
         name, layout, fields = KINDS[kind]
+        if kinds is not None and name not in kinds:
+            continue
+        raw = _decode(stored, encoding, record_size, count, place)
         if struct.calcsize(layout) != record_size:
             raise TraceError(f"{place}: {name} records of {record_size} bytes, expected {struct.calcsize(layout)}")
+        yield name, [dict(zip(fields, r)) for r in struct.iter_unpack(layout, raw)]
+
+
+def read_trace(path, verify=True):
+    """Reads a whole trace: {'header': {...}, 'records': {kind name: [record dicts]}, 'blocks': [(kind name, first, end)], 'end': {...}}.
+
+    'blocks' lists the data blocks in file order as ranges of their kind's records (the export interleaves
+    input spikes with neuron spikes in that order). For large traces prefer export_csv, which streams."""
+    data, header, position = _open(path, verify)
+    records = {name: [] for name, _, _ in KINDS.values()}
+    blocks = []
+    end = None
+    for name, value in _blocks(data, position, os.path.basename(path), verify):
+        if name == "end":
+            end = value
+            break
         begin = len(records[name])
-        records[name].extend(dict(zip(fields, r)) for r in struct.iter_unpack(layout, raw))
+        records[name].extend(value)
         blocks.append((name, begin, len(records[name])))
     return {"header": header, "records": records, "blocks": blocks, "end": end}
 
@@ -192,8 +214,15 @@ def _decode(stored, encoding, record_size, count, place):
 
 def net_double(value):
     """A double as .NET's ToString("R") writes it: shortest round-trip digits, E±XX below 1e-5 or from 1e15."""
-    if value == 0:
-        return "-0" if str(value).startswith("-") else "0"
+    text = repr(value)  # shortest round-trip digits too; only the layout differs
+    if "e" in text:
+        return text.replace("e", "E")  # Python's scientific range (|e| ≥ 16 or ≤ −5) lies within .NET's
+    if abs(value) < 1e15:
+        return text[:-2] if text.endswith(".0") else text
+    return _net_double_slow(value)
+
+
+def _net_double_slow(value):
     d = Decimal(repr(value)).normalize()
     sign, digits, exponent = d.as_tuple()
     e10 = exponent + len(digits) - 1
@@ -265,127 +294,174 @@ FJ = 1e15
 LEVELS = ("summary", "counters", "spikes", "messages")
 
 
-def tables(trace):
-    """The tables of `neuro trace export` (all inferences): [(file name, columns, rows of str)], same order."""
-    header, records = trace["header"], trace["records"]
-    neuron, core, input_name = _names(header["metadata"])
-    level = LEVELS.index(header["level"])
+def _offsets(blocks):
+    """The timestep offset of every inference (the steps of the inferences before it), from summaries and core steps."""
     steps = {}
-    for s in records["summaries"]:
-        steps[s["inference"]] = max(s["steps"], steps.get(s["inference"], 0))
-    for c in records["core_steps"]:
-        steps[c["inference"]] = max(c["step"], steps.get(c["inference"], 0))
+    for name, records in blocks:
+        if name == "summaries":
+            for r in records:
+                steps[r["inference"]] = max(r["steps"], steps.get(r["inference"], 0))
+        elif name == "core_steps":
+            for r in records:
+                steps[r["inference"]] = max(r["step"], steps.get(r["inference"], 0))
     offsets, offset = {}, 0
     for inference in sorted(steps):
         offsets[inference] = offset
         offset += steps[inference]
-    s = str
-    result = []
+    return offsets
+
+
+def _table_names(header):
+    level = LEVELS.index(header["level"])
+    names = []
     if level >= 2:
-        result.append(("spikes.csv", SPIKE_COLUMNS, _spikes(trace, offsets, neuron, input_name)))
+        names.append(("spikes.csv", SPIKE_COLUMNS))
     if level >= 3:
-        rows = []
-        for mid, m in enumerate(records["messages"]):
-            hops = m["hops_east"] + m["hops_west"] + m["hops_north"] + m["hops_south"]
-            processing = m["processed_ps"] - m["received_ps"]
-            rows.append((
-                s(offsets.get(m["inference"], 0) + m["step"]), s(mid), neuron(m["source_neuron"]), core(m["source_core"]),
-                core(m["destination_core"]), s(hops), s(m["synapses"]),
-                net_double(m["sent_ps"] / PS), net_double(m["received_ps"] / PS), net_double(m["processed_ps"] / PS),
-                net_double(m["generation_delay_ps"] / PS), net_double(processing / PS), net_double(m["network_delay_ps"] / PS),
-                net_double(m["blocking_ps"] / PS),
-                s(m["inference"]), s(m["step"]), s(m["source_core"]), s(m["destination_core"]),
-                s(m["hops_east"]), s(m["hops_west"]), s(m["hops_north"]), s(m["hops_south"]),
-                s(m["sent_ps"]), s(m["received_ps"]), s(m["processed_ps"]), s(m["generation_delay_ps"]),
-                s(m["network_delay_ps"]), s(m["blocking_ps"])))
-        result.append(("messages.csv", MESSAGE_COLUMNS, rows))
+        names.append(("messages.csv", MESSAGE_COLUMNS))
     if level >= 1:
-        result.append(("perf.csv", PERF_COLUMNS, _perf(records["core_steps"], offsets)))
-    result.append(("inferences.csv", INFERENCE_COLUMNS, [
-        tuple(s(v) for v in (
-            r["inference"], r["sample_index"], r["label"], r["predicted"], int(r["label"] >= 0 and r["predicted"] == r["label"]),
-            r["steps"], r["flags"] & 1, r["decision_ps"] - r["first_input_ps"], r["first_input_ps"], r["decision_ps"], r["end_ps"],
-            r["synapse_fj"], r["neuron_fj"], r["network_fj"], r["static_fj"], r["total_fj"], r["spikes"], r["synaptic_ops"],
-            r["messages"], r["hops"]))
-        for r in records["summaries"]]))
-    return result
+        names.append(("perf.csv", PERF_COLUMNS))
+    names.append(("inferences.csv", INFERENCE_COLUMNS))
+    return names
 
 
-def _spikes(trace, offsets, neuron, input_name):
-    """Neuron spikes in file order; each input spike (queued in file order) before the first neuron spike of a later
-    or equal (inference, step) that follows it in the file, the rest at the end: as the export writes them."""
-    records = trace["records"]
-    rows, pending, head = [], [], 0
+def _export(header, blocks, offsets, emit):
+    """One pass over the blocks in file order, calling emit(file name, row of str) as `neuro trace export` writes:
+    neuron spikes in file order, each input spike (queued in file order) before the first neuron spike of a later or
+    equal (inference, step) that follows it in the file, the rest at the end; messages numbered in file order; perf
+    summed over cores per (inference, step), steps in order, an inference's rows when the next begins."""
+    neuron, core, input_name = _names(header["metadata"])
+    tables = {name for name, _ in _table_names(header)}
     s = str
+    pending = collections.deque()
+    perf = {}
+    current = [None]
+    mid = 0
 
-    def row(name, r):
+    def spike_row(name, r):
         return (name, s(offsets.get(r["inference"], 0) + r["step"]), s(r["inference"]), s(r["step"]), s(r["time_ps"]), s(r["core"]))
 
     def inputs_up_to(inference, step):
-        nonlocal head
-        while head < len(pending):
-            e = pending[head]
+        while pending:
+            e = pending[0]
             if not (e["inference"] < inference or (e["inference"] == inference and e["step"] <= step)):
                 break
-            rows.append(row(input_name(e["input"]), e))
-            head += 1
+            pending.popleft()
+            emit("spikes.csv", spike_row(input_name(e["input"]), e))
 
-    for name, begin, end in trace["blocks"]:
-        if name == "input_events":
-            pending.extend(records[name][begin:end])
-        elif name == "spikes":
-            for r in records[name][begin:end]:
-                inputs_up_to(r["inference"], r["step"])
-                rows.append(row(neuron(r["neuron"]), r))
-    inputs_up_to(float("inf"), float("inf"))
-    return rows
-
-
-def _perf(core_steps, offsets):
-    """One row per (inference, step), summed over cores, steps in order; an inference's rows end when the next begins."""
-    rows, pending, current = [], {}, None
-    fields = ("neurons_fired", "neurons_updated", "neurons_accessed", "messages_out", "messages_in", "hops", "synaptic_ops",
-              "busy_ps", "synapse_fj", "neuron_fj", "network_fj", "static_fj")
-
-    def flush():
-        offset = offsets.get(current, 0)
-        for step in sorted(pending):
-            r = pending[step]
-            duration = r["end"] - r["start"]
-            s = str
-            rows.append((
+    def flush_perf():
+        offset = offsets.get(current[0], 0)
+        for step in sorted(perf):
+            r = perf[step]
+            emit("perf.csv", (
                 s(offset + step), s(r["neurons_fired"]), s(r["neurons_updated"]), s(r["messages_out"]), s(r["hops"]),
-                s(r["synaptic_ops"]), net_double(duration / PS), net_double(r["synapse_fj"] / FJ), net_double(0 / FJ),
+                s(r["synaptic_ops"]), net_double((r["end"] - r["start"]) / PS), net_double(r["synapse_fj"] / FJ), net_double(0 / FJ),
                 net_double(r["neuron_fj"] / FJ), net_double(r["network_fj"] / FJ),
                 net_double((r["synapse_fj"] + r["neuron_fj"] + r["network_fj"]) / FJ),
-                s(current), s(step), s(r["start"]), s(r["end"]), s(r["neurons_accessed"]), s(r["messages_in"]), s(r["busy_ps"]),
+                s(current[0]), s(step), s(r["start"]), s(r["end"]), s(r["neurons_accessed"]), s(r["messages_in"]), s(r["busy_ps"]),
                 s(r["synapse_fj"]), s(r["neuron_fj"]), s(r["network_fj"]), s(r["static_fj"])))
-        pending.clear()
+        perf.clear()
 
-    for c in core_steps:
-        if c["inference"] != current:
-            flush()
-            current = c["inference"]
-        r = pending.get(c["step"])
-        if r is None:
-            r = dict.fromkeys(fields, 0)
-            r["start"], r["end"] = c["step_start_ps"], c["step_end_ps"]
-            pending[c["step"]] = r
-        for f in fields:
-            if f == "hops":
-                r[f] += c["hops_east"] + c["hops_west"] + c["hops_north"] + c["hops_south"]
-            elif f in ("neurons_fired", "neurons_updated"):
-                r[f] += c[f] + c["input_spikes"]  # SANA-FE counts a firing input neuron as fired and updated
-            else:
-                r[f] += c[f]
-        r["start"] = min(r["start"], c["step_start_ps"])
-        r["end"] = max(r["end"], c["step_end_ps"])
-    flush()
-    return rows
+    sums = ("neurons_accessed", "messages_out", "messages_in", "synaptic_ops", "busy_ps", "synapse_fj", "neuron_fj", "network_fj", "static_fj")
+    for name, records in blocks:
+        if name == "input_events" and "spikes.csv" in tables:
+            pending.extend(records)
+        elif name == "spikes" and "spikes.csv" in tables:
+            for r in records:
+                inputs_up_to(r["inference"], r["step"])
+                emit("spikes.csv", spike_row(neuron(r["neuron"]), r))
+        elif name == "messages" and "messages.csv" in tables:
+            for m in records:
+                hops = m["hops_east"] + m["hops_west"] + m["hops_north"] + m["hops_south"]
+                emit("messages.csv", (
+                    s(offsets.get(m["inference"], 0) + m["step"]), s(mid), neuron(m["source_neuron"]), core(m["source_core"]),
+                    core(m["destination_core"]), s(hops), s(m["synapses"]),
+                    net_double(m["sent_ps"] / PS), net_double(m["received_ps"] / PS), net_double(m["processed_ps"] / PS),
+                    net_double(m["generation_delay_ps"] / PS), net_double((m["processed_ps"] - m["received_ps"]) / PS),
+                    net_double(m["network_delay_ps"] / PS), net_double(m["blocking_ps"] / PS),
+                    s(m["inference"]), s(m["step"]), s(m["source_core"]), s(m["destination_core"]),
+                    s(m["hops_east"]), s(m["hops_west"]), s(m["hops_north"]), s(m["hops_south"]),
+                    s(m["sent_ps"]), s(m["received_ps"]), s(m["processed_ps"]), s(m["generation_delay_ps"]),
+                    s(m["network_delay_ps"]), s(m["blocking_ps"])))
+                mid += 1
+        elif name == "core_steps" and "perf.csv" in tables:
+            for c in records:
+                if c["inference"] != current[0]:
+                    flush_perf()
+                    current[0] = c["inference"]
+                r = perf.get(c["step"])
+                if r is None:
+                    r = dict.fromkeys(sums + ("neurons_fired", "neurons_updated", "hops"), 0)
+                    r["start"], r["end"] = c["step_start_ps"], c["step_end_ps"]
+                    perf[c["step"]] = r
+                for f in sums:
+                    r[f] += c[f]
+                # SANA-FE counts a firing input neuron as fired and updated.
+                r["neurons_fired"] += c["neurons_fired"] + c["input_spikes"]
+                r["neurons_updated"] += c["neurons_updated"] + c["input_spikes"]
+                r["hops"] += c["hops_east"] + c["hops_west"] + c["hops_north"] + c["hops_south"]
+                r["start"] = min(r["start"], c["step_start_ps"])
+                r["end"] = max(r["end"], c["step_end_ps"])
+        elif name == "summaries":
+            for r in records:
+                emit("inferences.csv", tuple(s(v) for v in (
+                    r["inference"], r["sample_index"], r["label"], r["predicted"], int(r["label"] >= 0 and r["predicted"] == r["label"]),
+                    r["steps"], r["flags"] & 1, r["decision_ps"] - r["first_input_ps"], r["first_input_ps"], r["decision_ps"], r["end_ps"],
+                    r["synapse_fj"], r["neuron_fj"], r["network_fj"], r["static_fj"], r["total_fj"], r["spikes"], r["synaptic_ops"],
+                    r["messages"], r["hops"])))
+    if "spikes.csv" in tables:
+        inputs_up_to(float("inf"), float("inf"))
+    if "perf.csv" in tables:
+        flush_perf()
+
+
+def _trace_blocks(trace):
+    for name, begin, end in trace["blocks"]:
+        yield name, trace["records"][name][begin:end]
+
+
+def tables(trace):
+    """The tables of `neuro trace export` (all inferences) from read_trace's result: [(file name, columns, rows of str)]."""
+    header = trace["header"]
+    rows = {name: [] for name, _ in _table_names(header)}
+    _export(header, _trace_blocks(trace), _offsets(_trace_blocks(trace)), lambda name, row: rows[name].append(row))
+    return [(name, columns, rows[name]) for name, columns in _table_names(header)]
+
+
+def export_csv(path, directory, verify=True):
+    """Writes the CSV export's tables of the trace at path into directory, streaming block by block (memory does not
+    grow with the trace): UTF-8, '\\n' line endings, no quoting, the same bytes as `neuro trace export`. Returns
+    [(file name, rows)]."""
+    data, header, position = _open(path, verify)
+    where = os.path.basename(path)
+    offsets = _offsets(_blocks(data, position, where, verify, kinds={"summaries", "core_steps"}))
+    os.makedirs(directory, exist_ok=True)
+    names = _table_names(header)
+    files, counts = {}, {}
+    try:
+        for name, columns in names:
+            files[name] = open(os.path.join(directory, name + ".partial"), "w", encoding="utf-8", newline="\n")
+            files[name].write(",".join(columns) + "\n")
+            counts[name] = 0
+
+        def emit(name, row):
+            files[name].write(",".join(row) + "\n")
+            counts[name] += 1
+
+        _export(header, (b for b in _blocks(data, position, where, verify) if b[0] != "end"), offsets, emit)
+    except BaseException:
+        for name, f in files.items():
+            f.close()
+            os.remove(os.path.join(directory, name + ".partial"))
+        raise
+    for f in files.values():
+        f.close()
+    for name, _ in names:
+        os.replace(os.path.join(directory, name + ".partial"), os.path.join(directory, name))
+    return [(name, counts[name]) for name, _ in names]
 
 
 def write_csv(trace, directory):
-    """Writes the tables as the CSV export does: UTF-8, '\\n' line endings, no quoting."""
+    """Writes read_trace's tables as the CSV export does (for a trace already in memory; export_csv streams from a file)."""
     os.makedirs(directory, exist_ok=True)
     written = []
     for name, columns, rows in tables(trace):
@@ -405,22 +481,28 @@ def main(argv):
         print(__doc__.strip())
         return 0 if args or "-h" in argv or "--help" in argv else 2
     try:
-        trace = read_trace(args[0], verify=verify)
+        if "--csv" in argv:
+            if len(args) < 2:
+                print("trace_reader: --csv needs a directory", file=sys.stderr)
+                return 2
+            for name, count in export_csv(args[0], args[1], verify=verify):
+                print(f"{name}\t{count} rows")
+            return 0
+        data, h, position = _open(args[0], verify)
+        counts = {name: 0 for name, _, _ in KINDS.values()}
+        end = None
+        for name, value in _blocks(data, position, os.path.basename(args[0]), verify):
+            if name == "end":
+                end = value
+            else:
+                counts[name] += len(value)
     except (TraceError, OSError) as e:
         print(f"trace_reader: {e}", file=sys.stderr)
         return 2
-    if "--csv" in argv:
-        if len(args) < 2:
-            print("trace_reader: --csv needs a directory", file=sys.stderr)
-            return 2
-        for name, count in write_csv(trace, args[1]):
-            print(f"{name}\t{count} rows")
-        return 0
-    h = trace["header"]
     print(f"{h['schema']} (version {h['version']}), level {h['level']}, mode {h['mode']}, tool {h['tool_version']}")
-    for name, rows in trace["records"].items():
-        print(f"{name}\t{len(rows)} records")
-    print("end:", trace["end"]["status"] if trace["end"] else "missing (unfinished trace)")
+    for name, count in counts.items():
+        print(f"{name}\t{count} records")
+    print("end:", end["status"] if end else "missing (unfinished trace)")
     return 0
 
 

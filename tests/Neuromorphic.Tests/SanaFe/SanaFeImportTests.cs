@@ -262,6 +262,26 @@ public class SanaFeImportTests
         }
     }
 
+    /// <summary>The same round trip through the commands a user types, for every shipped chip: export, import, and the hash both print.</summary>
+    [Fact]
+    public void Chip_export_and_import_commands_round_trip_every_shipped_chip_to_its_hash()
+    {
+        using var directory = new TempDirectory();
+        foreach (var name in ChipLoader.BuiltinNames)
+        {
+            var yaml = directory.File($"{name}.yaml");
+            var export = CliRunner.Run("chip", "export", "sana-fe", name, "--out", yaml, "--json");
+            Assert.True(export.ExitCode == 0, export.ToString());
+            var import = CliRunner.Run("chip", "import", "sana-fe", yaml, "--out", directory.File($"{name}.json"), "--json");
+            Assert.True(import.ExitCode == 0, import.ToString());
+            var exported = System.Text.Json.Nodes.JsonNode.Parse(export.Stdout)!["contentHash"]!.GetValue<string>();
+            var imported = System.Text.Json.Nodes.JsonNode.Parse(import.Stdout)!["contentHash"]!.GetValue<string>();
+            Assert.Equal(ChipLoader.Load(name).ContentHash, exported);
+            Assert.True(exported == imported, $"{name}: exported {exported}, re-imported {imported}");
+            Assert.Equal(imported, ChipLoader.Load(directory.File($"{name}.json")).ContentHash);
+        }
+    }
+
     [Fact]
     public void Export_warns_exactly_where_SANA_FE_will_not_do_as_we_do()
     {
@@ -359,6 +379,9 @@ public class SanaFeImportTests
     [InlineData("- hid: {core: 1.0}", "- hid.0: {core: 1.0}", "hid.1 not mapped", "every neuron mapped")]
     [InlineData("- in -> hid:", "- in -> nowhere:", "nowhere", "a group")]
     [InlineData("weight: [1, 1]", "weight: [1]", "weight", "at least 2")]
+    [InlineData("- in -> hid:", "- in -> hid: {", "line 21", "well-formed YAML")]
+    [InlineData("attributes: {threshold: 0.5, reset_mode: hard}", "attributes: {threshold: 0.5, reset_mode: hard, soma_hw_name: nosuch}", "groups[1].neurons[0] (hid.0)", "a soma unit of core 1.0")]
+    [InlineData("- out: {core: 0.0}", "- out: {core: 0.0, synapse: nosyn}", "nosyn", "a synapse unit of core 0.0")]
     public void Bad_network_files_exit_2_naming_file_path_and_value(string from, string to, string field, string expected)
     {
         using var directory = new TempDirectory();
