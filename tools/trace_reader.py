@@ -2,7 +2,7 @@
 """Read neuromorphic.trace files without .NET: Python 3 standard library only (struct, zlib).
 
     python3 tools/trace_reader.py TRACE                 # header and record counts
-    python3 tools/trace_reader.py TRACE --csv DIR       # spikes.csv, messages.csv, perf.csv, inferences.csv
+    python3 tools/trace_reader.py TRACE --csv DIR       # spikes.csv, messages.csv, perf.csv, inferences.csv (+ probes.csv)
                                                         # (the same bytes as `neuro trace export TRACE --out DIR`;
                                                         # streamed block by block, so any size of trace fits in memory)
     python3 tools/trace_reader.py TRACE --no-verify ... # skip the CRC-32C checks (faster on large traces)
@@ -16,7 +16,7 @@ As a library:
     export_csv("big.trace", "out")           # the same tables written to files, streaming
     # pandas: pd.DataFrame(rows, columns=columns), or pd.read_csv on the --csv output
 
-The format is specified in traces/README.md. This reader knows neuromorphic.trace/3 and refuses
+The format is specified in traces/README.md. This reader knows neuromorphic.trace/3 (minor 1: probes) and refuses
 any other major version with a message naming both. Blocks compressed with DEFLATE are read with
 zlib; Brotli blocks (`neuro run --trace-compression brotli`) are reported as unsupported, since
 the standard library has no Brotli decoder: re-record with deflate or none.
@@ -54,6 +54,7 @@ KINDS = {
         ("first_input_ps", "decision_ps", "end_ps", "synapse_fj", "neuron_fj", "network_fj", "static_fj", "total_fj",
          "spikes", "synaptic_ops", "messages", "hops",
          "inference", "sample_index", "label", "predicted", "steps", "flags")),
+    6: ("probes", "<iiiiddd", ("inference", "step", "neuron", "core", "u", "v", "threshold")),  # minor version 1
 }
 
 
@@ -284,6 +285,7 @@ PERF_COLUMNS = [
     "soma_energy", "network_energy", "total_energy",
     "inference", "step", "step_start_ps", "step_end_ps", "neurons_accessed", "messages_in", "busy_ps",
     "synapse_fj", "neuron_fj", "network_fj", "static_fj"]
+PROBE_COLUMNS = ["neuron", "timestep", "inference", "step", "core", "u", "v", "threshold"]
 INFERENCE_COLUMNS = [
     "inference", "sample_index", "label", "predicted", "correct", "steps", "early_exit", "latency_ps", "first_input_ps",
     "decision_ps", "end_ps", "synapse_fj", "neuron_fj", "network_fj", "static_fj", "total_fj", "spikes",
@@ -401,6 +403,10 @@ def _export(header, blocks, offsets, emit):
                 r["hops"] += c["hops_east"] + c["hops_west"] + c["hops_north"] + c["hops_south"]
                 r["start"] = min(r["start"], c["step_start_ps"])
                 r["end"] = max(r["end"], c["step_end_ps"])
+        elif name == "probes":
+            for r in records:
+                emit("probes.csv", (neuron(r["neuron"]), s(offsets.get(r["inference"], 0) + r["step"]), s(r["inference"]), s(r["step"]),
+                                    s(r["core"]), net_double(r["u"]), net_double(r["v"]), net_double(r["threshold"])))
         elif name == "summaries":
             for r in records:
                 emit("inferences.csv", tuple(s(v) for v in (
@@ -422,9 +428,12 @@ def _trace_blocks(trace):
 def tables(trace):
     """The tables of `neuro trace export` (all inferences) from read_trace's result: [(file name, columns, rows of str)]."""
     header = trace["header"]
-    rows = {name: [] for name, _ in _table_names(header)}
+    names = _table_names(header)
+    rows = {name: [] for name, _ in names + [("probes.csv", PROBE_COLUMNS)]}
     _export(header, _trace_blocks(trace), _offsets(_trace_blocks(trace)), lambda name, row: rows[name].append(row))
-    return [(name, columns, rows[name]) for name, columns in _table_names(header)]
+    if rows["probes.csv"]:
+        names.append(("probes.csv", PROBE_COLUMNS))  # only for runs that probed neurons, as the export
+    return [(name, columns, rows[name]) for name, columns in names]
 
 
 def export_csv(path, directory, verify=True):
@@ -437,13 +446,20 @@ def export_csv(path, directory, verify=True):
     os.makedirs(directory, exist_ok=True)
     names = _table_names(header)
     files, counts = {}, {}
+
+    def create(name, columns):
+        files[name] = open(os.path.join(directory, name + ".partial"), "w", encoding="utf-8", newline="\n")
+        files[name].write(",".join(columns) + "\n")
+        counts[name] = 0
+
     try:
         for name, columns in names:
-            files[name] = open(os.path.join(directory, name + ".partial"), "w", encoding="utf-8", newline="\n")
-            files[name].write(",".join(columns) + "\n")
-            counts[name] = 0
+            create(name, columns)
 
         def emit(name, row):
+            if name not in files:
+                create(name, PROBE_COLUMNS)  # probes.csv: only for runs that probed neurons, as the export
+                names.append((name, PROBE_COLUMNS))
             files[name].write(",".join(row) + "\n")
             counts[name] += 1
 

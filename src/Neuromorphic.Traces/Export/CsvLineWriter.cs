@@ -44,6 +44,15 @@ internal sealed class CsvLineWriter : ITableWriter
         return this;
     }
 
+    /// <summary>A real value, shortest round-trip form.</summary>
+    public ITableWriter Real(double value)
+    {
+        Separator();
+        value.TryFormat(_buffer, out var written, "R", CultureInfo.InvariantCulture);
+        _writer.Write(_buffer, 0, written);
+        return this;
+    }
+
     public ITableWriter Text(string value)
     {
         Separator();

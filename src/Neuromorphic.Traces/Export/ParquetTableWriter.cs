@@ -6,7 +6,7 @@ namespace Neuromorphic.Traces.Export;
 /// <summary>
 /// Writes a table as Apache Parquet (Parquet.Net), Zstandard-compressed in row groups of
 /// <see cref="RowGroupRows"/> rows: exact integers as required INT64 (delta-encoded), names as UTF-8
-/// strings (dictionary-encoded), and SANA-FE's seconds and joules as DECIMAL(18, 12) and
+/// strings (dictionary-encoded), probed state (u, v, threshold) as DOUBLE, and SANA-FE's seconds and joules as DECIMAL(18, 12) and
 /// DECIMAL(18, 15) on INT64: the exact decimal values the CSV spells (1.2176E-06 s is 1,217,600 ps),
 /// stored as the integer picoseconds or femtojoules themselves, so they cost no more than the
 /// integer columns. Rows are buffered per column and flushed a row group at a time.
@@ -19,6 +19,7 @@ internal sealed class ParquetTableWriter : ITableWriter
     private readonly DataField[] _fields;
     private readonly long[][] _ints;
     private readonly decimal[][] _decimals;
+    private readonly double[][] _reals;
     private readonly List<string>[] _texts;
     private readonly decimal[] _unit;
     private readonly ParquetWriter _writer;
@@ -32,10 +33,12 @@ internal sealed class ParquetTableWriter : ITableWriter
         {
             ColumnKind.Int64 => (DataField)new DataField<long>(c.Name, false),
             ColumnKind.Si => new DecimalDataField(c.Name, 18, c.Scale, forceByteArrayEncoding: false, isNullable: false),
+            ColumnKind.Real => new DataField<double>(c.Name, false),
             _ => new DataField<string>(c.Name, false),
         }).ToArray();
         _ints = columns.Select(c => c.Kind == ColumnKind.Int64 ? new long[RowGroupRows] : []).ToArray();
         _decimals = columns.Select(c => c.Kind == ColumnKind.Si ? new decimal[RowGroupRows] : []).ToArray();
+        _reals = columns.Select(c => c.Kind == ColumnKind.Real ? new double[RowGroupRows] : []).ToArray();
         _texts = columns.Select(c => c.Kind == ColumnKind.Text ? new List<string>(1024) : []).ToArray();
         _unit = columns.Select(c => c.Kind == ColumnKind.Si ? Pow10(-c.Scale) : 0m).ToArray();
         var options = new ParquetOptions { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = System.IO.Compression.CompressionLevel.Optimal };
@@ -73,6 +76,18 @@ internal sealed class ParquetTableWriter : ITableWriter
         }
 
         _decimals[_column][_buffered] = value * _unit[_column];
+        _column++;
+        return this;
+    }
+
+    public ITableWriter Real(double value)
+    {
+        if (Next().Kind != ColumnKind.Real)
+        {
+            throw new InvalidOperationException($"column {_columns[_column].Name} does not hold real values");
+        }
+
+        _reals[_column][_buffered] = value;
         _column++;
         return this;
     }
@@ -142,6 +157,9 @@ internal sealed class ParquetTableWriter : ITableWriter
                         break;
                     case ColumnKind.Si:
                         group.WriteAsync<decimal>(_fields[c], _decimals[c].AsMemory(0, _buffered)).GetAwaiter().GetResult();
+                        break;
+                    case ColumnKind.Real:
+                        group.WriteAsync<double>(_fields[c], _reals[c].AsMemory(0, _buffered)).GetAwaiter().GetResult();
                         break;
                     default:
                         group.WriteAsync(_fields[c], _texts[c]).GetAwaiter().GetResult();

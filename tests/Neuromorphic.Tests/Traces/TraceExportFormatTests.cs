@@ -21,6 +21,21 @@ public class TraceExportFormatTests
         return path;
     }
 
+    /// <summary>The golden three-neuron network run with its hidden and output neurons probed (trace format 3.1: probe records).</summary>
+    private static string Probed(TempDirectory directory)
+    {
+        var path = directory.File("probed.trace");
+        var result = CliRunner.Run("run", "--model", RepoPaths.Path("traces", "golden", "three-neurons.json"), "--chip", "tiny",
+            "--input", RepoPaths.Path("traces", "golden", "three-neurons-input.csv"), "--steps", "12", "--trace", path, "--trace-level", "messages",
+            "--probe", "hid", "--probe", "out", "--quiet");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return path;
+    }
+
+    /// <summary>The tables an export of <paramref name="csvDirectory"/> holds: the four, and probes when the run probed neurons.</summary>
+    private static string[] TablesIn(string csvDirectory) =>
+        File.Exists(Path.Combine(csvDirectory, "probes.csv")) ? [.. s_tables, "probes"] : s_tables;
+
     private static void Export(string trace, string directory, params string[] extra)
     {
         var result = CliRunner.Run(["trace", "export", trace, "--out", directory, .. extra]);
@@ -46,14 +61,15 @@ public class TraceExportFormatTests
     public async Task Parquet_tables_hold_the_csv_columns_and_values_exactly()
     {
         using var directory = new TempDirectory();
-        foreach (var trace in new[] { Synthetic(directory), RepoPaths.Path("traces", "golden", "three-neurons-tiny-barrier.trace") })
+        foreach (var trace in new[] { Synthetic(directory), RepoPaths.Path("traces", "golden", "three-neurons-tiny-barrier.trace"), Probed(directory) })
         {
             var csvDir = directory.File(Path.GetFileNameWithoutExtension(trace) + "-csv");
             var pqDir = directory.File(Path.GetFileNameWithoutExtension(trace) + "-parquet");
             Export(trace, csvDir);
             Export(trace, pqDir, "--format", "parquet");
             Assert.Equal(File.ReadAllText(Path.Combine(csvDir, "summary.json")), File.ReadAllText(Path.Combine(pqDir, "summary.json")));
-            foreach (var table in s_tables)
+            Assert.Equal(TablesIn(csvDir).Length, Directory.GetFiles(pqDir, "*.parquet").Length);
+            foreach (var table in TablesIn(csvDir))
             {
                 var lines = File.ReadAllLines(Path.Combine(csvDir, table + ".csv"));
                 var header = lines[0].Split(',');
@@ -85,6 +101,11 @@ public class TraceExportFormatTests
                                 await group.ReadAsync<long>(f, longs.AsMemory());
                                 columns[c].Add(longs);
                                 break;
+                            case { } f when f.ClrType == typeof(double):
+                                var doubles = new double[rows];
+                                await group.ReadAsync<double>(f, doubles.AsMemory());
+                                columns[c].Add(doubles);
+                                break;
                             default:
                                 var texts = new string?[rows];
                                 await group.ReadAsync(fields[c], texts.AsMemory());
@@ -107,6 +128,9 @@ public class TraceExportFormatTests
                             case long l:
                                 Assert.Equal(cells[c], l.ToString(CultureInfo.InvariantCulture));
                                 break;
+                            case double x:
+                                Assert.Equal(cells[c], x.ToString("R", CultureInfo.InvariantCulture));
+                                break;
                             case decimal d:
                                 // The CSV's shortest round-trip double is the exact decimal ps·10⁻¹² (fJ·10⁻¹⁵).
                                 Assert.True(decimal.Parse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture) == d, $"{table} row {r} {header[c]}: {cells[c]} vs {d}");
@@ -127,6 +151,8 @@ public class TraceExportFormatTests
                 }
             }
         }
+
+        Assert.Equal(2 * 12 + 1, File.ReadAllLines(directory.File("probed-csv/probes.csv")).Length); // two neurons, 12 steps
     }
 
     [Fact]
@@ -151,6 +177,7 @@ public class TraceExportFormatTests
             Synthetic(directory, "none", "none.trace"),
             RepoPaths.Path("traces", "golden", "three-neurons-tiny-barrier.trace"),
             RepoPaths.Path("traces", "golden", "three-neurons-tiny-async.trace"),
+            Probed(directory),
         };
         foreach (var trace in traces)
         {
@@ -158,13 +185,16 @@ public class TraceExportFormatTests
             Export(trace, directory.File(name + "-csv"));
             var (code, stdout, stderr) = Python.Run(RepoPaths.Path("tools", "trace_reader.py"), trace, "--csv", directory.File(name + "-py"));
             Assert.True(code == 0, $"{name}: exit {code}\n{stdout}\n{stderr}");
-            foreach (var table in s_tables)
+            Assert.Equal(TablesIn(directory.File(name + "-csv")).Length, Directory.GetFiles(directory.File(name + "-py"), "*.csv").Length);
+            foreach (var table in TablesIn(directory.File(name + "-csv")))
             {
                 var expected = File.ReadAllText(directory.File($"{name}-csv/{table}.csv"));
                 var actual = File.ReadAllText(directory.File($"{name}-py/{table}.csv"));
                 Assert.True(expected == actual, $"{name}/{table}.csv differs at character {FirstDifference(expected, actual)}");
             }
         }
+
+        Assert.True(File.Exists(directory.File("probed-py/probes.csv")));
     }
 
     [PythonFact]
@@ -175,6 +205,7 @@ public class TraceExportFormatTests
         var trace = File.ReadAllBytes(RepoPaths.Path("traces", "golden", "three-neurons-tiny-barrier.trace"));
         var future = (byte[])trace.Clone();
         future[8] = (byte)(TraceFormat.MajorVersion + 1);
+        (future[10], future[11]) = (0, 0); // minor version 0
         File.WriteAllBytes(directory.File("future.trace"), future);
         var (code, _, stderr) = Python.Run(reader, directory.File("future.trace"));
         Assert.Equal(2, code);
