@@ -27,6 +27,12 @@ public static class ChipLoader
     {
         if (File.Exists(nameOrPath))
         {
+            if (nameOrPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || nameOrPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidInputException(nameOrPath, null, "a YAML file",
+                    $"a neuromorphic.chip/1 JSON file; a SANA-FE architecture file becomes one with: neuro chip import sana-fe {nameOrPath} --out CHIP.json");
+            }
+
             var full = Path.GetFullPath(nameOrPath);
             return Parse(new Source(full, false), nameOrPath, full);
         }
@@ -39,6 +45,21 @@ public static class ChipLoader
 
         throw new InvalidInputException(nameOrPath, "--chip", nameOrPath,
             $"an existing chip file or a built-in chip: {string.Join(", ", BuiltinNames)}");
+    }
+
+    /// <summary>
+    /// Parses a complete chip model given as JSON text (no <c>"extends"</c>), as an importer produces
+    /// it; <paramref name="source"/> names it in errors and in <see cref="ChipSpec.Source"/>.
+    /// </summary>
+    public static ChipSpec FromJson(string json, string source)
+    {
+        var (input, root) = JsonInput.Parse(json, source);
+        if (root.ContainsKey("extends"))
+        {
+            throw input.Error("$.extends", JsonInput.Show(root["extends"]), "a complete chip model (no overlay)");
+        }
+
+        return ChipParser.Parse(root, source, source);
     }
 
     /// <summary>The raw text of a built-in model, as shipped in chip-models/.</summary>

@@ -176,7 +176,8 @@ public static partial class NirImporter
                     transposes.Add((result.Count, source));
                 }
 
-                result.Add(new Projection(name, from, to, weights));
+                // An unrolled convolution connects each output only to its kernel's window: the zeros around it are no synapses.
+                result.Add(new Projection(name, from, to, weights, connections: acc.Convolutional ? weights.Select(w => w != 0).ToArray() : null));
             }
 
             foreach (var (index, source) in transposes)

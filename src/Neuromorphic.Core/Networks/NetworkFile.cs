@@ -20,7 +20,7 @@ public static partial class NetworkFile
     private static readonly string[] PopulationKeys = ["name", "size", "model", "params", "placement"];
     private static readonly string[] CubaLifKeys = ["tauCurrent", "tauVoltage", "threshold", "bias", "currentBias", "reset", "refractory", "vMin", "vMax"];
     private static readonly string[] EpRateKeys = ["dt", "bias", "tau"];
-    private static readonly string[] ProjectionKeys = ["name", "from", "to", "weights", "transposeOf"];
+    private static readonly string[] ProjectionKeys = ["name", "from", "to", "weights", "transposeOf", "connections"];
     private static readonly string[] PinKeys = ["tile", "core", "neurons"];
 
     public static NetworkSpec Load(string path)
@@ -345,7 +345,20 @@ public static partial class NetworkFile
             }
 
             var weights = ParseWeights(input, obj["weights"]!, $"{path}.weights", from.Size, to.Size, baseDirectory, unverified);
-            parsed[name] = new Projection(name, from, to, weights);
+            bool[]? connections = null;
+            if (obj.TryGetPropertyValue("connections", out var connectionsNode) && connectionsNode is not null)
+            {
+                connections = ParseConnections(input, connectionsNode, $"{path}.connections", from.Size, to.Size, baseDirectory);
+                for (var k = 0; k < weights.Length; k++)
+                {
+                    if (!connections[k] && weights[k] != 0)
+                    {
+                        throw input.Error($"{path}.weights", $"{weights[k]} at post {k / from.Size}, pre {k % from.Size}", "weight 0 where connections says there is no synapse");
+                    }
+                }
+            }
+
+            parsed[name] = new Projection(name, from, to, weights, connections: connections);
         }
 
         foreach (var (index, name, from, to, source) in pending)
@@ -363,8 +376,21 @@ public static partial class NetworkFile
                 throw input.Error(path, $"\"{source}\"", $"a projection from {to.Name} to {from.Name}, the reverse of this one");
             }
 
+            bool[]? mirrored = null;
+            if (sourceProjection.Connections is { } c)
+            {
+                mirrored = new bool[c.Length];
+                for (var post = 0; post < sourceProjection.To.Size; post++)
+                {
+                    for (var pre = 0; pre < sourceProjection.From.Size; pre++)
+                    {
+                        mirrored[pre * sourceProjection.To.Size + post] = c[post * sourceProjection.From.Size + pre];
+                    }
+                }
+            }
+
             parsed[name] = new Projection(name, from, to,
-                Projection.Transpose(sourceProjection.Weights, sourceProjection.To.Size, sourceProjection.From.Size), source);
+                Projection.Transpose(sourceProjection.Weights, sourceProjection.To.Size, sourceProjection.From.Size), source, mirrored);
         }
 
         foreach (var name in order)
@@ -505,6 +531,73 @@ public static partial class NetworkFile
         }
 
         MemoryBudget.Check(entries * sizeof(float), input.File, path, $"{postCount}×{preCount} float32 weights");
+    }
+
+    /// <summary>
+    /// Which pairs have a synapse: [post][pre] rows of 0 and 1 inline, or a sidecar of one byte (0 or 1)
+    /// per pair, row-major: <c>{ "file": "net.0.mask", "shape": [post, pre] }</c>.
+    /// </summary>
+    private static bool[] ParseConnections(JsonInput input, JsonNode node, string path, int preCount, int postCount, string baseDirectory)
+    {
+        var result = new bool[(long)preCount * postCount];
+        if (node is JsonArray rows)
+        {
+            if (rows.Count != postCount)
+            {
+                throw input.Error(path, $"{rows.Count} rows", $"{postCount} rows, one per post-synaptic neuron ([post][pre])");
+            }
+
+            for (var post = 0; post < postCount; post++)
+            {
+                var rowPath = $"{path}[{post}]";
+                var row = input.AsArray(rows[post] ?? throw input.Error(rowPath, "null", "an array of 0 and 1"), rowPath);
+                if (row.Count != preCount)
+                {
+                    throw input.Error(rowPath, $"{row.Count} entries", $"{preCount}, one per pre-synaptic neuron");
+                }
+
+                for (var pre = 0; pre < preCount; pre++)
+                {
+                    var value = input.AsInt(row[pre] ?? throw input.Error($"{rowPath}[{pre}]", "null", "0 or 1"), $"{rowPath}[{pre}]");
+                    result[post * preCount + pre] = value switch
+                    {
+                        0 => false,
+                        1 => true,
+                        _ => throw input.Error($"{rowPath}[{pre}]", value.ToString(System.Globalization.CultureInfo.InvariantCulture), "0 (no synapse) or 1"),
+                    };
+                }
+            }
+
+            return result;
+        }
+
+        var obj = input.AsObject(node, path);
+        input.RejectUnknownKeys(obj, path, "file", "shape");
+        var file = input.RequiredString(obj, path, "file");
+        var shape = input.RequiredArray(obj, path, "shape");
+        if (shape.Count != 2 || input.AsInt(shape[0]!, $"{path}.shape[0]") != postCount || input.AsInt(shape[1]!, $"{path}.shape[1]") != preCount)
+        {
+            throw input.Error($"{path}.shape", JsonInput.Show(shape), $"[{postCount}, {preCount}] (the sizes of the populations it connects)");
+        }
+
+        var full = Path.Combine(baseDirectory, file);
+        if (Path.IsPathRooted(file) || !File.Exists(full) || new FileInfo(full).Length != result.LongLength)
+        {
+            throw input.Error($"{path}.file", $"\"{file}\"", $"an existing sidecar of {result.LongLength} bytes, relative to the network file");
+        }
+
+        var bytes = File.ReadAllBytes(full);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            result[i] = bytes[i] switch
+            {
+                0 => false,
+                1 => true,
+                _ => throw input.Error($"{path}.file", $"byte {bytes[i]} at index {i} of \"{file}\"", "bytes 0 (no synapse) or 1"),
+            };
+        }
+
+        return result;
     }
 
     private static PerNeuron RequiredPerNeuron(JsonInput input, JsonObject obj, string path, string key, int size, Action<double, string>? check) =>
@@ -653,6 +746,7 @@ public static partial class NetworkFile
         root["populations"] = pops;
         var projections = new JsonArray();
         var sidecars = new List<(string File, float[] Weights)>();
+        var masks = new List<(string File, bool[] Connections)>();
         for (var k = 0; k < network.Projections.Count; k++)
         {
             var proj = network.Projections[k];
@@ -674,6 +768,12 @@ public static partial class NetworkFile
                 var file = $"{stem}.{k}.{hash[..16]}.f32";
                 sidecars.Add((file, proj.Weights));
                 obj["weights"] = new JsonObject { ["file"] = file, ["shape"] = new JsonArray(proj.To.Size, proj.From.Size), ["sha256"] = hash };
+                if (proj.Connections is { } connections)
+                {
+                    var maskFile = $"{stem}.{k}.mask";
+                    masks.Add((maskFile, connections));
+                    obj["connections"] = new JsonObject { ["file"] = maskFile, ["shape"] = new JsonArray(proj.To.Size, proj.From.Size) };
+                }
             }
             else
             {
@@ -690,6 +790,22 @@ public static partial class NetworkFile
                 }
 
                 obj["weights"] = rows;
+                if (proj.Connections is { } connections)
+                {
+                    var mask = new JsonArray();
+                    for (var post = 0; post < proj.To.Size; post++)
+                    {
+                        var row = new JsonArray();
+                        for (var pre = 0; pre < proj.From.Size; pre++)
+                        {
+                            row.Add(connections[post * proj.From.Size + pre] ? 1 : 0);
+                        }
+
+                        mask.Add(row);
+                    }
+
+                    obj["connections"] = mask;
+                }
             }
 
             projections.Add(obj);
@@ -715,6 +831,12 @@ public static partial class NetworkFile
                 var copy = weights;
                 AtomicFile.Write(sidecar, s => s.Write(MemoryMarshal.AsBytes(copy.AsSpan())));
             }
+        }
+
+        foreach (var (file, connections) in masks)
+        {
+            var copy = connections;
+            AtomicFile.Write(Path.Combine(directory, file), s => s.Write(MemoryMarshal.AsBytes(copy.AsSpan())));
         }
 
         FaultInjection.Point("network-file:sidecars-written");

@@ -164,6 +164,12 @@ public sealed class NetworkSpec
             Text(proj.To.Name);
             Text(proj.TransposeOf ?? "");
             sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(proj.Weights.AsSpan()));
+            if (proj.Connections is { } connections)
+            {
+                // Hashed only when present, so that dense networks keep their hash.
+                Text("connections");
+                sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(connections.AsSpan()));
+            }
         }
 
         Text(Readout?.Population ?? "");

@@ -6,9 +6,22 @@ using Neuromorphic.Core.Progress;
 
 namespace Neuromorphic.Traces.Export;
 
+/// <summary>The file format of an export's tables.</summary>
+public enum TraceExportFormat
+{
+    /// <summary>CSV, SANA-FE's format: <c>spikes.csv</c>, <c>messages.csv</c>, <c>perf.csv</c>, <c>inferences.csv</c>.</summary>
+    Csv,
+
+    /// <summary>Apache Parquet with the same columns: INT64 for exact integers, DOUBLE for SI quantities, strings for names.</summary>
+    Parquet,
+}
+
 /// <summary>What to export.</summary>
 public sealed record TraceExportOptions
 {
+    /// <summary>CSV (default) or Parquet; both hold the same columns and values.</summary>
+    public TraceExportFormat Format { get; init; } = TraceExportFormat.Csv;
+
     /// <summary>Only this inference (its steps then start at timestep 1), or every inference.</summary>
     public int? Inference { get; init; }
 }
@@ -67,6 +80,12 @@ public static class TraceCsvExporter
             throw new InvalidInputException(null, "--out", outDirectory, "a directory (a file of that name exists)");
         }
 
+        var parent = Path.GetDirectoryName(Path.GetFullPath(outDirectory));
+        if (parent is not null && !Directory.Exists(parent))
+        {
+            throw new InvalidInputException(null, "--out", outDirectory, $"a directory in an existing folder ({parent} does not exist)");
+        }
+
         var fileBytes = new FileInfo(tracePath).Exists ? new FileInfo(tracePath).Length : 0;
         var offsets = StepOffsets(tracePath, options.Inference);
         using var reader = TraceReader.Open(tracePath, new TraceReadOptions { Inference = options.Inference }, logger);
@@ -81,19 +100,30 @@ public static class TraceCsvExporter
         using var outputs = new AtomicOutputs(outDirectory);
         try
         {
-            var writers = new Dictionary<string, CsvLineWriter>();
-            CsvLineWriter Open(string name, string[] columns)
+            var writers = new Dictionary<string, ITableWriter>();
+            ITableWriter Open(string table, string[] columns)
             {
-                var writer = new CsvLineWriter(outputs.Create(Path.Combine(outDirectory, name)));
-                writer.Header(columns);
-                writers[name] = writer;
+                ITableWriter writer;
+                if (options.Format == TraceExportFormat.Parquet)
+                {
+                    var name = table + ".parquet";
+                    writer = new ParquetTableWriter(outputs.Create(Path.Combine(outDirectory, name)), columns.Select(Kind).ToArray());
+                    writers[name] = writer;
+                }
+                else
+                {
+                    var csv = new CsvLineWriter(outputs.Create(Path.Combine(outDirectory, table + ".csv")));
+                    csv.Header(columns);
+                    writers[table + ".csv"] = writer = csv;
+                }
+
                 return writer;
             }
 
-            var spikes = level.Records(TraceRecordKind.Spike) ? Open("spikes.csv", SpikeColumns) : null;
-            var messages = level.Records(TraceRecordKind.Message) ? Open("messages.csv", MessageColumns) : null;
-            var perf = level.Records(TraceRecordKind.CoreStep) ? Open("perf.csv", PerfColumns) : null;
-            var inferences = Open("inferences.csv", InferenceColumns);
+            var spikes = level.Records(TraceRecordKind.Spike) ? Open("spikes", SpikeColumns) : null;
+            var messages = level.Records(TraceRecordKind.Message) ? Open("messages", MessageColumns) : null;
+            var perf = level.Records(TraceRecordKind.CoreStep) ? Open("perf", PerfColumns) : null;
+            var inferences = Open("inferences", InferenceColumns);
             var perfRows = new PerfAggregator(perf, offsets);
             var summaries = new List<InferenceSummaryRecord>();
             var pendingInputs = new Queue<InputEventRecord>();
@@ -107,7 +137,7 @@ public static class TraceCsvExporter
                 }
             }
 
-            CsvLineWriter? probes = null;
+            ITableWriter? probes = null;
             long messageId = 0;
             var blocks = 0L;
             while (reader.TryReadBlock(out var block))
@@ -158,7 +188,7 @@ public static class TraceCsvExporter
                         {
                             if (Wanted(p.Inference, options, offsets, out var offset))
                             {
-                                probes ??= Open("probes.csv", ProbeColumns);
+                                probes ??= Open("probes", ProbeColumns);
                                 probes.Text(metadata.NeuronName(p.Neuron)).Int(offset + p.Step).Int(p.Inference).Int(p.Step).Int(p.Core)
                                     .Real(p.U).Real(p.V).Real(p.Threshold).EndLine();
                             }
@@ -221,6 +251,23 @@ public static class TraceCsvExporter
         }
     }
 
+    private static readonly HashSet<string> TextColumns = ["neuron", "src_neuron", "src_hw", "dest_hw"];
+
+    private static readonly HashSet<string> RealColumns = ["u", "v", "threshold"];
+
+    private static readonly HashSet<string> SiColumns =
+    [
+        "send_timestamp", "received_timestamp", "processed_timestamp", "generation_delay", "processing_delay", "network_delay", "blocking_delay",
+        "sim_time", "synapse_energy", "dendrite_energy", "soma_energy", "network_energy", "total_energy",
+    ];
+
+    /// <summary>A column's type: names are text, SANA-FE's seconds and joules are SI quantities, probed state real, everything else an exact integer.</summary>
+    private static Column Kind(string name) =>
+        TextColumns.Contains(name) ? Column.T(name)
+        : RealColumns.Contains(name) ? Column.R(name)
+        : SiColumns.Contains(name) ? Column.Si(name, name.EndsWith("_energy", StringComparison.Ordinal) ? 15 : 12)
+        : Column.I(name);
+
     private static bool Wanted(int inference, TraceExportOptions options, Dictionary<int, long> offsets, out long offset)
     {
         offset = 0;
@@ -233,7 +280,7 @@ public static class TraceCsvExporter
         return true;
     }
 
-    private static void WriteInference(CsvLineWriter csv, in InferenceSummaryRecord s) =>
+    private static void WriteInference(ITableWriter csv, in InferenceSummaryRecord s) =>
         csv.Int(s.Inference).Int(s.SampleIndex).Int(s.Label).Int(s.Predicted).Int(s.Correct ? 1 : 0).Int(s.Steps).Int(s.ExitedEarly ? 1 : 0)
             .Int(s.LatencyPs).Int(s.FirstInputPs).Int(s.DecisionPs).Int(s.EndPs)
             .Int(s.SynapseFj).Int(s.NeuronFj).Int(s.NetworkFj).Int(s.StaticFj).Int(s.TotalFj)
@@ -381,7 +428,7 @@ public static class TraceCsvExporter
     }
 
     /// <summary>Sums core-step records into one perf.csv row per (inference, step), in step order.</summary>
-    private sealed class PerfAggregator(CsvLineWriter? csv, Dictionary<int, long> offsets)
+    private sealed class PerfAggregator(ITableWriter? csv, Dictionary<int, long> offsets)
     {
         private readonly SortedDictionary<int, Row> _rows = [];
         private int _inference = -1;

@@ -18,6 +18,13 @@ public static class NetworkLoader
     /// <summary>Loads <paramref name="path"/>; <paramref name="nirOptions"/> apply when it is a NIR file.</summary>
     public static NetworkSpec Load(string path, NirImportOptions nirOptions, ILogger? logger = null)
     {
+        if (path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+        {
+            // A SANA-FE network needs its architecture file (unit names, tiles of the mapping): it is imported explicitly.
+            throw new Neuromorphic.Core.Errors.InvalidInputException(path, null, "a YAML file",
+                $"a network file (neuromorphic.network/1 JSON) or a NIR file; a SANA-FE network becomes one with: neuro import sana-fe {path} --arch ARCH.yaml --out NET.json");
+        }
+
         if (!IsNir(path))
         {
             var network = NetworkFile.Load(path);
