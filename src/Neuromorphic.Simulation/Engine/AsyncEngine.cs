@@ -84,6 +84,7 @@ internal sealed class AsyncEngine
     private readonly int[] _localStep;
     private readonly long[] _synapseFreeAt;
     private readonly int[] _inputIndexOfSlot;
+    private readonly InputSchedule _inputs;
     private readonly FiredList _fired;
     private readonly long[] _busyPs;
     private readonly bool[] _holdsOutput;
@@ -102,6 +103,7 @@ internal sealed class AsyncEngine
         _localStep = new int[_mapped.CoreCount];
         _synapseFreeAt = new long[_mapped.CoreCount];
         _inputIndexOfSlot = BarrierEngine.InputIndices(chip);
+        _inputs = new InputSchedule(_inputIndexOfSlot);
         _fired = new FiredList(chip.NeuronOfSlot.Length);
         _busyPs = new long[_mapped.CoreCount];
         _holdsOutput = new bool[_mapped.CoreCount];
@@ -118,6 +120,7 @@ internal sealed class AsyncEngine
     {
         _state.Reset();
         _readout.Reset();
+        _inputs.Begin(input);
         _queue.Clear();
         _sequence = 0;
         Array.Clear(_counters);
@@ -267,8 +270,8 @@ internal sealed class AsyncEngine
         var state = _state;
         var costs = chip.Costs;
         ref var counters = ref _counters[core];
-        CoreUpdate.Run(chip, state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, input,
-            _inputIndexOfSlot, state.InputNext, state.InputNextF, state.ReceivedNext, ref counters, _fired);
+        CoreUpdate.Run(chip, state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, _inputs,
+            state.InputNext, state.InputNextF, state.ReceivedNext, ref counters, _fired);
 
         var scale = chip.ClockFactor[core] * Jitter(core, inference, step - 1, -2);
         var messageOut = (long)Math.Round(costs.MessageOut.LatencyPs * scale);

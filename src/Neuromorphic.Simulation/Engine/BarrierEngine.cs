@@ -26,6 +26,7 @@ internal sealed class BarrierEngine
     private readonly BarrierStepTiming _timing;
     private readonly CoreStepCounters[] _counters;
     private readonly int[] _inputIndexOfSlot;
+    private readonly InputSchedule _inputs;
     private readonly FiredList _fired;
     private readonly int[] _messageSource;
 
@@ -38,6 +39,7 @@ internal sealed class BarrierEngine
         _timing = new BarrierStepTiming(_mapped.CoreTile, _mapped.Chip.Mesh.Width, _mapped.Chip.Mesh.Height, _mapped.CoreSlots);
         _counters = new CoreStepCounters[_mapped.CoreCount];
         _inputIndexOfSlot = InputIndices(chip);
+        _inputs = new InputSchedule(_inputIndexOfSlot);
         _fired = new FiredList(chip.NeuronOfSlot.Length);
         _messageSource = new int[Math.Max(16, _mapped.MessageCount)];
     }
@@ -64,6 +66,7 @@ internal sealed class BarrierEngine
     {
         _state.Reset();
         _readout.Reset();
+        _inputs.Begin(input);
         var costs = _chip.Costs;
         var energy = default(EnergyBreakdown);
         var totals = default(CoreStepCounters);
@@ -79,8 +82,8 @@ internal sealed class BarrierEngine
             for (var core = 0; core < _mapped.CoreCount; core++)
             {
                 ref var counters = ref _counters[core];
-                CoreUpdate.Run(_chip, _state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, input,
-                    _inputIndexOfSlot, _state.InputNow, _state.InputNowF, _state.ReceivedNow, ref counters, _fired);
+                CoreUpdate.Run(_chip, _state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, _inputs,
+                    _state.InputNow, _state.InputNowF, _state.ReceivedNow, ref counters, _fired);
                 int accessed = 0, updated = 0, firedSoFar = 0, sent = 0;
                 for (var f = 0; f < _fired.Count; f++)
                 {
