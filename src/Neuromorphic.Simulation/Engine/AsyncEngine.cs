@@ -29,7 +29,27 @@ internal sealed class AsyncEngine
         Integrate = 2,
     }
 
-    private readonly record struct Key(long TimePs, int Core, int Kind, long Sequence);
+    /// <summary>The total event order: (time, core, kind, sequence). Compared as a value type with no comparer object, so the heap's comparisons inline.</summary>
+    private readonly record struct Key(long TimePs, int Core, int Kind, long Sequence) : IComparable<Key>
+    {
+        public int CompareTo(Key other)
+        {
+            var c = TimePs.CompareTo(other.TimePs);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = Core.CompareTo(other.Core);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = Kind.CompareTo(other.Kind);
+            return c != 0 ? c : Sequence.CompareTo(other.Sequence);
+        }
+    }
 
     private readonly struct Event
     {
@@ -51,34 +71,11 @@ internal sealed class AsyncEngine
         public long SentPs { get; }
     }
 
-    private sealed class KeyComparer : IComparer<Key>
-    {
-        public static readonly KeyComparer Instance = new();
-
-        public int Compare(Key a, Key b)
-        {
-            var c = a.TimePs.CompareTo(b.TimePs);
-            if (c != 0)
-            {
-                return c;
-            }
-
-            c = a.Core.CompareTo(b.Core);
-            if (c != 0)
-            {
-                return c;
-            }
-
-            c = a.Kind.CompareTo(b.Kind);
-            return c != 0 ? c : a.Sequence.CompareTo(b.Sequence);
-        }
-    }
-
     private readonly ChipInstance _chip;
     private readonly MappedNetwork _mapped;
     private readonly NetworkState _state;
     private readonly ReadoutCounter _readout;
-    private readonly PriorityQueue<Event, Key> _queue = new(KeyComparer.Instance);
+    private readonly PriorityQueue<Event, Key> _queue = new();
     private readonly CoreStepCounters[] _counters;
     private readonly long[] _stepStart;
     private readonly int[] _localStep;
