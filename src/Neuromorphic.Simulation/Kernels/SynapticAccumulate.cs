@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Neuromorphic.Simulation.Kernels;
 
@@ -9,7 +8,7 @@ namespace Neuromorphic.Simulation.Kernels;
 /// Adds a run of synaptic weights into the input accumulators of contiguous target neurons:
 /// <c>accumulator[i] += weights[i]</c>, for integer (fixed-point) or float weights. Dense projections
 /// deliver each spike as one or a few such runs, so this is the simulator's hottest loop; it is
-/// vectorised with <see cref="Vector512{T}"/> where the CPU has AVX-512 (then <see cref="Vector{T}"/> for the rest) and keeps a scalar reference
+/// vectorised with <see cref="Vector{T}"/> and keeps a scalar reference
 /// (<see cref="AddScalar{T}(Span{T}, ReadOnlySpan{T})"/>) that tests compare it with. Integer adds
 /// are exact, so the fixed-point result does not depend on order.
 /// </summary>
@@ -19,25 +18,10 @@ public static class SynapticAccumulate
     public static void Add<T>(Span<T> accumulator, ReadOnlySpan<T> weights) where T : unmanaged, INumberBase<T>
     {
         var i = 0;
-        if (accumulator.Length < weights.Length)
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && weights.Length >= Vector<T>.Count)
         {
-            throw new ArgumentException($"accumulator ({accumulator.Length}) is shorter than the weights ({weights.Length})", nameof(accumulator));
-        }
-
-        ref var acc = ref MemoryMarshal.GetReference(accumulator);
-        ref var w = ref MemoryMarshal.GetReference(weights);
-        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && weights.Length >= Vector512<T>.Count)
-        {
-            var last = weights.Length - Vector512<T>.Count;
-            for (; i <= last; i += Vector512<T>.Count)
-            {
-                var sum = Vector512.LoadUnsafe(ref acc, (nuint)i) + Vector512.LoadUnsafe(ref w, (nuint)i);
-                sum.StoreUnsafe(ref acc, (nuint)i);
-            }
-        }
-
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && weights.Length - i >= Vector<T>.Count)
-        {
+            ref var acc = ref MemoryMarshal.GetReference(accumulator);
+            ref var w = ref MemoryMarshal.GetReference(weights);
             var last = weights.Length - Vector<T>.Count;
             for (; i <= last; i += Vector<T>.Count)
             {
