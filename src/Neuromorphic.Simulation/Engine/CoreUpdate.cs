@@ -47,12 +47,12 @@ internal static class CoreUpdate
         else if (chip.FixedPoint)
         {
             var soma = new FixedSoma(chip, state, input);
-            RunCompartments(soma, chip, state, first, end, step, inputSlots > 0, inputSlots == 0 ? default : inputs.SlotsAt(step), received, ref counters, fired);
+            RunCompartments(soma, state, first, end, step, inputSlots > 0, inputs, received, ref counters, fired);
         }
         else
         {
             var soma = new FloatSoma(chip, state, inputFloat);
-            RunCompartments(soma, chip, state, first, end, step, inputSlots > 0, inputSlots == 0 ? default : inputs.SlotsAt(step), received, ref counters, fired);
+            RunCompartments(soma, state, first, end, step, inputSlots > 0, inputs, received, ref counters, fired);
         }
     }
 
@@ -78,42 +78,55 @@ internal static class CoreUpdate
 
     /// <summary>
     /// Compartments, specialized per arithmetic. When the core also holds inputs (<paramref name="mixed"/>),
-    /// each slot is checked and <paramref name="firing"/> holds this step's firing input slots.
+    /// each run of input slots is skipped at once, emitting only its inputs that fire this step.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunCompartments<TSoma>(TSoma soma, ChipInstance chip, NetworkState state, int first, int end, int step,
-        bool mixed, ReadOnlySpan<int> firing, byte[] received, ref CoreStepCounters counters, FiredList fired)
+    private static void RunCompartments<TSoma>(TSoma soma, NetworkState state, int first, int end, int step,
+        bool mixed, InputSchedule inputs, byte[] received, ref CoreStepCounters counters, FiredList fired)
         where TSoma : struct, ISoma
     {
         var firedCount = 0;
         int accessed = 0, updated = 0, spikes = 0, inputSpikes = 0;
+        ReadOnlySpan<int> firing = default, runEnd = default;
         var cursor = 0;
         if (mixed)
         {
+            firing = inputs.SlotsAt(step);
+            runEnd = inputs.InputRunEnd;
             var at = firing.BinarySearch(first);
             cursor = at >= 0 ? at : ~at;
         }
 
         var spikedAt = state.SpikedAtStep;
-        for (var s = first; s < end; s++)
+        var s = first;
+        while (s < end)
         {
-            bool spiked;
-            if (mixed && chip.IsInput[s])
+            if (mixed && runEnd[s] > s)
             {
-                spiked = cursor < firing.Length && firing[cursor] == s;
-                cursor += spiked ? 1 : 0;
-                inputSpikes += spiked ? 1 : 0;
-            }
-            else
-            {
-                var reached = received[s] != 0;
-                received[s] = 0;
-                spiked = soma.Step(s, out var charged, out var biased);
-                accessed++;
-                updated += spiked | charged | reached | biased ? 1 : 0;
-                spikes += spiked ? 1 : 0;
+                // A run of input slots: only the firing ones are touched.
+                var stop = Math.Min(runEnd[s], end);
+                for (; cursor < firing.Length && firing[cursor] < stop; cursor++)
+                {
+                    var input = firing[cursor];
+                    spikedAt[input] = step;
+                    fired.Slots[firedCount] = input;
+                    fired.Accessed[firedCount] = accessed;
+                    fired.Updated[firedCount] = updated;
+                    fired.Fired[firedCount] = spikes;
+                    firedCount++;
+                    inputSpikes++;
+                }
+
+                s = stop;
+                continue;
             }
 
+            var reached = received[s] != 0;
+            received[s] = 0;
+            var spiked = soma.Step(s, out var charged, out var biased);
+            accessed++;
+            updated += spiked | charged | reached | biased ? 1 : 0;
+            spikes += spiked ? 1 : 0;
             if (spiked)
             {
                 spikedAt[s] = step;
@@ -123,6 +136,8 @@ internal static class CoreUpdate
                 fired.Fired[firedCount] = spikes;
                 firedCount++;
             }
+
+            s++;
         }
 
         counters.NeuronsAccessed += accessed;

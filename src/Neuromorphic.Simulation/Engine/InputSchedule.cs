@@ -14,6 +14,7 @@ internal sealed class InputSchedule
 {
     private readonly int[] _slotOfInput;
     private readonly int[] _inputSlotsBefore;
+    private readonly int[] _inputRunEnd;
     private readonly bool _slotsAscending;
     private readonly int[] _firing;
     private int[] _stepStart = new int[128];
@@ -30,6 +31,12 @@ internal sealed class InputSchedule
         {
             count = Math.Max(count, inputIndexOfSlot[s] + 1);
             _inputSlotsBefore[s + 1] = _inputSlotsBefore[s] + (inputIndexOfSlot[s] >= 0 ? 1 : 0);
+        }
+
+        _inputRunEnd = new int[inputIndexOfSlot.Length];
+        for (var s = inputIndexOfSlot.Length - 1; s >= 0; s--)
+        {
+            _inputRunEnd[s] = inputIndexOfSlot[s] < 0 ? s : s + 1 < inputIndexOfSlot.Length ? _inputRunEnd[s + 1] : s + 1;
         }
 
         _slotOfInput = new int[count];
@@ -55,6 +62,9 @@ internal sealed class InputSchedule
 
     /// <summary>How many of the slots [<paramref name="first"/>, <paramref name="end"/>) hold input neurons.</summary>
     public int InputSlotsIn(int first, int end) => _inputSlotsBefore[end] - _inputSlotsBefore[first];
+
+    /// <summary>For an input slot, the end of the contiguous run of input slots it starts (for any other slot, the slot itself).</summary>
+    public ReadOnlySpan<int> InputRunEnd => _inputRunEnd;
 
     /// <summary>Starts an inference: nothing generated yet.</summary>
     public void Begin(InferenceInput source)

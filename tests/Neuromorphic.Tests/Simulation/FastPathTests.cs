@@ -171,6 +171,7 @@ public class FastPathTests
         Assert.Equal([2], schedule.SlotsAt(7).ToArray());
         Assert.Equal(3, schedule.InputSlotsIn(0, 12));
         Assert.Equal(1, schedule.InputSlotsIn(3, 9));
+        Assert.Equal([0, 1, 3, 3, 4, 6, 6, 7, 8, 10, 10, 11], schedule.InputRunEnd.ToArray());
         schedule.Begin(new EventInput([(2, 2)]));
         Assert.Empty(schedule.SlotsAt(1).ToArray());
         Assert.Equal([9], schedule.SlotsAt(2).ToArray());
