@@ -29,6 +29,7 @@ internal sealed class BarrierEngine
     private readonly InputSchedule _inputs;
     private readonly FiredList _fired;
     private readonly int[] _messageSource;
+    private readonly ProbeSampler _probes;
 
     public BarrierEngine(ChipInstance chip)
     {
@@ -42,6 +43,7 @@ internal sealed class BarrierEngine
         _inputs = new InputSchedule(_inputIndexOfSlot);
         _fired = new FiredList(chip.NeuronOfSlot.Length);
         _messageSource = new int[Math.Max(16, _mapped.MessageCount)];
+        _probes = new ProbeSampler(chip);
     }
 
     internal static int[] InputIndices(ChipInstance chip)
@@ -73,6 +75,7 @@ internal sealed class BarrierEngine
         long timePs = 0;
         var steps = 0;
         var messageOut = costs.MessageOut.LatencyPs;
+        var probing = _probes.Prepare(observer);
         for (var step = 1; step <= options.Steps; step++)
         {
             steps = step;
@@ -84,6 +87,11 @@ internal sealed class BarrierEngine
                 ref var counters = ref _counters[core];
                 CoreUpdate.Run(_chip, _state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, _inputs,
                     _state.InputNow, _state.InputNowF, _state.ReceivedNow, ref counters, _fired);
+                if (probing)
+                {
+                    _probes.Sample(core, step, _state, observer!);
+                }
+
                 int accessed = 0, updated = 0, firedSoFar = 0, sent = 0;
                 for (var f = 0; f < _fired.Count; f++)
                 {
