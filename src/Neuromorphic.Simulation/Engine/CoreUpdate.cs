@@ -18,6 +18,16 @@ internal sealed class FiredList(int capacity)
     public int[] Updated { get; } = new int[capacity];
     public int[] Fired { get; } = new int[capacity];
     public int Count { get; set; }
+
+    /// <summary>Records entry <paramref name="index"/>: the fired slot and the pass's work up to and including it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Set(int index, int slot, int accessed, int updated, int fired)
+    {
+        Slots[index] = slot;
+        Accessed[index] = accessed;
+        Updated[index] = updated;
+        Fired[index] = fired;
+    }
 }
 
 /// <summary>The neuron pass of one core and the synaptic delivery of one message, shared by both engines.</summary>
@@ -65,11 +75,7 @@ internal static class CoreUpdate
         {
             var s = firing[i];
             state.SpikedAtStep[s] = step;
-            fired.Slots[firedCount] = s;
-            fired.Accessed[firedCount] = 0;
-            fired.Updated[firedCount] = 0;
-            fired.Fired[firedCount] = 0;
-            firedCount++;
+            fired.Set(firedCount++, s, 0, 0, 0);
         }
 
         counters.InputSpikes += firedCount;
@@ -109,11 +115,7 @@ internal static class CoreUpdate
                 {
                     var input = firing[cursor];
                     spikedAt[input] = step;
-                    fired.Slots[firedCount] = input;
-                    fired.Accessed[firedCount] = accessed;
-                    fired.Updated[firedCount] = updated;
-                    fired.Fired[firedCount] = spikes;
-                    firedCount++;
+                    fired.Set(firedCount++, input, accessed, updated, spikes);
                     inputSpikes++;
                 }
 
@@ -130,11 +132,7 @@ internal static class CoreUpdate
             if (spiked)
             {
                 spikedAt[s] = step;
-                fired.Slots[firedCount] = s;
-                fired.Accessed[firedCount] = accessed;
-                fired.Updated[firedCount] = updated;
-                fired.Fired[firedCount] = spikes;
-                firedCount++;
+                fired.Set(firedCount++, s, accessed, updated, spikes);
             }
 
             s++;

@@ -117,23 +117,7 @@ public sealed class BernoulliInput : InferenceInput
         Label = label;
     }
 
-    public override bool Spike(int inputIndex, int step) => Draw(inputIndex, step);
-
-    public override int SpikesAt(int step, int inputCount, Span<int> firing)
-    {
-        var count = 0;
-        for (var i = 0; i < inputCount; i++)
-        {
-            if (Draw(i, step))
-            {
-                firing[count++] = i;
-            }
-        }
-
-        return count;
-    }
-
-    private bool Draw(int inputIndex, int step)
+    public override bool Spike(int inputIndex, int step)
     {
         var threshold = _threshold[inputIndex];
         if (threshold == 0)
