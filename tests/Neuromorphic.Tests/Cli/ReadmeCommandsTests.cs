@@ -47,7 +47,7 @@ public partial class ReadmeCommandsTests
         return result;
     }
 
-    private static List<string> Tokens(string command) => command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(Absolute).ToList();
+    private static List<string> Tokens(string command) => command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(t => t.Trim('\'')).Select(Absolute).ToList();
 
     /// <summary>Paths into the repository become absolute, so the scratch folder can be the working directory.</summary>
     private static string Absolute(string token) =>
