@@ -13,8 +13,8 @@ STEPS=${3:-100}
 ROUNDS=${4:-3}
 if [ -d /usr/share/datasets/fashion-mnist ]; then DATASET=fashion-mnist; DATA_DIR=/usr/share/datasets/fashion-mnist
 else DATASET=embedded; DATA_DIR=src/Neuromorphic.Core/Data/Embedded; fi
-dotnet build src/Neuromorphic.Cli -c Release -v quiet > /dev/null
-neuro() { dotnet src/Neuromorphic.Cli/bin/Release/net10.0/neuro.dll "$@"; }
+NEURO_DLL=$(tools/bench/build-neuro.sh)
+neuro() { dotnet "$NEURO_DLL" "$@"; }
 ours() {
   neuro run --model "$MODEL" --chip loihi1 --dataset "$DATASET" --samples "$SAMPLES" --steps "$STEPS" --threads 1 --timing "$1" --json --quiet \
     | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["performance"]["synapticEventsPerSecondPerThread"], d["perInference"]["synapticOps"])'

@@ -208,7 +208,6 @@ public sealed class BarrierStepTiming
     public long Compute(CostTable costs)
     {
         Array.Clear(_coreFreeAt);
-        Array.Clear(_linkDensity);
         _sendQueue.Clear();
         _inFlightHeads.Clear();
         Array.Fill(_fifoHead, -1);
@@ -299,6 +298,16 @@ public sealed class BarrierStepTiming
             inFlightProcessingPs += processing;
             inFlight++;
             ScheduleNext(m.SourceCore, m.SentPs, ref last);
+        }
+
+        // Leave every link empty for the next step: only this step's routes can hold a density, so
+        // the cost is bounded by the step's messages, not by the size of the mesh.
+        for (var i = 0; i < _count; i++)
+        {
+            foreach (var link in _links[i])
+            {
+                _linkDensity[link] = 0;
+            }
         }
 
         return last + costs.BarrierLatencyPs;

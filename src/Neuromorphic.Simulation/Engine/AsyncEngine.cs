@@ -29,7 +29,27 @@ internal sealed class AsyncEngine
         Integrate = 2,
     }
 
-    private readonly record struct Key(long TimePs, int Core, int Kind, long Sequence);
+    /// <summary>The total event order: (time, core, kind, sequence). Compared as a value type with no comparer object, so the heap's comparisons inline.</summary>
+    private readonly record struct Key(long TimePs, int Core, int Kind, long Sequence) : IComparable<Key>
+    {
+        public int CompareTo(Key other)
+        {
+            var c = TimePs.CompareTo(other.TimePs);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = Core.CompareTo(other.Core);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = Kind.CompareTo(other.Kind);
+            return c != 0 ? c : Sequence.CompareTo(other.Sequence);
+        }
+    }
 
     private readonly struct Event
     {
@@ -51,39 +71,17 @@ internal sealed class AsyncEngine
         public long SentPs { get; }
     }
 
-    private sealed class KeyComparer : IComparer<Key>
-    {
-        public static readonly KeyComparer Instance = new();
-
-        public int Compare(Key a, Key b)
-        {
-            var c = a.TimePs.CompareTo(b.TimePs);
-            if (c != 0)
-            {
-                return c;
-            }
-
-            c = a.Core.CompareTo(b.Core);
-            if (c != 0)
-            {
-                return c;
-            }
-
-            c = a.Kind.CompareTo(b.Kind);
-            return c != 0 ? c : a.Sequence.CompareTo(b.Sequence);
-        }
-    }
-
     private readonly ChipInstance _chip;
     private readonly MappedNetwork _mapped;
     private readonly NetworkState _state;
     private readonly ReadoutCounter _readout;
-    private readonly PriorityQueue<Event, Key> _queue = new(KeyComparer.Instance);
+    private readonly PriorityQueue<Event, Key> _queue = new();
     private readonly CoreStepCounters[] _counters;
     private readonly long[] _stepStart;
     private readonly int[] _localStep;
     private readonly long[] _synapseFreeAt;
     private readonly int[] _inputIndexOfSlot;
+    private readonly InputSchedule _inputs;
     private readonly FiredList _fired;
     private readonly long[] _busyPs;
     private readonly bool[] _holdsOutput;
@@ -105,6 +103,7 @@ internal sealed class AsyncEngine
         _localStep = new int[_mapped.CoreCount];
         _synapseFreeAt = new long[_mapped.CoreCount];
         _inputIndexOfSlot = BarrierEngine.InputIndices(chip);
+        _inputs = new InputSchedule(_inputIndexOfSlot);
         _fired = new FiredList(chip.NeuronOfSlot.Length);
         _busyPs = new long[_mapped.CoreCount];
         _holdsOutput = new bool[_mapped.CoreCount];
@@ -121,6 +120,7 @@ internal sealed class AsyncEngine
     {
         _state.Reset();
         _readout.Reset();
+        _inputs.Begin(input);
         _probing = _probes.Prepare(observer);
         _queue.Clear();
         _sequence = 0;
@@ -271,8 +271,8 @@ internal sealed class AsyncEngine
         var state = _state;
         var costs = chip.Costs;
         ref var counters = ref _counters[core];
-        CoreUpdate.Run(chip, state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, input,
-            _inputIndexOfSlot, state.InputNext, state.InputNextF, state.ReceivedNext, ref counters, _fired);
+        CoreUpdate.Run(chip, state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, _inputs,
+            state.InputNext, state.InputNextF, state.ReceivedNext, ref counters, _fired);
         if (_probing)
         {
             _probes.Sample(core, step, state, observer!);

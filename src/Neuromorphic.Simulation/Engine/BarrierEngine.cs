@@ -26,6 +26,7 @@ internal sealed class BarrierEngine
     private readonly BarrierStepTiming _timing;
     private readonly CoreStepCounters[] _counters;
     private readonly int[] _inputIndexOfSlot;
+    private readonly InputSchedule _inputs;
     private readonly FiredList _fired;
     private readonly int[] _messageSource;
     private readonly ProbeSampler _probes;
@@ -39,6 +40,7 @@ internal sealed class BarrierEngine
         _timing = new BarrierStepTiming(_mapped.CoreTile, _mapped.Chip.Mesh.Width, _mapped.Chip.Mesh.Height, _mapped.CoreSlots);
         _counters = new CoreStepCounters[_mapped.CoreCount];
         _inputIndexOfSlot = InputIndices(chip);
+        _inputs = new InputSchedule(_inputIndexOfSlot);
         _fired = new FiredList(chip.NeuronOfSlot.Length);
         _messageSource = new int[Math.Max(16, _mapped.MessageCount)];
         _probes = new ProbeSampler(chip);
@@ -66,6 +68,7 @@ internal sealed class BarrierEngine
     {
         _state.Reset();
         _readout.Reset();
+        _inputs.Begin(input);
         var costs = _chip.Costs;
         var energy = default(EnergyBreakdown);
         var totals = default(CoreStepCounters);
@@ -82,8 +85,8 @@ internal sealed class BarrierEngine
             for (var core = 0; core < _mapped.CoreCount; core++)
             {
                 ref var counters = ref _counters[core];
-                CoreUpdate.Run(_chip, _state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, input,
-                    _inputIndexOfSlot, _state.InputNow, _state.InputNowF, _state.ReceivedNow, ref counters, _fired);
+                CoreUpdate.Run(_chip, _state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, _inputs,
+                    _state.InputNow, _state.InputNowF, _state.ReceivedNow, ref counters, _fired);
                 if (probing)
                 {
                     _probes.Sample(core, step, _state, observer!);

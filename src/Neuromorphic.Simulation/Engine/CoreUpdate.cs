@@ -18,6 +18,16 @@ internal sealed class FiredList(int capacity)
     public int[] Updated { get; } = new int[capacity];
     public int[] Fired { get; } = new int[capacity];
     public int Count { get; set; }
+
+    /// <summary>Records entry <paramref name="index"/>: the fired slot and the pass's work up to and including it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Set(int index, int slot, int accessed, int updated, int fired)
+    {
+        Slots[index] = slot;
+        Accessed[index] = accessed;
+        Updated[index] = updated;
+        Fired[index] = fired;
+    }
 }
 
 /// <summary>The neuron pass of one core and the synaptic delivery of one message, shared by both engines.</summary>
@@ -30,10 +40,125 @@ internal static class CoreUpdate
     /// and lists the fired slots in <paramref name="fired"/>. Accounting follows SANA-FE: every
     /// compartment is accessed; it is updated when its potential v was non-zero at the start of the
     /// step, any synaptic event reached it (<paramref name="received"/>, even if the weights summed to
+    /// 0), it has a bias, or it fires. Input neurons are spike generators and cost nothing; which of
+    /// them fire comes from <paramref name="inputs"/>. A core of compartments only (the usual case)
+    /// runs a loop specialized at compile time for its arithmetic (<see cref="FixedSoma"/>,
+    /// <see cref="FloatSoma"/>), a core of inputs only touches just the inputs that fire; the result is
+    /// bit-identical to <see cref="RunReference"/>.
+    /// </summary>
+    public static void Run(ChipInstance chip, NetworkState state, int first, int end, int step, InputSchedule inputs,
+        int[] input, float[] inputFloat, byte[] received, ref CoreStepCounters counters, FiredList fired)
+    {
+        var inputSlots = inputs.InputSlotsIn(first, end);
+        if (inputSlots == end - first)
+        {
+            RunInputs(state, first, end, step, inputs.SlotsAt(step), ref counters, fired);
+        }
+        else if (chip.FixedPoint)
+        {
+            var soma = new FixedSoma(chip, state, input);
+            RunCompartments(soma, state, first, end, step, inputSlots > 0, inputs, received, ref counters, fired);
+        }
+        else
+        {
+            var soma = new FloatSoma(chip, state, inputFloat);
+            RunCompartments(soma, state, first, end, step, inputSlots > 0, inputs, received, ref counters, fired);
+        }
+    }
+
+    /// <summary>A core of input neurons: only the ones that fire this step are touched.</summary>
+    private static void RunInputs(NetworkState state, int first, int end, int step, ReadOnlySpan<int> firing, ref CoreStepCounters counters, FiredList fired)
+    {
+        var at = firing.BinarySearch(first);
+        var firedCount = 0;
+        for (var i = at >= 0 ? at : ~at; i < firing.Length && firing[i] < end; i++)
+        {
+            var s = firing[i];
+            state.SpikedAtStep[s] = step;
+            fired.Set(firedCount++, s, 0, 0, 0);
+        }
+
+        counters.InputSpikes += firedCount;
+        fired.Count = firedCount;
+    }
+
+    /// <summary>
+    /// Compartments, specialized per arithmetic. When the core also holds inputs (<paramref name="mixed"/>),
+    /// each run of input slots is skipped at once, emitting only its inputs that fire this step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunCompartments<TSoma>(TSoma soma, NetworkState state, int first, int end, int step,
+        bool mixed, InputSchedule inputs, byte[] received, ref CoreStepCounters counters, FiredList fired)
+        where TSoma : struct, ISoma
+    {
+        var firedCount = 0;
+        int accessed = 0, updated = 0, spikes = 0, inputSpikes = 0;
+        ReadOnlySpan<int> firing = default, runEnd = default;
+        var cursor = 0;
+        if (mixed)
+        {
+            firing = inputs.SlotsAt(step);
+            runEnd = inputs.InputRunEnd;
+            var at = firing.BinarySearch(first);
+            cursor = at >= 0 ? at : ~at;
+        }
+
+        var spikedAt = state.SpikedAtStep;
+        var s = first;
+        while (s < end)
+        {
+            if (mixed && runEnd[s] > s)
+            {
+                // A run of input slots: only the firing ones are touched.
+                var stop = Math.Min(runEnd[s], end);
+                for (; cursor < firing.Length && firing[cursor] < stop; cursor++)
+                {
+                    var input = firing[cursor];
+                    spikedAt[input] = step;
+                    fired.Set(firedCount++, input, accessed, updated, spikes);
+                    inputSpikes++;
+                }
+
+                s = stop;
+                continue;
+            }
+
+            var reached = received[s] != 0;
+            received[s] = 0;
+            var spiked = soma.Step(s, out var charged, out var biased);
+            accessed++;
+            updated += spiked | charged | reached | biased ? 1 : 0;
+            spikes += spiked ? 1 : 0;
+            if (spiked)
+            {
+                spikedAt[s] = step;
+                fired.Set(firedCount++, s, accessed, updated, spikes);
+            }
+
+            s++;
+        }
+
+        counters.NeuronsAccessed += accessed;
+        counters.NeuronsUpdated += updated;
+        counters.NeuronsFired += spikes;
+        counters.InputSpikes += inputSpikes;
+        fired.Count = firedCount;
+    }
+
+    /// <summary>
+    /// The scalar reference of <see cref="Run"/> (what the engine did before it was specialized): one
+    /// pass over the slots that branches per neuron on input / compartment and fixed / float, and asks
+    /// <paramref name="source"/> about every input neuron. Tests check that <see cref="Run"/> gives
+    /// bit-identical state, counters and fired lists. Updates the neurons in slots [<paramref name="first"/>, <paramref name="end"/>) at algorithmic
+    /// step <paramref name="step"/> (from 1) with the input accumulated in <paramref name="input"/> /
+    /// <paramref name="inputFloat"/> (consumed and cleared), counts into <paramref name="counters"/>,
+    /// and lists the fired slots in <paramref name="fired"/>. Accounting follows SANA-FE: every
+    /// compartment is accessed; it is updated when its potential v was non-zero at the start of the
+    /// step, any synaptic event reached it (<paramref name="received"/>, even if the weights summed to
     /// 0), it has a bias, or it fires. Input neurons are spike generators and cost nothing.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(ChipInstance chip, NetworkState state, int first, int end, int step, InferenceInput source, int[] inputIndexOfSlot,
+    public static void RunReference(ChipInstance chip, NetworkState state, int first, int end, int step, InferenceInput source, int[] inputIndexOfSlot,
         int[] input, float[] inputFloat, byte[] received, ref CoreStepCounters counters, FiredList fired)
     {
         var firedCount = 0;

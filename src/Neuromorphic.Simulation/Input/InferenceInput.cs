@@ -16,6 +16,26 @@ public abstract class InferenceInput
     /// <summary>Whether input <paramref name="inputIndex"/> spikes at <paramref name="step"/> (from 1).</summary>
     public abstract bool Spike(int inputIndex, int step);
 
+    /// <summary>
+    /// Writes the inputs among [0, <paramref name="inputCount"/>) that spike at <paramref name="step"/>
+    /// (from 1) into <paramref name="firing"/> in ascending order and returns how many. Equivalent to
+    /// asking <see cref="Spike"/> of every input in index order (the reference this is tested against);
+    /// the engine calls it once per step, in step order, instead of one virtual call per input and step.
+    /// </summary>
+    public virtual int SpikesAt(int step, int inputCount, Span<int> firing)
+    {
+        var count = 0;
+        for (var i = 0; i < inputCount; i++)
+        {
+            if (Spike(i, step))
+            {
+                firing[count++] = i;
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>Rate-coded image: input i fires at rate pixel_i / 255 per step.</summary>
     public static InferenceInput FromImage(ReadOnlySpan<byte> pixels, int label, InputEncoding encoding, ulong seed, int inference) =>
         encoding == InputEncoding.SigmaDelta ? new SigmaDeltaInput(pixels, label) : new BernoulliInput(pixels, label, seed, inference);
@@ -48,6 +68,32 @@ public sealed class SigmaDeltaInput : InferenceInput
         var spike = phase > 0.5f;
         _phase[inputIndex] = spike ? phase - 1f : phase;
         return spike;
+    }
+
+    public override int SpikesAt(int step, int inputCount, Span<int> firing)
+    {
+        var n = Math.Min(inputCount, _rate.Length);
+        var rate = _rate.AsSpan(0, n);
+        var phases = _phase.AsSpan(0, n);
+        var count = 0;
+        for (var i = 0; i < phases.Length; i++)
+        {
+            var phase = phases[i] + rate[i];
+            var spike = phase > 0.5f;
+            phases[i] = spike ? phase - 1f : phase;
+            firing[count] = i;
+            count += spike ? 1 : 0;
+        }
+
+        for (var i = n; i < inputCount; i++)
+        {
+            if (Spike(i, step))
+            {
+                firing[count++] = i;
+            }
+        }
+
+        return count;
     }
 }
 
@@ -84,20 +130,50 @@ public sealed class BernoulliInput : InferenceInput
     }
 }
 
-/// <summary>Explicit input events: input neuron <c>index</c> spikes at <c>step</c> (steps from 1, as in input-events files).</summary>
+/// <summary>
+/// Explicit input events: input neuron <c>index</c> spikes at <c>step</c> (steps from 1, as in
+/// input-events files; a repeated event counts once). Held sorted by (step, index), so a step's
+/// spikes are one contiguous range.
+/// </summary>
 public sealed class EventInput : InferenceInput
 {
-    private readonly HashSet<long> _events = [];
+    private readonly long[] _events;
 
     public EventInput(IEnumerable<(int Step, int Index)> events)
     {
-        foreach (var (step, index) in events)
+        var keys = events.Select(e => ((long)e.Step << 32) | (uint)e.Index).ToArray();
+        Array.Sort(keys);
+        var distinct = 0;
+        for (var i = 0; i < keys.Length; i++)
         {
-            _events.Add(((long)step << 32) | (uint)index);
+            if (distinct == 0 || keys[i] != keys[distinct - 1])
+            {
+                keys[distinct++] = keys[i];
+            }
         }
+
+        _events = distinct == keys.Length ? keys : keys[..distinct];
     }
 
-    public int EventCount => _events.Count;
+    public int EventCount => _events.Length;
 
-    public override bool Spike(int inputIndex, int step) => _events.Contains(((long)step << 32) | (uint)inputIndex);
+    public override bool Spike(int inputIndex, int step) => Array.BinarySearch(_events, ((long)step << 32) | (uint)inputIndex) >= 0;
+
+    public override int SpikesAt(int step, int inputCount, Span<int> firing)
+    {
+        var key = (long)step << 32;
+        var at = Array.BinarySearch(_events, key);
+        var i = at >= 0 ? at : ~at;
+        var count = 0;
+        for (; i < _events.Length && (_events[i] >> 32) == step; i++)
+        {
+            var index = (uint)_events[i];
+            if (index < (uint)inputCount)
+            {
+                firing[count++] = (int)index;
+            }
+        }
+
+        return count;
+    }
 }
