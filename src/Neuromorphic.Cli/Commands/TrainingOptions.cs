@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Errors;
+using Neuromorphic.Learning.Models;
 using Neuromorphic.Learning.TimeConstants;
 using Neuromorphic.Learning.Training;
 using Neuromorphic.Workflows.Studies;
@@ -26,6 +27,8 @@ internal sealed class TrainingOptions
         ["Spreads"] = "--tau-spread",
         [nameof(TimeStepSettings.DtMean)] = "--dt-mean",
         [nameof(TimeStepSettings.DtMin)] = "--dt-min",
+        [nameof(EpTrainingOptions.Dynamics)] = "--dynamics",
+        [nameof(EpTrainingOptions.Nudge)] = "--nudge",
         [nameof(EpTrainingOptions.Estimator)] = "--estimator",
         [nameof(EpTrainingOptions.Beta)] = "--beta",
         [nameof(EpTrainingOptions.FreeSteps)] = "--free-steps",
@@ -73,6 +76,18 @@ internal sealed class TrainingOptions
     {
         Description = "Hold the mean dt (after clipping) or the mean τ equal across distributions: dt or tau.", HelpName = "dt|tau",
         DefaultValueFactory = _ => "dt",
+    };
+
+    public Option<string> Dynamics { get; } = new("--dynamics")
+    {
+        Description = "State dynamics: prototypical, s ← s + dt·(ρ(∂Φ/∂s) − s), or energy (Scellier and Bengio 2017), s ← clip(s + dt·(−s + ρ′(s)·(Σ W ρ(s) + b)), 0, 1).",
+        HelpName = "NAME", DefaultValueFactory = _ => "prototypical",
+    };
+
+    public Option<string> Nudge { get; } = new("--nudge")
+    {
+        Description = "Output nudge of the prototypical dynamics: inside ρ (default) or outside (Ernoult et al. 2019's code; keeps a learning signal for dead outputs).",
+        HelpName = "inside|outside", DefaultValueFactory = _ => "inside",
     };
 
     public Option<string> Estimator { get; } = new("--estimator")
@@ -124,7 +139,7 @@ internal sealed class TrainingOptions
 
         foreach (var option in new Option[]
                  {
-                     DtMean, DtMin, TauMatch, Estimator, Beta, FreeSteps, NudgedSteps, Batch, LearningRates, Optimizer, Momentum, WeightDecay, Cosine,
+                     DtMean, DtMin, TauMatch, Dynamics, Nudge, Estimator, Beta, FreeSteps, NudgedSteps, Batch, LearningRates, Optimizer, Momentum, WeightDecay, Cosine,
                      InitScale, TrainLimit, TestLimit, Threads,
                  })
         {
@@ -151,6 +166,8 @@ internal sealed class TrainingOptions
             Seed = seed ?? parse.GetValue(Seed),
             TauSeed = parse.GetValue(TauSeed),
             TimeSteps = new TimeStepSettings(distribution, parse.GetValue(DtMean), parse.GetValue(DtMin), matching),
+            Dynamics = DynamicsNames.ParseDynamics(parse.GetValue(Dynamics)!),
+            Nudge = DynamicsNames.ParseNudge(parse.GetValue(Nudge)!),
             Estimator = EpTrainingOptions.ParseEstimator(parse.GetValue(Estimator)!),
             Beta = parse.GetValue(Beta),
             FreeSteps = parse.GetValue(FreeSteps),

@@ -32,7 +32,7 @@ internal sealed class BatchLearner
         _optimizer = optimizer;
         _options = options;
         _threads = Parallelism.Resolve(options.Threads);
-        Workspace = new Relaxation(parameters, options.BatchSize);
+        Workspace = new Relaxation(parameters, options.BatchSize, DynamicsNames.Rule(options.Dynamics, options.Nudge));
         _signal = parameters.Weights.Select(w => new float[w.Length]).ToArray();
         _biasSignal = parameters.Biases.Select(b => new float[b.Length]).ToArray();
         _inputLayerDifference = new float[options.BatchSize * parameters.Strides[1]];

@@ -93,10 +93,10 @@ public sealed class EpTrainer(EpTrainingOptions options, Dataset dataset, ILogge
 
         var firstEpoch = state.EpochsCompleted;
         var learner = new BatchLearner(state.Parameters, state.Optimizer, Options);
-        var evaluator = new Evaluator(state.Parameters, Options.Threads);
+        var evaluator = new Evaluator(state.Parameters, Options.Threads, Options.Dynamics);
         var batches = (train.Count + Options.BatchSize - 1) / Options.BatchSize;
         var order = new int[train.Count];
-        var model = new EpModel(state.Parameters, Options.FreeSteps, ModelName(outputs.ModelPath), null);
+        var model = new EpModel(state.Parameters, Options.FreeSteps, ModelName(outputs.ModelPath), null, Options.Dynamics);
         for (var epoch = state.EpochsCompleted; epoch < Options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
@@ -166,7 +166,7 @@ public sealed class EpTrainer(EpTrainingOptions options, Dataset dataset, ILogge
         }
 
         var finished = new EpModel(state.Parameters, Options.FreeSteps, model.Name,
-            TrainingMetadata.Build(Options, outputs.DatasetSpec, dataset, train.Count, test.Count, draw, state.History));
+            TrainingMetadata.Build(Options, outputs.DatasetSpec, dataset, train.Count, test.Count, draw, state.History), Options.Dynamics);
         return new TrainingResult(finished, state.History, draw, firstEpoch, outputs.ModelPath, checkpointPath, outputs.EffectiveMetricsPath);
     }
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Neuromorphic.Core.Data;
+using Neuromorphic.Learning.Models;
 using Neuromorphic.Learning.TimeConstants;
 
 namespace Neuromorphic.Learning.Training;
@@ -58,8 +59,8 @@ internal static class TrainingMetadata
                 ["cosineSchedule"] = options.Cosine,
                 ["initScale"] = options.InitScale,
                 ["activation"] = "hard-sigmoid",
-                ["primitive"] = "prototypical",
-                ["nudge"] = "inside-rho",
+                ["primitive"] = DynamicsNames.Primitive(options.Dynamics),
+                ["nudge"] = DynamicsNames.NudgeRecord(options.Dynamics, options.Nudge),
                 ["updates"] = "synchronous",
                 ["initialState"] = "zero",
             },
