@@ -11,9 +11,9 @@ namespace Neuromorphic.Learning.Training;
 /// hyperparameter, the time-constant draw, and the metrics. Wall-clock times are left out so that
 /// equal runs write byte-identical files.
 /// </summary>
-internal static class TrainingMetadata
+public static class TrainingMetadata
 {
-    public static JsonObject Build(EpTrainingOptions options, string datasetSpec, Dataset dataset, int trainCount, int testCount,
+    internal static JsonObject Build(EpTrainingOptions options, string datasetSpec, Dataset dataset, int trainCount, int testCount,
         TimeStepDraw draw, IReadOnlyList<EpochMetrics> history)
     {
         var layers = new JsonArray();
@@ -107,7 +107,63 @@ internal static class TrainingMetadata
     private static string ToolVersion =>
         typeof(TrainingMetadata).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
 
-    private static JsonObject Metrics(EpochMetrics m) => new()
+    private static JsonObject Metrics(EpochMetrics m)
+    {
+        var json = DeterministicMetrics(m);
+        if (m.DeadOutputs.Count > 0)
+        {
+            json["deadOutputs"] = new JsonArray(m.DeadOutputs.Select(c => (JsonNode)c).ToArray());
+        }
+
+        if (m.SilentOutputs.Count > 0)
+        {
+            json["silentOutputs"] = new JsonArray(m.SilentOutputs.Select(c => (JsonNode)c).ToArray());
+        }
+
+        return json;
+    }
+
+    /// <summary>
+    /// The per-epoch metrics of a model file's <c>training.history</c> (wall-clock times are not
+    /// recorded there and read as 0; missing values as NaN; dead and silent outputs as empty).
+    /// </summary>
+    public static IReadOnlyList<EpochMetrics> ReadHistory(JsonObject? training)
+    {
+        if (training?["history"] is not JsonArray rows)
+        {
+            return [];
+        }
+
+        var history = new List<EpochMetrics>();
+        foreach (var row in rows.OfType<JsonObject>())
+        {
+            double Value(string key) => row[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
+            int[] Units(string key) => row[key] is JsonArray a ? a.Select(n => n!.GetValue<int>()).ToArray() : [];
+            history.Add(new EpochMetrics
+            {
+                Epoch = row["epoch"]!.GetValue<int>(),
+                TrainAccuracy = Value("trainAccuracy"),
+                TrainLoss = Value("trainLoss"),
+                TestAccuracy = Value("testAccuracy"),
+                TestLoss = Value("testLoss"),
+                FreeResidual = Value("freeResidual"),
+                NudgedResidual = Value("nudgedResidual"),
+                FreeNotConverged = Value("freeNotConverged"),
+                NudgedNotConverged = Value("nudgedNotConverged"),
+                FreePeriod2 = Value("freePeriod2"),
+                NudgedPeriod2 = Value("nudgedPeriod2"),
+                TestResidual = Value("testResidual"),
+                TestNotConverged = Value("testNotConverged"),
+                LearningRateScale = Value("learningRateScale"),
+                DeadOutputs = Units("deadOutputs"),
+                SilentOutputs = Units("silentOutputs"),
+            });
+        }
+
+        return history;
+    }
+
+    private static JsonObject DeterministicMetrics(EpochMetrics m) => new()
     {
         ["epoch"] = m.Epoch,
         ["trainAccuracy"] = Value(m.TrainAccuracy),

@@ -23,6 +23,8 @@ public static class TrainingReports
         ["testResidual"] = Workflows.Json.Finite(m.TestResidual),
         ["testNotConverged"] = Workflows.Json.Finite(m.TestNotConverged),
         ["learningRateScale"] = m.LearningRateScale,
+        ["deadOutputs"] = new JsonArray(m.DeadOutputs.Select(c => (JsonNode)c).ToArray()),
+        ["silentOutputs"] = new JsonArray(m.SilentOutputs.Select(c => (JsonNode)c).ToArray()),
         ["epochSeconds"] = m.EpochSeconds,
         ["trainSeconds"] = m.TrainSeconds,
         ["samplesPerSecond"] = m.SamplesPerSecond,
