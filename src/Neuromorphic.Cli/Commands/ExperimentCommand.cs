@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Cli.Plotting;
@@ -10,21 +11,39 @@ using Spectre.Console;
 
 namespace Neuromorphic.Cli.Commands;
 
-/// <summary><c>neuro experiment stability</c>: does HTS train more stably? N seeds per time-constant condition, one summary.</summary>
+/// <summary><c>neuro experiment stability</c>: does HTS train more stably? A grid of τ conditions × lr scales × T1 × dynamics over paired seeds, with statistics.</summary>
 internal static class ExperimentCommand
 {
+    /// <summary>The flags of the grid's properties, on top of <see cref="TrainingOptions.Flags"/>.</summary>
+    private static readonly IReadOnlyDictionary<string, string> s_flags = new Dictionary<string, string>(TrainingOptions.Flags)
+    {
+        [nameof(StabilityGrid.Distributions)] = "--tau-dist",
+        [nameof(StabilityGrid.LearningRateScales)] = "--lr-scale",
+        [nameof(StabilityGrid.FreeSteps)] = "--free-steps",
+        [nameof(StabilityGrid.Dynamics)] = "--dynamics",
+        [nameof(StabilityGrid.Seeds)] = "--seeds",
+        [nameof(StabilityGrid.RemedyDistributions)] = "--remedy-tau-dist",
+    };
+
     public static Command Create(CliContext context)
     {
         var experiment = new Command("experiment", "Run studies that answer a question over many training runs.");
+        experiment.Subcommands.Add(Stability(context));
+        return experiment;
+    }
+
+    private static Command Stability(CliContext context)
+    {
         var stability = new Command("stability",
-            "Train one architecture over N seeds for each time-constant distribution and spread, and compare how stably they train: " +
-            "mean ± std of final and best test accuracy, collapse rate, drawdown, equilibrium residuals. Writes per-run CSVs, " +
-            "summary.csv, summary.md and accuracy.png (mean ± std band per condition) to --out.");
+            "Does HTS train more stably? Trains every cell of a grid — τ distributions × learning-rate scales × free-phase lengths T1 × dynamics — " +
+            "over N seeds paired across cells, then compares every τ condition with homogeneous at the same lr scale and T1: mean and 95 % bootstrap " +
+            "interval of final and best test accuracy, collapse rate with a Wilson interval, paired differences with Wilcoxon p-values (Holm-adjusted), " +
+            "Brown–Forsythe spread, dead outputs per run. Writes runs/, summary.json, summary.md, summary.csv, runs.csv and plots to --out.");
         var training = new TrainingOptions();
-        training.AddTo(stability, includeDistribution: false);
+        training.AddTo(stability, forGrid: true);
         var distributions = new Option<string>("--tau-dist")
         {
-            Description = "Conditions, comma-separated: homogeneous, lognormal, gamma, uniform, normal, each optionally with its spread (lognormal:0.5).",
+            Description = "τ conditions, comma-separated: homogeneous, lognormal, gamma, uniform, normal, each optionally with its spread (lognormal:0.5, gamma:2).",
             HelpName = "A,B,…", DefaultValueFactory = _ => "homogeneous,lognormal",
         };
         var spreads = new Option<string?>("--tau-spread")
@@ -32,26 +51,49 @@ internal static class ExperimentCommand
             Description = "Spreads applied to every heterogeneous distribution given without one (comma-separated; default: each family's default).",
             HelpName = "X,Y,…",
         };
-        var seeds = new Option<int>("--seeds") { Description = "Runs per condition (seeds --seed, --seed + 1, …).", DefaultValueFactory = _ => 3 };
+        var scales = new Option<string>("--lr-scale") { Description = "Learning-rate scales: every rate of --lr times each (comma-separated).", HelpName = "S,S,…", DefaultValueFactory = _ => "1" };
+        var freeSteps = new Option<string>("--free-steps") { Description = "Free-phase lengths T1, comma-separated (also used at evaluation).", HelpName = "T,T,…", DefaultValueFactory = _ => "60" };
+        var dynamics = new Option<string>("--dynamics")
+        {
+            Description = "Dynamics, comma-separated: prototypical, energy (Scellier and Bengio 2017).", HelpName = "D,D", DefaultValueFactory = _ => "prototypical",
+        };
+        var remedy = new Option<string?>("--remedy-tau-dist")
+        {
+            Description = "Also train these τ conditions with the dead-output remedy (prototypical, nudge outside ρ) at every lr scale and T1; reported apart.",
+            HelpName = "A,B,…",
+        };
+        var seeds = new Option<int>("--seeds") { Description = "Runs per cell (seeds --seed, --seed + 1, …; at least 2).", DefaultValueFactory = _ => 3 };
         var output = new Option<string>("--out") { Description = "Directory for the runs and the summary.", HelpName = "DIR", Required = true };
-        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted study: finished runs are kept, interrupted ones resume from their checkpoints." };
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted study: finished runs are read back, interrupted ones resume from their checkpoints." };
+        var jobs = new Option<int>("--jobs") { Description = "Trainings run at the same time (each with --threads threads). Results do not depend on it.", DefaultValueFactory = _ => 1 };
         var json = CommonOptions.Json();
-        foreach (var option in new Option[] { distributions, spreads, seeds, output, resume, json })
+        foreach (var option in new Option[] { distributions, spreads, scales, freeSteps, dynamics, remedy, seeds, output, resume, jobs, json })
         {
             stability.Options.Add(option);
         }
 
         context.SetAction(stability, async (parse, cancellationToken) =>
         {
-            var log = context.Logger<StabilityExperiment>();
+            var log = context.Logger<StabilityRunner>();
             var conditions = StabilityConditions.Parse(parse.GetValue(distributions)!, parse.GetValue(spreads));
-            var runsPerCondition = parse.GetValue(seeds);
-            if (runsPerCondition is < 1 or > 10_000)
+            var remedyConditions = parse.GetValue(remedy) is { } remedyText ? StabilityConditions.Parse(remedyText, null, nameof(StabilityGrid.RemedyDistributions)) : null;
+            var runsPerCell = parse.GetValue(seeds);
+            if (runsPerCell > 10_000)
             {
-                throw new InvalidInputException(null, "--seeds", runsPerCondition.ToString(), "a number of seeds per condition in 1..10000");
+                throw new InvalidInputException(null, "--seeds", runsPerCell.ToString(CultureInfo.InvariantCulture), "a number of seeds per cell in 2..10000");
             }
 
-            var options = training.Read(parse, conditions[0].Distribution);
+            var concurrent = parse.GetValue(jobs);
+            if (concurrent is < 1 or > 256)
+            {
+                throw new InvalidInputException(null, "--jobs", concurrent.ToString(CultureInfo.InvariantCulture), "a number of concurrent trainings in 1..256");
+            }
+
+            var options = training.Read(parse, conditions[0], forGrid: true);
+            var grid = new StabilityGrid(conditions, StabilityConditions.ParseScales(parse.GetValue(scales)!), StabilityConditions.ParseSteps(parse.GetValue(freeSteps)!),
+                StabilityConditions.ParseDynamics(parse.GetValue(dynamics)!),
+                Enumerable.Range(0, Math.Max(0, runsPerCell)).Select(i => options.Seed + (ulong)i).ToList(), remedyConditions);
+            grid.Validate();
             if (options.TestLimit == 0)
             {
                 throw new InvalidInputException(null, "--test-limit", "0", "at least one test image: stability is judged on test accuracy");
@@ -64,20 +106,20 @@ internal static class ExperimentCommand
                 throw new InvalidInputException(null, "--out", directory, "a directory (it is a file)");
             }
 
-            var seedList = Enumerable.Range(0, runsPerCondition).Select(i => options.Seed + (ulong)i).ToList();
-            log.LogInformation("Stability study: {Conditions} × {Seeds} seeds of {Layers}, {Epochs} epochs each, on {Dataset}",
-                string.Join(", ", conditions.Select(c => c.Label)), seedList.Count, string.Join("-", options.Layers), options.Epochs, dataset.Name);
-            var study = new StabilityExperiment(options, dataset, datasetSpec, context.LoggerFactory);
+            var jobList = grid.Jobs(options);
+            log.LogInformation("Stability study: {Cells} cells × {Seeds} seeds = {Runs} runs of {Layers}, {Epochs} epochs each, on {Dataset}; {Jobs} at a time",
+                grid.Cells.Count, grid.Seeds.Count, jobList.Count, string.Join("-", options.Layers), options.Epochs, dataset.Name, concurrent);
+            var runner = new StabilityRunner(dataset, datasetSpec, context.LoggerFactory);
             var runs = await new ProgressDisplay(context, log).RunAsync("stability", progress =>
-                Task.Run(() => study.Run(conditions, seedList, directory, parse.GetValue(resume), progress, cancellationToken), cancellationToken));
+                Task.Run(() => runner.RunAll(jobList, directory, parse.GetValue(resume), concurrent, progress, cancellationToken), cancellationToken));
 
-            var title = $"HTS-EP stability: {string.Join("-", options.Layers)} on {dataset.Name}, {options.Epochs} epochs, {seedList.Count} seeds per condition";
-            var report = StabilityReport.Of(directory, title, seedList, conditions, runs);
-            report.WriteSummaries(Command(options, datasetSpec, parse.GetValue(distributions)!, parse.GetValue(spreads), runsPerCondition, directory));
-            PlotBands(Path.Combine(directory, "accuracy.png"), title, "test accuracy (%)", conditions, runs, h => 100 * h.TestAccuracy, AxisScale.Linear);
-            PlotBands(Path.Combine(directory, "residual.png"), "Free-phase residual ‖s_T − s_T−1‖ (training minibatches)", "residual (log scale)", conditions, runs,
-                h => h.FreeResidual, AxisScale.Log10);
-            log.LogInformation("Wrote {Directory}/summary.csv, summary.md, accuracy.png, residual.png and {Runs} runs", directory, runs.Count);
+            var title = $"HTS-EP stability: {string.Join("-", options.Layers)} on {dataset.Name}" +
+                        (options.TrainLimit is { } limit ? $" ({limit:N0} training images)" : "") + $", {options.Epochs} epochs, {grid.Seeds.Count} seeds per cell";
+            var report = StabilityReport.Of(directory, title, grid, runs, dataset.ClassCount, Command(options, datasetSpec, parse, distributions, spreads, scales,
+                freeSteps, dynamics, remedy, runsPerCell, directory));
+            var files = report.WriteSummaries().ToList();
+            files.AddRange(StudyPlots.Write(directory, report, options));
+            log.LogInformation("Wrote {Files} and {Runs} runs to {Directory}", string.Join(", ", files.Select(Path.GetFileName)), runs.Count, directory);
 
             if (parse.GetValue(json))
             {
@@ -85,71 +127,53 @@ internal static class ExperimentCommand
             }
             else
             {
-                context.Output.Write(Table(report.Conditions, title));
+                context.Output.Write(Table(report, title));
             }
 
             return ExitCodes.Success;
-        }, TrainingOptions.Flags);
-        experiment.Subcommands.Add(stability);
-        return experiment;
+        }, s_flags);
+        return stability;
     }
 
-    private static string Command(EpTrainingOptions options, string datasetSpec, string distributions, string? spreads, int seeds, string directory)
+    private static string Command(EpTrainingOptions options, string datasetSpec, ParseResult parse, Option<string> distributions, Option<string?> spreads,
+        Option<string> scales, Option<string> freeSteps, Option<string> dynamics, Option<string?> remedy, int seeds, string directory)
     {
-        var settings = options.Settings().Where(s => s.Option is not ("--seed" or "--tau-dist" or "--tau-spread"));
-        return $"neuro experiment stability --dataset {datasetSpec} --tau-dist {distributions}" + (spreads is null ? "" : $" --tau-spread {spreads}") +
-               $" --seeds {seeds} --seed {options.Seed}" + string.Concat(settings.Select(s => s.Value.Length == 0 ? $" {s.Option}" : $" {s.Option} {s.Value}")) +
+        var settings = options.Settings().Where(s => s.Option is not ("--seed" or "--tau-dist" or "--tau-spread" or "--free-steps"));
+        var text = $"neuro experiment stability --dataset {datasetSpec} --tau-dist {parse.GetValue(distributions)}";
+        if (parse.GetValue(spreads) is { } spreadText)
+        {
+            text += $" --tau-spread {spreadText}";
+        }
+
+        text += $" --lr-scale {parse.GetValue(scales)} --free-steps {parse.GetValue(freeSteps)} --dynamics {parse.GetValue(dynamics)}";
+        if (parse.GetValue(remedy) is { } remedyText)
+        {
+            text += $" --remedy-tau-dist {remedyText}";
+        }
+
+        return text + $" --seeds {seeds} --seed {options.Seed}" + string.Concat(settings.Select(s => s.Value.Length == 0 ? $" {s.Option}" : $" {s.Option} {s.Value}")) +
                $" --out {directory}";
     }
 
-    private static Table Table(IReadOnlyList<ConditionSummary> summaries, string title)
+    private static Table Table(StabilityReport report, string title)
     {
         var table = new Table().Title(Markup.Escape(title));
-        table.AddColumn("condition");
-        foreach (var column in new[] { "n", "final acc %", "best acc %", "collapse", "max drawdown", "residual", "mean dt", "clipped" })
+        table.AddColumn("group");
+        table.AddColumn("τ condition");
+        foreach (var column in new[] { "n", "final acc % [95 % CI]", "Δ vs homog. (pts)", "p (Holm)", "collapsed", "dead-output runs" })
         {
-            table.AddColumn(new TableColumn(column).RightAligned());
+            table.AddColumn(new TableColumn(Markup.Escape(column)).RightAligned());
         }
 
-        foreach (var s in summaries)
+        foreach (var c in report.Analysis.Cells)
         {
-            table.AddRow(Markup.Escape(s.Condition.Label), s.Runs.ToString(), s.FinalAccuracy.Format(100), s.BestAccuracy.Format(100),
-                Formats.Percent(s.CollapseRate), $"{100 * s.LargestDrawdown:0.00} pts", $"{s.FreeResidual.Mean:0.0e0}", $"{s.MeanDt.Mean:0.###}",
-                Formats.Percent(s.ClippedShare.Mean));
+            var comparison = report.Analysis.Comparisons.FirstOrDefault(p => p.Cell == c.Cell);
+            table.AddRow(Markup.Escape(c.Cell.Group.Label), Markup.Escape(c.Cell.Distribution.Label), c.Runs.ToString(CultureInfo.InvariantCulture),
+                Markup.Escape(c.FinalAccuracy.Format(100)), Markup.Escape(comparison?.FinalDifference.Format(100) ?? "–"),
+                comparison is null ? "–" : comparison.FinalHolm.ToString("0.000", CultureInfo.InvariantCulture),
+                $"{c.Collapsed}/{c.Runs}", c.RunsWithDeadOutputs.ToString(CultureInfo.InvariantCulture));
         }
 
         return table;
-    }
-
-    private static void PlotBands(string path, string title, string yLabel, IReadOnlyList<StabilityCondition> conditions, IReadOnlyList<StabilityRun> runs,
-        Func<EpochMetrics, double> value, AxisScale scale)
-    {
-        var series = new List<LineSeries>();
-        foreach (var condition in conditions)
-        {
-            var histories = runs.Where(r => r.Condition == condition).Select(r => r.History).Where(h => h.Count > 0).ToList();
-            if (histories.Count == 0)
-            {
-                continue;
-            }
-
-            var epochs = histories.Max(h => h.Count);
-            var x = new double[epochs];
-            var mean = new double[epochs];
-            var low = new double[epochs];
-            var high = new double[epochs];
-            for (var e = 0; e < epochs; e++)
-            {
-                var spread = Spread.Of(histories.Where(h => h.Count > e).Select(h => value(h[e])));
-                x[e] = e + 1;
-                mean[e] = spread.Mean;
-                low[e] = spread.Mean - spread.StandardDeviation;
-                high[e] = spread.Mean + spread.StandardDeviation;
-            }
-
-            series.Add(new LineSeries($"{condition.Label} (n = {histories.Count})", x, mean, low, high, "mean ± 1 SD over seeds"));
-        }
-
-        Charts.Lines(path, title, "epoch", yLabel, series, integerX: true, scale);
     }
 }

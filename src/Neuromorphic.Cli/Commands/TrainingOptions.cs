@@ -124,8 +124,13 @@ internal sealed class TrainingOptions
 
     public Option<int> Threads { get; } = new("--threads") { Description = "Worker threads (0: all processors). Results do not depend on it.", DefaultValueFactory = _ => 0 };
 
-    public void AddTo(Command command, bool includeDistribution = true)
+    /// <summary>
+    /// Adds the options to <paramref name="command"/>. A study (<paramref name="forGrid"/>) adds
+    /// its own list-valued --tau-dist, --tau-spread, --free-steps and --dynamics instead, and no --nudge.
+    /// </summary>
+    public void AddTo(Command command, bool forGrid = false)
     {
+        var includeDistribution = !forGrid;
         command.Options.Add(Dataset);
         command.Options.Add(Layers);
         command.Options.Add(Epochs);
@@ -143,12 +148,15 @@ internal sealed class TrainingOptions
                      InitScale, TrainLimit, TestLimit, Threads,
                  })
         {
-            command.Options.Add(option);
+            if (!forGrid || (option != Dynamics && option != Nudge && option != FreeSteps))
+            {
+                command.Options.Add(option);
+            }
         }
     }
 
     /// <summary>The options of one run (distribution and seed as given, or from the command line); <see cref="LoadDataset"/> validates them against the data.</summary>
-    public EpTrainingOptions Read(ParseResult parse, TauDistribution? distribution = null, ulong? seed = null)
+    public EpTrainingOptions Read(ParseResult parse, TauDistribution? distribution = null, ulong? seed = null, bool forGrid = false)
     {
         var spreadText = parse.GetValue(TauSpread);
         distribution ??= Learning.TimeConstants.TauDistribution.Parse(parse.GetValue(TauDistribution)!, StabilityConditions.ParseSpread(spreadText, "Spread"));
@@ -166,11 +174,11 @@ internal sealed class TrainingOptions
             Seed = seed ?? parse.GetValue(Seed),
             TauSeed = parse.GetValue(TauSeed),
             TimeSteps = new TimeStepSettings(distribution, parse.GetValue(DtMean), parse.GetValue(DtMin), matching),
-            Dynamics = DynamicsNames.ParseDynamics(parse.GetValue(Dynamics)!),
-            Nudge = DynamicsNames.ParseNudge(parse.GetValue(Nudge)!),
+            Dynamics = forGrid ? EpDynamics.Prototypical : DynamicsNames.ParseDynamics(parse.GetValue(Dynamics)!),
+            Nudge = forGrid ? OutputNudge.Inside : DynamicsNames.ParseNudge(parse.GetValue(Nudge)!),
             Estimator = EpTrainingOptions.ParseEstimator(parse.GetValue(Estimator)!),
             Beta = parse.GetValue(Beta),
-            FreeSteps = parse.GetValue(FreeSteps),
+            FreeSteps = forGrid ? EpModel.DefaultFreeSteps : parse.GetValue(FreeSteps),
             NudgedSteps = parse.GetValue(NudgedSteps),
             BatchSize = parse.GetValue(Batch),
             LearningRates = EpTrainingOptions.ParseLearningRates(parse.GetValue(LearningRates)!),

@@ -86,7 +86,7 @@ public static class TrainingMetadata
 
         if (history.Count > 0)
         {
-            result["final"] = Metrics(history[^1]);
+            result["final"] = EpochJson(history[^1]);
             var best = history.Where(h => !double.IsNaN(h.TestAccuracy)).MaxBy(h => h.TestAccuracy);
             if (best is not null)
             {
@@ -97,7 +97,7 @@ public static class TrainingMetadata
         var rows = new JsonArray();
         foreach (var metrics in history)
         {
-            rows.Add(Metrics(metrics));
+            rows.Add(EpochJson(metrics));
         }
 
         result["history"] = rows;
@@ -107,7 +107,8 @@ public static class TrainingMetadata
     private static string ToolVersion =>
         typeof(TrainingMetadata).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
 
-    private static JsonObject Metrics(EpochMetrics m)
+    /// <summary>One epoch's metrics as a model file's <c>training.history</c> holds them: no wall-clock times; dead and silent outputs only when there are any.</summary>
+    public static JsonObject EpochJson(EpochMetrics m)
     {
         var json = DeterministicMetrics(m);
         if (m.DeadOutputs.Count > 0)
