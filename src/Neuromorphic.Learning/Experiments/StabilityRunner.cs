@@ -53,18 +53,36 @@ public sealed class StabilityRunner(Dataset dataset, string datasetSpec, ILogger
         long done = 0;
         var finished = 0;
         var log = _loggers.CreateLogger<StabilityRunner>();
-        Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrentJobs), CancellationToken = cancellationToken }, i =>
+        // Workers take jobs in order (not in ranges), so an interrupted study has finished whole seeds, paired across cells.
+        var next = -1;
+        void Work()
         {
-            var job = jobs[i];
-            results[i] = Run(job, directory, resume, metrics =>
+            for (var i = Interlocked.Increment(ref next); i < jobs.Count; i = Interlocked.Increment(ref next))
             {
-                var now = Interlocked.Increment(ref done);
-                progress?.Report(new WorkProgress("stability", now, total, $"{job.Name}: test {100 * metrics.TestAccuracy:0.0} %"));
-            }, cancellationToken);
-            var count = Interlocked.Increment(ref finished);
-            log.LogInformation("Run {Done}/{Count} finished: {Job}, final test accuracy {Accuracy:P2}{Diverged}", count, jobs.Count, job.Name,
-                results[i].History.Count > 0 ? results[i].History[^1].TestAccuracy : double.NaN, results[i].Diverged ? " (diverged)" : "");
-        });
+                cancellationToken.ThrowIfCancellationRequested();
+                var job = jobs[i];
+                results[i] = Run(job, directory, resume, metrics =>
+                {
+                    var now = Interlocked.Increment(ref done);
+                    progress?.Report(new WorkProgress("stability", now, total, $"{job.Name}: test {100 * metrics.TestAccuracy:0.0} %"));
+                }, cancellationToken);
+                var count = Interlocked.Increment(ref finished);
+                log.LogInformation("Run {Done}/{Count} finished: {Job}, final test accuracy {Accuracy:P2}{Diverged}", count, jobs.Count, job.Name,
+                    results[i].History.Count > 0 ? results[i].History[^1].TestAccuracy : double.NaN, results[i].Diverged ? " (diverged)" : "");
+            }
+        }
+
+        var workers = Enumerable.Range(0, Math.Clamp(concurrentJobs, 1, Math.Max(1, jobs.Count))).Select(_ => Task.Factory.StartNew(Work, cancellationToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        try
+        {
+            Task.WaitAll(workers, cancellationToken);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
+
         return results;
     }
 
