@@ -29,6 +29,7 @@ internal static class ExperimentCommand
     {
         var experiment = new Command("experiment", "Run studies that answer a question over many training runs.");
         experiment.Subcommands.Add(Stability(context));
+        experiment.Subcommands.Add(MechanismCommand.Create(context));
         return experiment;
     }
 

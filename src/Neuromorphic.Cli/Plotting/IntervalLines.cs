@@ -13,10 +13,10 @@ public static partial class Charts
     /// final accuracy or collapse probability against the learning-rate scale. Series are nudged
     /// apart sideways by a small offset so their bars do not hide each other (the ticks stay at the
     /// true x values). <paramref name="log2X"/> spaces the x values by their base-2 logarithm (1, 2,
-    /// 4 evenly) and labels ticks ×1, ×2, ×4; <paramref name="note"/> says what the intervals are.
+    /// 4 evenly) and labels ticks ×1, ×2, ×4 (unless <paramref name="xTicks"/> formats them); <paramref name="note"/> says what the intervals are.
     /// </summary>
     public static Plot IntervalLines(string path, string title, string xLabel, string yLabel, IReadOnlyList<IntervalSeries> series, bool log2X = false,
-        string? note = null, double? yMin = null, double? yMax = null)
+        string? note = null, double? yMin = null, double? yMax = null, Func<double, string>? xTicks = null)
     {
         var plot = NewPlot(title, xLabel, yLabel);
         double Position(double x) => log2X ? Math.Log2(x) : x;
@@ -33,8 +33,8 @@ public static partial class Charts
             line.MarkerSize = 8;
         }
 
-        plot.Axes.Bottom.SetTicks(xs.Select(Position).ToArray(),
-            xs.Select(x => log2X ? "×" + x.ToString("0.##", CultureInfo.InvariantCulture) : x.ToString("0.##", CultureInfo.InvariantCulture)).ToArray());
+        xTicks ??= x => (log2X ? "×" : "") + x.ToString("0.##", CultureInfo.InvariantCulture);
+        plot.Axes.Bottom.SetTicks(xs.Select(Position).ToArray(), xs.Select(xTicks).ToArray());
         if (yMin is not null || yMax is not null)
         {
             plot.Axes.AutoScale();
