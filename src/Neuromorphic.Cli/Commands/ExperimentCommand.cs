@@ -23,6 +23,12 @@ internal static class ExperimentCommand
         [nameof(StabilityGrid.Dynamics)] = "--dynamics",
         [nameof(StabilityGrid.Seeds)] = "--seeds",
         [nameof(StabilityGrid.RemedyDistributions)] = "--remedy-tau-dist",
+        ["Chips"] = "--chip",
+        ["ChipDistribution"] = "--chip-tau-dist",
+        ["ChipInstances"] = "--chip-instances",
+        [nameof(Workflows.Runs.RunRequest.Samples)] = "--chip-samples",
+        [nameof(Workflows.Runs.RunRequest.Steps)] = "--chip-steps",
+        [nameof(Workflows.Runs.RunRequest.Chip)] = "--chip",
     };
 
     public static Command Create(CliContext context)
@@ -67,8 +73,26 @@ internal static class ExperimentCommand
         var output = new Option<string>("--out") { Description = "Directory for the runs and the summary.", HelpName = "DIR", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted study: finished runs are read back, interrupted ones resume from their checkpoints." };
         var jobs = new Option<int>("--jobs") { Description = "Trainings run at the same time (each with --threads threads). Results do not depend on it.", DefaultValueFactory = _ => 1 };
+        var chips = new Option<string?>("--chip")
+        {
+            Description = "After training, deploy HTS and homogeneous models of each seed on the chip instance of that seed (neuro run --seed) of these chips, " +
+                          "each optionally with its mode (analog-mismatch:barrier,loihi1-async-variable:async), and compare their accuracy loss paired by instance.",
+            HelpName = "CHIP[:MODE],…",
+        };
+        var chipDistribution = new Option<string>("--chip-tau-dist")
+        {
+            Description = "The HTS condition deployed on the chips (at the first lr scale and the longest T1, for every dynamics).", HelpName = "NAME:SPREAD",
+            DefaultValueFactory = _ => "lognormal:0.5",
+        };
+        var chipInstances = new Option<int?>("--chip-instances") { Description = "Chip instances (seeds) to deploy on (default: every seed)." };
+        var chipSamples = new Option<int>("--chip-samples") { Description = "Test images per chip run.", DefaultValueFactory = _ => 500 };
+        var chipSteps = new Option<int>("--chip-steps") { Description = "Algorithmic steps per inference on the chip.", DefaultValueFactory = _ => 100 };
         var json = CommonOptions.Json();
-        foreach (var option in new Option[] { distributions, spreads, scales, freeSteps, dynamics, remedy, seeds, output, resume, jobs, json })
+        foreach (var option in new Option[]
+                 {
+                     distributions, spreads, scales, freeSteps, dynamics, remedy, seeds, output, resume, jobs, chips, chipDistribution, chipInstances, chipSamples, chipSteps,
+                     json,
+                 })
         {
             stability.Options.Add(option);
         }
@@ -100,6 +124,28 @@ internal static class ExperimentCommand
                 throw new InvalidInputException(null, "--test-limit", "0", "at least one test image: stability is judged on test accuracy");
             }
 
+            var chipTargets = parse.GetValue(chips) is { } chipText ? ChipTarget.ParseList(chipText) : null;
+            var chipCondition = StabilityConditions.Parse(parse.GetValue(chipDistribution)!, null, "ChipDistribution").Single();
+            if (chipTargets is not null && !conditions.Contains(chipCondition))
+            {
+                throw new InvalidInputException(null, "ChipDistribution", chipCondition.Label, $"one of the grid's conditions ({string.Join(", ", conditions.Select(c => c.Label))})");
+            }
+
+            if (chipTargets is not null && !conditions.Contains(Learning.TimeConstants.TauDistribution.Homogeneous))
+            {
+                throw new InvalidInputException(null, "Distributions", parse.GetValue(distributions), "a grid with homogeneous in it (the chip comparison deploys homogeneous models)");
+            }
+
+            if (parse.GetValue(chipInstances) is { } instanceCount && (instanceCount < 2 || instanceCount > runsPerCell))
+            {
+                throw new InvalidInputException(null, "ChipInstances", instanceCount.ToString(CultureInfo.InvariantCulture), $"2..{runsPerCell} chip instances (one per seed)");
+            }
+
+            foreach (var target in chipTargets ?? [])
+            {
+                Neuromorphic.Chip.ChipLoader.Load(target.Chip);
+            }
+
             var (datasetSpec, dataset) = training.LoadDataset(parse, options);
             var directory = parse.GetValue(output)!;
             if (File.Exists(directory))
@@ -122,9 +168,31 @@ internal static class ExperimentCommand
             files.AddRange(StudyPlots.Write(directory, report, options));
             log.LogInformation("Wrote {Files} and {Runs} runs to {Directory}", string.Join(", ", files.Select(Path.GetFileName)), runs.Count, directory);
 
+            System.Text.Json.Nodes.JsonObject? chipJson = null;
+            if (chipTargets is not null)
+            {
+                var pairs = ChipPairs(grid, runs, chipCondition, parse.GetValue(chipInstances));
+                var comparison = new ChipComparison(context.LoggerFactory);
+                var chipRuns = await new ProgressDisplay(context, log).RunAsync("chip", progress =>
+                    comparison.RunAsync(pairs, chipTargets, datasetSpec, parse.GetValue(chipSamples), parse.GetValue(chipSteps), options.Threads == 0 ? 0 : options.Threads,
+                        directory, progress, cancellationToken));
+                var chipSummaries = ChipComparison.Summarise(chipRuns);
+                chipJson = ChipComparison.ToJson(chipRuns, chipSummaries);
+                Core.IO.AtomicFile.WriteAllText(Path.Combine(directory, "chip.json"), Core.IO.JsonText.Format(chipJson));
+                Core.IO.AtomicFile.WriteAllText(Path.Combine(directory, "chip.md"), ChipComparison.Markdown(chipRuns, chipSummaries, chipCondition.Label));
+                var chipPlots = StudyPlots.WriteChip(directory, chipSummaries, chipCondition.Label);
+                log.LogInformation("Wrote chip.json, chip.md, {Plots} ({Runs} chip runs)", string.Join(", ", chipPlots.Select(Path.GetFileName)), chipRuns.Count);
+            }
+
             if (parse.GetValue(json))
             {
-                context.Output.WriteJson(report.ToJson());
+                var summary = report.ToJson();
+                if (chipJson is not null)
+                {
+                    summary["chip"] = chipJson.DeepClone();
+                }
+
+                context.Output.WriteJson(summary);
             }
             else
             {
@@ -134,6 +202,37 @@ internal static class ExperimentCommand
             return ExitCodes.Success;
         }, s_flags);
         return stability;
+    }
+
+    /// <summary>
+    /// The model pairs deployed on chips: for every dynamics, the HTS cell <paramref name="condition"/> at the first lr scale and the longest T1 and its
+    /// homogeneous twin, one pair per seed whose two runs finished with a model (diverged runs have none), up to <paramref name="instances"/>.
+    /// </summary>
+    private static List<ChipPair> ChipPairs(StabilityGrid grid, IReadOnlyList<StabilityRun> runs,
+        Learning.TimeConstants.TauDistribution condition, int? instances)
+    {
+        var pairs = new List<ChipPair>();
+        foreach (var dynamics in grid.Dynamics)
+        {
+            var hts = new StabilityCell(condition, grid.LearningRateScales[0], grid.FreeSteps.Max(), dynamics);
+            var group = $"{hts.Group.Label}";
+            var count = 0;
+            foreach (var seed in grid.Seeds)
+            {
+                var a = runs.SingleOrDefault(r => r.Cell == hts && r.Seed == seed);
+                var b = runs.SingleOrDefault(r => r.Cell == hts.Baseline && r.Seed == seed);
+                if (a is { Diverged: false, ModelPath: { } htsModel } && b is { Diverged: false, ModelPath: { } baseModel } && File.Exists(htsModel) && File.Exists(baseModel))
+                {
+                    pairs.Add(new ChipPair(group, seed, htsModel, baseModel));
+                    if (++count == instances)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        return pairs;
     }
 
     private static string Command(EpTrainingOptions options, string datasetSpec, ParseResult parse, Option<string> distributions, Option<string?> spreads,
@@ -150,6 +249,14 @@ internal static class ExperimentCommand
         if (parse.GetValue(remedy) is { } remedyText)
         {
             text += $" --remedy-tau-dist {remedyText}";
+        }
+
+        foreach (var option in parse.CommandResult.Command.Options.Where(o => o.Name.StartsWith("--chip", StringComparison.Ordinal)))
+        {
+            if (parse.GetResult(option) is { Implicit: false } given)
+            {
+                text += $" {option.Name} {string.Join(",", given.Tokens.Select(t => t.Value))}";
+            }
         }
 
         return text + $" --seeds {seeds} --seed {options.Seed}" + string.Concat(settings.Select(s => s.Value.Length == 0 ? $" {s.Option}" : $" {s.Option} {s.Value}")) +

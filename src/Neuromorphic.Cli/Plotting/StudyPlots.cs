@@ -77,6 +77,34 @@ public static class StudyPlots
         return files;
     }
 
+    /// <summary>One bar chart per chip: the accuracy loss (float − chip) of the HTS and homogeneous models of every group, with intervals.</summary>
+    public static IReadOnlyList<string> WriteChip(string directory, IReadOnlyList<ChipComparisonSummary> summaries, string htsLabel)
+    {
+        var files = new List<string>();
+        foreach (var chip in summaries.GroupBy(s => s.Chip))
+        {
+            var categories = new List<string>();
+            var values = new List<Estimate>();
+            foreach (var s in chip)
+            {
+                var dynamics = s.Group.Split(',')[0];
+                categories.Add($"{dynamics} homogeneous");
+                values.Add(Scale(Charts.Of(s.BaselineLoss), 100));
+                categories.Add($"{dynamics} {htsLabel}");
+                values.Add(Scale(Charts.Of(s.HtsLoss), 100));
+            }
+
+            var name = $"chip-loss-{chip.Key.Chip}-{Workflows.Runs.RunOptionNames.Mode(chip.Key.Mode)}.png".Replace('/', '_');
+            var path = Path.Combine(directory, name);
+            var pairs = chip.Max(s => s.Pairs);
+            Charts.BarsWithIntervals(path, $"Accuracy lost on {chip.Key.Label} ({pairs} instances)", "float − chip test accuracy (percentage points)", categories, values,
+                "0.00", $"bars: 95 % BCa bootstrap CI of the mean over {pairs} chip instances");
+            files.Add(path);
+        }
+
+        return files;
+    }
+
     private static IntervalSeries Series(string label, IEnumerable<CellSummary> cells, Func<CellSummary, Estimate> value, double scale)
     {
         var ordered = cells.OrderBy(c => c.Cell.LearningRateScale).ToList();
