@@ -34,6 +34,11 @@ public sealed class MappedNetwork
     /// <summary>Physical core index on the chip (row-major tiles, then slot in tile).</summary>
     public required int[] CorePhysical { get; init; }
 
+    /// <summary>Position of each logical core within its tile.</summary>
+    public int[] CoreSlots => _coreSlots ??= CorePhysical.Select(p => p % Chip.Mesh.CoresPerTile).ToArray();
+
+    private int[]? _coreSlots;
+
     /// <summary>Neurons of core c are <c>CoreNeurons[CoreNeuronStart[c] .. CoreNeuronStart[c + 1])</c> (global ids, ascending).</summary>
     public required int[] CoreNeuronStart { get; init; }
     public required int[] CoreNeurons { get; init; }
@@ -70,6 +75,9 @@ public sealed class MappedNetwork
 
     /// <summary>State units per float unit for each neuron's population (2^ScaleLog2); 1 for float chips.</summary>
     public required double[] UnitsPerFloat { get; init; }
+
+    /// <summary>Factor on each neuron's incoming weights and current bias: δu_chip / δu for a clustered decay (its steady state kept), else 1.</summary>
+    public required double[] InputGain { get; init; }
 
     // ---- synapses ----
     /// <summary>Messages of neuron n are <c>[MessageStart[n], MessageStart[n + 1])</c>.</summary>

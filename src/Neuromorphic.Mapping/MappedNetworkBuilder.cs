@@ -32,6 +32,8 @@ public static class MappedNetworkBuilder
         var neuronCore = new int[n];
         Array.Fill(neuronCore, -1);
         var decayU = compartments.Select(c => c.DecayU).ToArray();
+        var inputGain = new double[n];
+        Array.Fill(inputGain, 1.0);
         var coreTile = new TileId[coreCount];
         var corePhysical = new int[coreCount];
         var coreNeuronStart = new int[coreCount + 1];
@@ -84,7 +86,9 @@ public static class MappedNetworkBuilder
                     members.Add(g);
                     if (slice.DecayU is { } decays)
                     {
+                        // A clustered decay: its incoming weights and current bias are compensated (DecayCompensation).
                         decayU[g] = decays[i];
+                        inputGain[g] = plan.DecayCompensation ? DecayCompensation.Gain(compartments[g].DecayU, decays[i], fixedKernel) : 1.0;
                     }
                 }
             }
@@ -132,7 +136,7 @@ public static class MappedNetworkBuilder
             for (var i = 0; i < pop.Size; i++)
             {
                 var g = pop.FirstNeuron + i;
-                var c = compartments[g];
+                var c = compartments[g] with { CurrentBias = compartments[g].CurrentBias * inputGain[g] };
                 isInput[g] = c.IsInput;
                 du[g] = (float)decayU[g];
                 dv[g] = (float)c.DecayV;
@@ -163,6 +167,31 @@ public static class MappedNetworkBuilder
                     biasUnits[g] = f.BiasUnits;
                     vminUnits[g] = f.VMinUnits;
                     vmaxUnits[g] = f.VMaxUnits;
+                }
+            }
+        }
+
+        // Every core within the chip's compartment prototypes (distinct settings as the chip stores them).
+        if (limits.CompartmentPrototypes > 0)
+        {
+            for (var c = 0; c < coreCount; c++)
+            {
+                var settings = new HashSet<(double, double, double, int, ResetMode, double, double)>();
+                for (var i = coreNeuronStart[c]; i < coreNeuronStart[c + 1]; i++)
+                {
+                    var g = coreNeurons[i];
+                    if (!isInput[g])
+                    {
+                        settings.Add(fixedKernel
+                            ? (duField[g], dvField[g], thresholdUnits[g], refractory[g], reset[g], vminUnits[g], vmaxUnits[g])
+                            : (du[g], dv[g], threshold[g], refractory[g], reset[g], vmin[g], vmax[g]));
+                    }
+                }
+
+                if (settings.Count > limits.CompartmentPrototypes)
+                {
+                    throw new Partitioning.CapacityException(chip.Name, "compartmentPrototypes", $"core {c}: distinct decay/threshold settings", settings.Count,
+                        limits.CompartmentPrototypes, "map again (neuro map spreads such neurons over more cores, or clusters their decays with --prototypes cluster)");
                 }
             }
         }
@@ -209,12 +238,20 @@ public static class MappedNetworkBuilder
             }
         }
 
+        // A neuron's messages go out in mesh order of their destination cores (tile x, tile y, core in tile), as in SANA-FE.
+        var meshRank = new int[coreCount];
+        var byMesh = Enumerable.Range(0, coreCount).OrderBy(c => plan.Cores[c].TileX).ThenBy(c => plan.Cores[c].TileY).ThenBy(c => plan.Cores[c].Slot).ToArray();
+        for (var r = 0; r < coreCount; r++)
+        {
+            meshRank[byMesh[r]] = r;
+        }
+
         // Pass 1: message and synapse counts (dense: the same for every neuron of a population).
         var messageStart = new int[n + 1];
         var messagesPer = new Dictionary<Population, (int[] Cores, int[] Synapses)>();
         foreach (var pop in network.Populations)
         {
-            var byCore = blocksOf[pop].GroupBy(b => b.Core).OrderBy(g => g.Key).ToArray();
+            var byCore = blocksOf[pop].GroupBy(b => b.Core).OrderBy(g => meshRank[g.Key]).ToArray();
             messagesPer[pop] = (byCore.Select(g => g.Key).ToArray(), byCore.Select(g => g.Sum(b => b.PostCount)).ToArray());
         }
 
@@ -250,7 +287,7 @@ public static class MappedNetworkBuilder
         var bits = limits.WeightBits;
         Parallel.ForEach(network.Populations, pop =>
         {
-            var blocks = blocksOf[pop].OrderBy(b => b.Core).ToArray();
+            var blocks = blocksOf[pop].OrderBy(b => meshRank[b.Core]).ToArray();
             Parallel.For(0, pop.Size, pre =>
             {
                 var g = pop.FirstNeuron + pre;
@@ -261,7 +298,7 @@ public static class MappedNetworkBuilder
                     var unit = Math.Pow(2, LoihiFixedPoint.AlignShift + block.Exponent);
                     for (var post = block.PostFirst; post < block.PostFirst + block.PostCount; post++)
                     {
-                        double w = projection.Weights[post * projection.From.Size + pre];
+                        var w = projection.Weights[post * projection.From.Size + pre] * inputGain[projection.To.FirstNeuron + post];
                         targetLocal[cursorSyn] = block.LocalOffset + (post - block.PostFirst);
                         weightFloat[cursorSyn] = (float)w;
                         if (fixedKernel)
@@ -306,6 +343,7 @@ public static class MappedNetworkBuilder
             Reset = reset,
             Refractory = refractory,
             UnitsPerFloat = unitsPerFloat,
+            InputGain = inputGain,
             MessageStart = messageStart,
             MessageDestinationCore = messageDestination,
             SynapseStart = synapseStart,

@@ -12,45 +12,96 @@ namespace Neuromorphic.Mapping;
 
 /// <summary>
 /// Fits a network onto a chip: realizes its neurons as compartments, partitions them into cores
-/// within every per-core limit, places the cores on the mesh (greedy start, then improvement),
-/// chooses fixed-point scales and one weight exponent per synapse group, clusters per-neuron
-/// decays into the core's compartment prototypes, and builds the tables the simulator runs.
+/// within every per-core limit (compartment prototypes included: spread over more cores, or
+/// clustered with compensated input gains; <see cref="MappingOptions"/>), optionally with more cores
+/// for a lower predicted step time or energy, places the cores on the mesh (greedy start, then
+/// improvement), chooses fixed-point scales and one weight exponent per synapse group, and builds the
+/// tables the simulator runs.
 /// </summary>
 public sealed partial class Mapper(ILogger<Mapper>? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<Mapper>.Instance;
 
-    public MappedNetwork Map(NetworkSpec network, ChipSpec chip, string toolVersion)
+    public MappedNetwork Map(NetworkSpec network, ChipSpec chip, string toolVersion, MappingOptions? options = null)
     {
         var clock = Stopwatch.StartNew();
         var realization = RealizedNetwork.Of(network);
-        var plan = Plan(network, realization, chip, toolVersion);
+        var plan = Plan(network, realization, chip, toolVersion, options ?? MappingOptions.Default);
         var mapped = MappedNetworkBuilder.Build(network, realization, chip, plan);
         LogMapped(network.Name, network.NeuronCount, network.SynapseCount, chip.Name, mapped.CoreCount, mapped.TilesInUse, clock.ElapsedMilliseconds);
         return mapped;
     }
 
-    public MappingPlan Plan(NetworkSpec original, ChipSpec chip, string toolVersion) => Plan(original, RealizedNetwork.Of(original), chip, toolVersion);
+    public MappingPlan Plan(NetworkSpec original, ChipSpec chip, string toolVersion, MappingOptions? options = null) =>
+        Plan(original, RealizedNetwork.Of(original), chip, toolVersion, options ?? MappingOptions.Default);
 
-    private MappingPlan Plan(NetworkSpec original, RealizedNetwork realization, ChipSpec chip, string toolVersion)
+    private MappingPlan Plan(NetworkSpec original, RealizedNetwork realization, ChipSpec chip, string toolVersion, MappingOptions options)
     {
+        options.Validate();
         var network = realization.Network;
         var compartments = realization.Compartments;
-        var cores = Partitioner.Partition(network, chip);
+        var fixedKernel = chip.Core.Kernel == NeuronKernel.LoihiFixed;
+        var limit = chip.Core.Limits.CompartmentPrototypes;
+        var originalDecays = compartments.Select(c => c.DecayU).ToArray();
+        var scales = fixedKernel ? ChooseScales(network, chip, compartments, originalDecays, null) : network.Populations.ToDictionary(p => p.Name, _ => 0);
+
+        // Prototypes: spread over cores where the chip has room, else cluster each over-full core's decays.
+        var policy = options.Prototypes;
+        List<LogicalCore> cores;
+        if (policy == PrototypePolicy.Spread && limit > 0)
+        {
+            try
+            {
+                cores = ObjectiveSearch.Partition(network, chip, new PartitionConstraints(PrototypeKeys(network, chip, compartments, scales), limit), options);
+            }
+            catch (CapacityException e) when (e.Limit == "cores")
+            {
+                LogSpreadFallback(network.Name, e.ValueNeeded, e.Bound, limit);
+                policy = PrototypePolicy.Cluster;
+                cores = ObjectiveSearch.Partition(network, chip, PartitionConstraints.None, options);
+            }
+        }
+        else
+        {
+            cores = ObjectiveSearch.Partition(network, chip, PartitionConstraints.None, options);
+        }
+
         var traffic = Traffic(network, cores);
         var (slots, greedy, final) = Placer.Place(chip, cores.Select(c => c.PinnedSlot).ToArray(), traffic);
         LogPlaced(cores.Count, greedy, final);
 
-        var fixedKernel = chip.Core.Kernel == NeuronKernel.LoihiFixed;
-        var scales = fixedKernel ? ChooseScales(network, chip, compartments) : network.Populations.ToDictionary(p => p.Name, _ => 0);
-        var groups = fixedKernel ? ChooseGroups(network, chip, cores, scales) : [];
+        // Clustered decays, and the input gain that keeps each clustered neuron's steady state: δu_chip / δu.
+        var clustered = new double[][]?[cores.Count];
+        var chipDecays = (double[])originalDecays.Clone();
+        var gain = new double[network.NeuronCount];
+        Array.Fill(gain, 1.0);
+        for (var c = 0; c < cores.Count; c++)
+        {
+            clustered[c] = ClusterDecays(chip, compartments, cores[c], scales, c);
+            for (var s = 0; clustered[c] is { } perSlice && s < perSlice.Length; s++)
+            {
+                var slice = cores[c].Slices[s];
+                for (var i = 0; i < slice.Count; i++)
+                {
+                    var g = slice.Population.FirstNeuron + slice.First + i;
+                    chipDecays[g] = perSlice[s][i];
+                    gain[g] = options.CompensateDecays ? DecayCompensation.Gain(originalDecays[g], chipDecays[g], fixedKernel) : 1.0;
+                }
+            }
+        }
+
+        if (fixedKernel && clustered.Any(c => c is not null))
+        {
+            scales = ChooseScales(network, chip, compartments, chipDecays, gain, scales);
+        }
+
+        var groups = fixedKernel ? ChooseGroups(network, chip, cores, scales, gain) : [];
         var assignments = new List<CoreAssignment>();
         for (var c = 0; c < cores.Count; c++)
         {
             var tile = Placer.TileOf(chip.Mesh, slots[c]);
-            var clustered = ClusterDecays(chip, compartments, cores[c], scales, c);
             assignments.Add(new CoreAssignment(tile.X, tile.Y, slots[c] % chip.Mesh.CoresPerTile,
-                cores[c].Slices.Select((s, i) => new CoreSlice(s.Population.Name, s.First, s.Count, clustered?[i])).ToArray(),
+                cores[c].Slices.Select((s, i) => new CoreSlice(s.Population.Name, s.First, s.Count, clustered[c]?[i])).ToArray(),
                 cores[c].PinnedSlot is not null));
         }
 
@@ -66,7 +117,59 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
             SynapseGroups = groups,
             TrafficHopsGreedy = greedy,
             TrafficHopsFinal = final,
+            Prototypes = policy,
+            Objective = options.Objective,
+            DecayCompensation = options.CompensateDecays,
         };
+    }
+
+    /// <summary>
+    /// Each neuron's compartment prototype at the population scales, as an id per distinct setting
+    /// (−1 for inputs): what a core must hold no more than the chip's limit of. For Loihi fixed point
+    /// the setting is the quantized one (decay fields, threshold units, refractory, reset, clamp), so
+    /// neurons whose values round alike share a prototype.
+    /// </summary>
+    private static Dictionary<Population, int[]> PrototypeKeys(NetworkSpec network, ChipSpec chip, CompartmentParameters[] compartments, Dictionary<string, int> scales)
+    {
+        var fixedKernel = chip.Core.Kernel == NeuronKernel.LoihiFixed;
+        var ids = new Dictionary<string, int>();
+        var result = new Dictionary<Population, int[]>();
+        foreach (var pop in network.Populations)
+        {
+            var keys = new int[pop.Size];
+            for (var i = 0; i < pop.Size; i++)
+            {
+                var c = compartments[pop.FirstNeuron + i];
+                if (c.IsInput)
+                {
+                    keys[i] = -1;
+                    continue;
+                }
+
+                string key;
+                if (fixedKernel)
+                {
+                    NeuronQuantizer.TryQuantize(c, c.DecayU, scales[pop.Name], chip.Core.Limits, out var f);
+                    key = $"{f.DecayUField}|{f.DecayVField}|{f.ThresholdUnits}|{c.Refractory}|{c.Reset}|{f.VMinUnits}|{f.VMaxUnits}";
+                }
+                else
+                {
+                    key = $"{c.DecayU:R}|{c.DecayV:R}|{c.Threshold:R}|{c.Refractory}|{c.Reset}|{c.VMin:R}|{c.VMax:R}";
+                }
+
+                if (!ids.TryGetValue(key, out var id))
+                {
+                    id = ids.Count;
+                    ids[key] = id;
+                }
+
+                keys[i] = id;
+            }
+
+            result[pop] = keys;
+        }
+
+        return result;
     }
 
     /// <summary>Messages per step between logical cores if every neuron fired once: one per neuron and destination core.</summary>
@@ -111,8 +214,12 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
         return edges;
     }
 
-    /// <summary>Per population, the largest scale 2^k (k ≤ 20 − ⌈log2 θmax⌉) at which thresholds, biases and incoming weights all fit.</summary>
-    private static Dictionary<string, int> ChooseScales(NetworkSpec network, ChipSpec chip, CompartmentParameters[] compartments)
+    /// <summary>
+    /// Per population, the largest scale 2^k (k ≤ 20 − ⌈log2 θmax⌉, and ≤ <paramref name="ceiling"/>'s when given) at
+    /// which thresholds, biases (with each neuron's decay on chip) and incoming weights (× each neuron's input gain) all fit.
+    /// </summary>
+    private static Dictionary<string, int> ChooseScales(NetworkSpec network, ChipSpec chip, CompartmentParameters[] compartments, double[] decays,
+        double[]? gain, IReadOnlyDictionary<string, int>? ceiling = null)
     {
         var limits = chip.Core.Limits;
         var result = new Dictionary<string, int>();
@@ -135,20 +242,30 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
             var maxWeight = 0.0;
             foreach (var projection in network.Projections.Where(p => p.To == pop))
             {
-                foreach (var w in projection.Weights)
+                for (var post = 0; post < pop.Size; post++)
                 {
-                    maxWeight = Math.Max(maxWeight, Math.Abs(w));
+                    var g = gain?[pop.FirstNeuron + post] ?? 1.0;
+                    foreach (var w in projection.Weights.AsSpan(post * projection.From.Size, projection.From.Size))
+                    {
+                        maxWeight = Math.Max(maxWeight, Math.Abs(w) * g);
+                    }
                 }
             }
 
             var k = NeuronQuantizer.MaxScaleLog2 - (int)Math.Ceiling(Math.Log2(maxThreshold));
+            if (ceiling?.GetValueOrDefault(pop.Name, k) is { } top && top < k)
+            {
+                k = top;
+            }
+
             for (; k >= -30; k--)
             {
                 var fits = maxWeight * Math.Pow(2, k) <= weightCeiling;
                 for (var i = 0; fits && i < pop.Size; i++)
                 {
-                    var c = compartments[pop.FirstNeuron + i];
-                    fits = NeuronQuantizer.TryQuantize(c, c.DecayU, k, limits, out _);
+                    var g = pop.FirstNeuron + i;
+                    var c = compartments[g];
+                    fits = NeuronQuantizer.TryQuantize(c with { CurrentBias = c.CurrentBias * (gain?[g] ?? 1.0) }, decays[g], k, limits, out _);
                 }
 
                 if (fits)
@@ -168,31 +285,37 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
         return result;
     }
 
-    private static List<SynapseGroupPlan> ChooseGroups(NetworkSpec network, ChipSpec chip, List<LogicalCore> cores, Dictionary<string, int> scales)
+    /// <summary>
+    /// One synapse group per projection and destination core, all of a projection's groups with the
+    /// exponent and sign mode its whole weight matrix needs: the quantized weights, and so the answers,
+    /// do not depend on how the target population is partitioned (the objectives change time and energy only).
+    /// </summary>
+    private static List<SynapseGroupPlan> ChooseGroups(NetworkSpec network, ChipSpec chip, List<LogicalCore> cores, Dictionary<string, int> scales, double[] gain)
     {
         var limits = chip.Core.Limits;
         var groups = new List<SynapseGroupPlan>();
         foreach (var projection in network.Projections)
         {
             var scale = Math.Pow(2, scales[projection.To.Name]);
+            double maxPositive = 0, maxNegative = 0;
+            for (var post = 0; post < projection.To.Size; post++)
+            {
+                var g = gain[projection.To.FirstNeuron + post];
+                foreach (var w in projection.Weights.AsSpan(post * projection.From.Size, projection.From.Size))
+                {
+                    var units = w * scale * g;
+                    maxPositive = Math.Max(maxPositive, units);
+                    maxNegative = Math.Min(maxNegative, units);
+                }
+            }
+
+            var mode = maxNegative < 0 && maxPositive > 0 ? WeightSignMode.Mixed : maxNegative < 0 ? WeightSignMode.Inhibitory : WeightSignMode.Excitatory;
+            var exponent = NeuronQuantizer.WeightExponent(maxPositive, maxNegative, mode, limits)
+                ?? throw new CapacityException(chip.Name, "weightExponentMax", $"projection '{projection.Name}'", limits.WeightExponentMax + 1, limits.WeightExponentMax);
             for (var c = 0; c < cores.Count; c++)
             {
-                foreach (var slice in cores[c].Slices.Where(s => s.Population == projection.To))
+                if (cores[c].Slices.Any(s => s.Population == projection.To))
                 {
-                    double maxPositive = 0, maxNegative = 0;
-                    for (var post = slice.First; post < slice.First + slice.Count; post++)
-                    {
-                        foreach (var w in projection.Weights.AsSpan(post * projection.From.Size, projection.From.Size))
-                        {
-                            var units = w * scale;
-                            maxPositive = Math.Max(maxPositive, units);
-                            maxNegative = Math.Min(maxNegative, units);
-                        }
-                    }
-
-                    var mode = maxNegative < 0 && maxPositive > 0 ? WeightSignMode.Mixed : maxNegative < 0 ? WeightSignMode.Inhibitory : WeightSignMode.Excitatory;
-                    var exponent = NeuronQuantizer.WeightExponent(maxPositive, maxNegative, mode, limits)
-                        ?? throw new CapacityException(chip.Name, "weightExponentMax", $"projection '{projection.Name}' onto core {c}", limits.WeightExponentMax + 1, limits.WeightExponentMax);
                     groups.Add(new SynapseGroupPlan(projection.Name, c, exponent, mode));
                 }
             }
@@ -277,6 +400,9 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Mapped {Network} ({Neurons} neurons, {Synapses} synapses) onto {Chip}: {Cores} cores on {Tiles} tiles in {ElapsedMs} ms")]
     private partial void LogMapped(string network, int neurons, long synapses, string chip, int cores, int tiles, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Spreading {Network}'s compartment settings ({Limit} per core) needs {Needed} cores, the chip has {Cores}: clustering decays instead (--prototypes cluster)")]
+    private partial void LogSpreadFallback(string network, long needed, long cores, int limit);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Placed {Cores} cores: traffic × hops {Greedy} (greedy) → {Final} (improved)")]
     private partial void LogPlaced(int cores, double greedy, double final);

@@ -29,6 +29,7 @@ public static class MappingFile
             ["network"] = new JsonObject { ["name"] = plan.NetworkName, ["hash"] = plan.NetworkHash },
             ["chip"] = new JsonObject { ["name"] = plan.ChipName, ["hash"] = plan.ChipHash },
             ["placement"] = new JsonObject { ["trafficHopsGreedy"] = plan.TrafficHopsGreedy, ["trafficHopsFinal"] = plan.TrafficHopsFinal },
+            ["options"] = new JsonObject { ["prototypes"] = plan.Prototypes.Name(), ["objective"] = plan.Objective.Name(), ["decayCompensation"] = plan.DecayCompensation },
         };
         var scales = new JsonObject();
         foreach (var (population, k) in plan.PopulationScaleLog2.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -87,7 +88,7 @@ public static class MappingFile
     public static MappingPlan Load(string path, NetworkSpec network, ChipSpec chip)
     {
         var (input, root) = JsonInput.Load(path);
-        input.RejectUnknownKeys(root, "$", "schema", "tool", "network", "chip", "placement", "scaleLog2", "cores", "synapseGroups", "summary");
+        input.RejectUnknownKeys(root, "$", "schema", "tool", "network", "chip", "placement", "options", "scaleLog2", "cores", "synapseGroups", "summary");
         var schema = input.RequiredString(root, "$", "schema");
         if (schema != MappingPlan.SchemaId)
         {
@@ -109,6 +110,7 @@ public static class MappingFile
         }
 
         var placement = input.OptionalObject(root, "$", "placement") ?? [];
+        var options = input.OptionalObject(root, "$", "options") ?? [];
         var scales = new Dictionary<string, int>();
         foreach (var (population, value) in input.OptionalObject(root, "$", "scaleLog2") ?? [])
         {
@@ -182,6 +184,9 @@ public static class MappingFile
             SynapseGroups = groups,
             TrafficHopsGreedy = input.OptionalNumber(placement, "$.placement", "trafficHopsGreedy") ?? 0,
             TrafficHopsFinal = input.OptionalNumber(placement, "$.placement", "trafficHopsFinal") ?? 0,
+            Prototypes = MappingOptionNames.ParsePrototypes(input.OptionalString(options, "$.options", "prototypes")),
+            Objective = MappingOptionNames.ParseObjective(input.OptionalString(options, "$.options", "objective")),
+            DecayCompensation = input.OptionalBool(options, "$.options", "decayCompensation") ?? true,
         };
     }
 }

@@ -30,6 +30,15 @@ public sealed class MappingPlan
     /// <summary>Traffic × hops of the greedy placement and after the improvement pass (estimates, activity 1).</summary>
     public required double TrafficHopsGreedy { get; init; }
     public required double TrafficHopsFinal { get; init; }
+
+    /// <summary>How prototypes were resolved (spread, or cluster when asked or when the chip had no room to spread).</summary>
+    public PrototypePolicy Prototypes { get; init; } = PrototypePolicy.Spread;
+
+    /// <summary>Whether clustered neurons have their input gain compensated (the default; false only for comparisons).</summary>
+    public bool DecayCompensation { get; init; } = true;
+
+    /// <summary>What the partition optimized.</summary>
+    public MappingObjective Objective { get; init; } = MappingObjective.Cores;
 }
 
 /// <summary>A logical core, placed on core <see cref="Slot"/> of tile (<see cref="TileX"/>, <see cref="TileY"/>), holding one or more population slices.</summary>
@@ -38,7 +47,8 @@ public sealed record CoreAssignment(int TileX, int TileY, int Slot, IReadOnlyLis
 /// <summary>
 /// Neurons [<see cref="First"/>, + <see cref="Count"/>) of a population. <see cref="DecayU"/> holds the
 /// current-decay fraction per neuron after prototype clustering, or null when the neurons' own
-/// decays fit the core's prototype limit.
+/// decays fit the core's prototype limit; clustered neurons have their incoming weights and current
+/// bias scaled by δu_chip / δu (<c>DecayCompensation</c>), so their steady state keeps its gain.
 /// </summary>
 public sealed record CoreSlice(string Population, int First, int Count, double[]? DecayU);
 

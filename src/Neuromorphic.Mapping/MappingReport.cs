@@ -44,6 +44,22 @@ public sealed class MappingReport
     /// <summary>Cores whose decays had to be clustered to fit the prototype limit.</summary>
     public required int ClusteredCores { get; init; }
 
+    /// <summary>How prototypes were resolved and what the partition optimized.</summary>
+    public required PrototypePolicy Prototypes { get; init; }
+    public required MappingObjective Objective { get; init; }
+
+    /// <summary>
+    /// Relative error of each neuron's steady-state input gain, |gain · δu / δu_chip − 1| (decay clustering and 12-bit
+    /// rounding): mean and largest as mapped, and as they would be without decay compensation (gain 1).
+    /// </summary>
+    public required double GainMeanError { get; init; }
+    public required double GainMaxError { get; init; }
+    public required double GainMeanErrorUncompensated { get; init; }
+    public required double GainMaxErrorUncompensated { get; init; }
+
+    /// <summary>The step time with every neuron firing once (the busiest step), under both timing models.</summary>
+    public required PredictedStep PredictedStep { get; init; }
+
     public static MappingReport Create(MappedNetwork mapped)
     {
         var chip = mapped.Chip;
@@ -129,6 +145,8 @@ public sealed class MappingReport
         var realized = mapped.Realization.Compartments;
         double decaySum = 0, decayMax = 0;
         var decayCount = 0;
+        double gainSum = 0, gainMax = 0, rawSum = 0, rawMax = 0;
+        var gainCount = 0;
         for (var g = 0; g < mapped.NeuronCount; g++)
         {
             if (mapped.IsInput[g])
@@ -141,6 +159,15 @@ public sealed class MappingReport
             decaySum += error;
             decayMax = Math.Max(decayMax, error);
             decayCount++;
+            if (DecayCompensation.GainError(realized[g].DecayU, used, mapped.InputGain[g]) is { } gainError)
+            {
+                var raw = DecayCompensation.GainError(realized[g].DecayU, used, 1.0)!.Value;
+                gainSum += gainError;
+                gainMax = Math.Max(gainMax, gainError);
+                rawSum += raw;
+                rawMax = Math.Max(rawMax, raw);
+                gainCount++;
+            }
         }
 
         return new MappingReport
@@ -158,6 +185,13 @@ public sealed class MappingReport
             DecayMeanAbsError = decayCount > 0 ? decaySum / decayCount : 0,
             DecayMaxAbsError = decayMax,
             ClusteredCores = mapped.Plan.Cores.Count(c => c.Slices.Any(s => s.DecayU is not null)),
+            Prototypes = mapped.Plan.Prototypes,
+            Objective = mapped.Plan.Objective,
+            GainMeanError = gainCount > 0 ? gainSum / gainCount : 0,
+            GainMaxError = gainMax,
+            GainMeanErrorUncompensated = gainCount > 0 ? rawSum / gainCount : 0,
+            GainMaxErrorUncompensated = rawMax,
+            PredictedStep = StepTimePrediction.AtFullActivity(mapped),
         };
     }
 
@@ -176,6 +210,13 @@ public sealed class MappingReport
         ["decayMeanAbsError"] = DecayMeanAbsError,
         ["decayMaxAbsError"] = DecayMaxAbsError,
         ["clusteredCores"] = ClusteredCores,
+        ["prototypes"] = Prototypes.Name(),
+        ["objective"] = Objective.Name(),
+        ["gainMeanError"] = GainMeanError,
+        ["gainMaxError"] = GainMaxError,
+        ["gainMeanErrorUncompensated"] = GainMeanErrorUncompensated,
+        ["gainMaxErrorUncompensated"] = GainMaxErrorUncompensated,
+        ["predictedStepPs"] = new JsonObject { ["activity"] = 1, ["simple"] = PredictedStep.SimplePs, ["detailed"] = PredictedStep.DetailedPs },
         ["perCore"] = new JsonArray(Cores.Select(c => (JsonNode)new JsonObject
         {
             ["core"] = c.Core,

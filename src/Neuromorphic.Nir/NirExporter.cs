@@ -135,6 +135,15 @@ public static class NirExporter
             var currentBias = c.CurrentBias.Expand(size);
             var tauU = c.TauCurrent?.Expand(size);
             var tauV = c.TauVoltage?.Expand(size);
+            foreach (var (tau, key) in new[] { (tauU, "tauCurrent"), (tauV, "tauVoltage") })
+            {
+                if (tau is not null && tau.Any(double.IsInfinity))
+                {
+                    throw new InvalidInputException(null, $"population '{population.Name}' {key}", "null for some neurons",
+                        "the same kind of leak for every neuron of a population (a NIR node has one type: a leak for all or none)");
+                }
+            }
+
             var hasInput = _hasInput.Contains(population);
             string? filter = null;
 

@@ -79,8 +79,9 @@ public static partial class NirImporter
                 }
             }
 
-            var tauCurrent = neuron.TauCurrentSteps.All(t => t is null) ? null : Collapse(neuron.TauCurrentSteps.Select(t => t!.Value).ToArray());
-            var tauVoltage = neuron.TauVoltageSteps.All(t => t is null) ? null : Collapse(neuron.TauVoltageSteps.Select(t => t!.Value).ToArray());
+            // A neuron without a leak among leaky ones has τ = ∞ (null in the network file).
+            var tauCurrent = neuron.TauCurrentSteps.All(t => t is null) ? null : Collapse(neuron.TauCurrentSteps.Select(t => t ?? double.PositiveInfinity).ToArray());
+            var tauVoltage = neuron.TauVoltageSteps.All(t => t is null) ? null : Collapse(neuron.TauVoltageSteps.Select(t => t ?? double.PositiveInfinity).ToArray());
             return new CubaLifParameters(tauCurrent, tauVoltage, Collapse(neuron.Threshold), Collapse(bias), ResetOf(node), RefractoryOf(node))
             {
                 CurrentBias = Collapse(currentBias),

@@ -2,14 +2,20 @@ using Neuromorphic.Chip.Costs;
 
 namespace Neuromorphic.Simulation;
 
-/// <summary>A message as the timing model saw it.</summary>
+/// <summary>
+/// A message as the timing model saw it: its route, its times (sent after any blocking, accepted by the
+/// destination, processed), its delays, and the source core's neuron work since its previous message
+/// (accesses, updates, spikes out: what its generation delay is made of, so a trace can be re-timed
+/// under other costs).
+/// </summary>
 public readonly record struct MessageEvent(int Step, int SourceNeuron, int SourceCore, int DestinationCore, int Synapses,
-    int HopsEast, int HopsWest, int HopsNorth, int HopsSouth, long SentPs, long ReceivedPs, long ProcessedPs, long BlockingPs);
+    int HopsEast, int HopsWest, int HopsNorth, int HopsSouth, long SentPs, long ReceivedPs, long ProcessedPs,
+    long GenerationDelayPs, long NetworkDelayPs, long BlockingPs, int AccessedBefore, int UpdatedBefore, int FiredBefore);
 
 /// <summary>
 /// What one core did over one of its steps, with the energy the chip instance's cost table gives it
 /// (computed once, by the engine) and the core's times: the step's start and end (in barrier mode the
-/// barrier's release) and the time its neuron pass kept it busy. Times are ps from the inference start.
+/// barrier's release) and the time its neuron work and message sends kept it busy. Steps count from 1. Times are ps from the inference start.
 /// </summary>
 public readonly record struct CoreStepEvent(int Step, int Core, CoreStepCounters Counters, EnergyBreakdown Energy, long StartPs, long EndPs, long BusyPs);
 
@@ -28,8 +34,10 @@ public interface ISimulationObserver
 
     bool WantsCoreSteps { get; }
 
-    void OnInputSpike(int step, int inputIndex, long timePs);
+    /// <summary>Input neuron <paramref name="inputIndex"/> (of the input population) on <paramref name="core"/> spiked at <paramref name="step"/> (from 1).</summary>
+    void OnInputSpike(int step, int inputIndex, int core, long timePs);
 
+    /// <summary>Neuron <paramref name="neuron"/> (global index) spiked at <paramref name="step"/> (from 1); <paramref name="timePs"/>: when its core finished its update.</summary>
     void OnSpike(int step, int neuron, int core, long timePs);
 
     void OnMessage(in MessageEvent message);

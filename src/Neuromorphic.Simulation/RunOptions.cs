@@ -29,11 +29,11 @@ public sealed record RunOptions
 {
     public SyncMode Mode { get; init; } = SyncMode.Barrier;
 
-    /// <summary>Algorithmic steps per inference (the read-out window).</summary>
+    /// <summary>Algorithmic steps per inference (the read-out window), numbered 1 to <see cref="Steps"/>.</summary>
     public int Steps { get; init; } = 100;
 
-    /// <summary>Output spikes are counted from this step on (earlier steps are a settling transient).</summary>
-    public int CountFromStep { get; init; }
+    /// <summary>Output spikes are counted from this step on (steps from 1; earlier steps are a settling transient).</summary>
+    public int CountFromStep { get; init; } = 1;
 
     /// <summary>Stop an inference as soon as the leading output cannot be overtaken in the remaining steps.</summary>
     public bool EarlyExit { get; init; }
@@ -58,6 +58,12 @@ public sealed record RunOptions
     /// <summary>Worker threads across inferences (results are identical for any value).</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>
+    /// Dataset index of inference 0. Per-inference random streams (async timing jitter) are keyed by
+    /// <c>FirstSample + index</c>, so a slice of a test set runs exactly as the same images do in a longer run.
+    /// </summary>
+    public int FirstSample { get; init; }
+
     /// <summary>Checks every option; throws <see cref="InvalidInputException"/> naming the property (callers map it to their own option names).</summary>
     public void Validate()
     {
@@ -67,9 +73,9 @@ public sealed record RunOptions
             throw new InvalidInputException(null, nameof(Steps), Text(Steps), "a positive number of steps");
         }
 
-        if (CountFromStep < 0 || CountFromStep >= Steps)
+        if (CountFromStep < 1 || CountFromStep > Steps)
         {
-            throw new InvalidInputException(null, nameof(CountFromStep), Text(CountFromStep), $"a step in 0..{Steps - 1}");
+            throw new InvalidInputException(null, nameof(CountFromStep), Text(CountFromStep), $"a step in 1..{Steps} (steps count from 1)");
         }
 
         if (Threads <= 0)

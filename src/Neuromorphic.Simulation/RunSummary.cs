@@ -76,14 +76,17 @@ public sealed record RunSummary
     public double SynapticEventsPerSecond => WallSeconds > 0 ? Totals.SynapticOps / WallSeconds : 0;
 
     /// <summary>Nearest-rank percentile of per-inference latency.</summary>
-    public SimTime Percentile(double p)
+    public SimTime Percentile(double p) => SimTime.FromPicoseconds(NearestRank(_sortedLatencyPs, p));
+
+    /// <summary>The nearest-rank <paramref name="p"/>-quantile of ascending <paramref name="sorted"/> values (0 when empty).</summary>
+    public static long NearestRank(IReadOnlyList<long> sorted, double p)
     {
-        if (Count == 0)
+        if (sorted.Count == 0)
         {
-            return SimTime.Zero;
+            return 0;
         }
 
-        var rank = (int)Math.Ceiling(p * _sortedLatencyPs.Length) - 1;
-        return SimTime.FromPicoseconds(_sortedLatencyPs[Math.Clamp(rank, 0, _sortedLatencyPs.Length - 1)]);
+        var rank = (int)Math.Ceiling(p * sorted.Count) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
     }
 }

@@ -52,5 +52,5 @@ public sealed record TraceHeader
     public string MetadataJson { get; init; } = "{}";
 
     /// <summary>The format identifier written into every header.</summary>
-    public const string Schema = "neuromorphic.trace/2";
+    public const string Schema = "neuromorphic.trace/3";
 }

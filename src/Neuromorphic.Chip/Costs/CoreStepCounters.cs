@@ -111,6 +111,9 @@ public record struct EnergyBreakdown
 
     /// <summary>Neuron-pipeline latency of a core in one step: access, update, spike-out and dendrite per neuron (ps).</summary>
     public static long NeuronLatencyPs(in CoreStepCounters c, CostTable costs) =>
-        (long)c.NeuronsAccessed * (costs.NeuronAccess.LatencyPs + costs.DendriteUpdate.LatencyPs)
-        + (long)c.NeuronsUpdated * costs.NeuronUpdate.LatencyPs + (long)c.NeuronsFired * costs.SpikeOut.LatencyPs;
+        NeuronLatencyPs(c.NeuronsAccessed, c.NeuronsUpdated, c.NeuronsFired, costs);
+
+    /// <summary>Latency (ps) of neuron work: <paramref name="accessed"/> accesses (with their dendrite update), updates and spikes out.</summary>
+    public static long NeuronLatencyPs(long accessed, long updated, long fired, CostTable costs) =>
+        accessed * (costs.NeuronAccess.LatencyPs + costs.DendriteUpdate.LatencyPs) + updated * costs.NeuronUpdate.LatencyPs + fired * costs.SpikeOut.LatencyPs;
 }

@@ -5,61 +5,100 @@ using Neuromorphic.Core.Units;
 namespace Neuromorphic.Chip.Timing;
 
 /// <summary>
-/// The duration of one barrier-synchronised algorithmic step, with a semi-analytical model of the
-/// network-on-chip in the manner of SANA-FE's "detailed" timing model (Boyle et al., IEEE TCAD 44(8)
-/// 2025; src/Neuromorphic.Chip/README.md, "Timing models"):
-/// <list type="number">
-/// <item>Each core first updates its neurons (access, update, spike-out latencies), then sends its
-/// messages in order, one message-out latency apart.</item>
-/// <item>Messages are taken globally in order of send time (ties by core, then order). A message's
-/// X-then-Y route crosses hops + 2 links (core → router, tile links, router → core). Links carry a
-/// density of in-flight messages; a route holding more than (hops + 1) × link-buffer messages blocks
-/// the sender for the excess × the mean receive delay; network delay is the larger of the hop
-/// latencies and the congestion estimate.</item>
-/// <item>The destination core processes messages one at a time: message-in latency plus one
-/// synaptic-op latency per synapse.</item>
-/// <item>The step lasts until the last neuron update, send or processing, plus the barrier.</item>
-/// </list>
-/// All times are integer picoseconds; given the same inputs the result is identical on any
-/// machine and thread. Instances reuse their buffers and cache each route's links, so a step
-/// allocates nothing once warm. Messages of one core must be added consecutively, in send order.
+/// The duration of one barrier-synchronised algorithmic step under SANA-FE's two analytical timing
+/// models (Boyle et al., IEEE TCAD 44(8) 2025; src/Neuromorphic.Chip/README.md, "Timing models").
+/// <para>
+/// <b>Generation.</b> A core updates its neurons in slot order and sends a neuron's messages as soon
+/// as the neuron has fired: the first message of a firing neuron leaves after the neuron work done
+/// since the core's previous message (its own update included) plus the message-out latency; each
+/// further message of the same neuron after one more message-out latency. Work left after the last
+/// message still occupies the core (a "placeholder" in SANA-FE's terms).
+/// </para>
+/// <para>
+/// <b>Detailed.</b> Messages are taken in order of send time from a binary heap that breaks ties as
+/// SANA-FE's does (GCC's push/pop order, see <see cref="TimeHeap"/>), so equal send times resolve
+/// alike; cores are seeded in mesh order (tile x, tile y, core). A route occupies hops + 1 links: the
+/// source core's link and, for every tile the X-then-Y path enters, that tile's link in the direction
+/// of the hop. Each message in flight adds 1/(hops + 2) to each link of its route; a route holding more
+/// than (hops + 1) × link-buffer messages blocks the sender for the excess × the mean processing delay
+/// of the messages in flight; the network delay is the larger of the hop latencies and that density ×
+/// mean / (hops + 1). A destination processes messages one at a time, in the order they were taken
+/// (message in plus one synaptic op per synapse). A message stays in flight until a later send time
+/// reaches its receive time; the mean is over the messages in flight (zero when none is). The step
+/// lasts until the last send or processing, plus the barrier.
+/// </para>
+/// <para>
+/// <b>Simple.</b> The busiest core's generation work (neuron work plus one message-out latency per
+/// message) or the busiest core's receive work, whichever is longer, plus the barrier.
+/// </para>
+/// Times are integer picoseconds; link densities are sums of 1/(hops + 2) in doubles added and
+/// removed in SANA-FE's order, and the mean processing delay is an exact integer sum over a count,
+/// so congestion and blocking are rounded once to the picosecond. Given the same inputs the result is
+/// identical on any machine and thread. Instances reuse their buffers and cache each route's links, so
+/// a step allocates nothing once warm. Messages of one core must be added consecutively, in send order.
 /// </summary>
 public sealed class BarrierStepTiming
 {
     private readonly TileId[] _coreTile;
     private readonly int _meshWidth;
     private readonly int _coreCount;
-    private readonly long[] _neuronLatencyPs;
+    private readonly int[] _rankOfCore;
+    private readonly int[] _coreOfRank;
+
+    // Per core: what it did in the step (its counters) and its messages.
+    private readonly CoreStepCounters[] _work;
+    private readonly int[] _firstMessage;
+    private readonly int[] _endMessage;
+    private readonly int[] _nextMessage;
+    private readonly long[] _leftoverPs;
+    private readonly bool[] _leftoverPending;
+
+    // Scheduler state.
     private readonly long[] _coreFreeAt;
     private readonly double[] _linkDensity;
     private readonly Dictionary<int, int[]> _routeLinks = [];
     private readonly int[]?[]? _routeCache;
-    private readonly MinHeap _sendQueue = new();
-
-    // In-flight messages, one FIFO per destination core: a destination receives its messages one at
-    // a time, so their receive times only grow and each FIFO is sorted; a heap holds each FIFO's head.
-    private readonly MinHeap _inFlightHeads = new();
+    private readonly TimeHeap _sendQueue = new();
+    private readonly TimeHeap _inFlightHeads = new();
     private readonly int[] _fifoHead;
     private readonly int[] _fifoTail;
     private int[] _fifoNext = new int[256];
+    private int[] _retiring = new int[64];
     private Message[] _messages = new Message[256];
     private int[][] _links = new int[256][];
     private int _count;
 
-    public BarrierStepTiming(IReadOnlyList<TileId> coreTile, int meshWidth, int meshHeight)
+    /// <param name="coreTile">Tile of each logical core.</param>
+    /// <param name="meshWidth">Tiles along x.</param>
+    /// <param name="meshHeight">Tiles along y.</param>
+    /// <param name="coreSlot">Position of each logical core within its tile (null: logical order), for the mesh order.</param>
+    public BarrierStepTiming(IReadOnlyList<TileId> coreTile, int meshWidth, int meshHeight, IReadOnlyList<int>? coreSlot = null)
     {
         _coreTile = coreTile.ToArray();
         _meshWidth = meshWidth;
         _coreCount = _coreTile.Length;
-        _neuronLatencyPs = new long[_coreCount];
+        _coreOfRank = Enumerable.Range(0, _coreCount).OrderBy(c => _coreTile[c].X).ThenBy(c => _coreTile[c].Y).ThenBy(c => coreSlot?[c] ?? 0).ThenBy(c => c).ToArray();
+        _rankOfCore = new int[_coreCount];
+        for (var r = 0; r < _coreCount; r++)
+        {
+            _rankOfCore[_coreOfRank[r]] = r;
+        }
+
+        _work = new CoreStepCounters[_coreCount];
+        _firstMessage = new int[_coreCount];
+        _endMessage = new int[_coreCount];
+        _nextMessage = new int[_coreCount];
+        _leftoverPs = new long[_coreCount];
+        _leftoverPending = new bool[_coreCount];
         _coreFreeAt = new long[_coreCount];
-        _linkDensity = new double[2 * _coreCount + 4 * meshWidth * meshHeight];
+        _linkDensity = new double[_coreCount + 4 * meshWidth * meshHeight];
         _routeCache = _coreCount <= 512 ? new int[]?[_coreCount * _coreCount] : null;
         _fifoHead = new int[_coreCount];
         _fifoTail = new int[_coreCount];
+        Reset();
     }
 
-    /// <summary>One message of the current step, with the timestamps the model assigns.</summary>
+    /// <summary>One message of the current step: what the engine gave, and the timestamps the model assigns.</summary>
     public struct Message
     {
         public int SourceCore;
@@ -69,10 +108,21 @@ public sealed class BarrierStepTiming
         public int HopsWest;
         public int HopsNorth;
         public int HopsSouth;
+
+        /// <summary>Neuron work of the source core since its previous message (accesses, updates, spikes out).</summary>
+        public int AccessedBefore;
+        public int UpdatedBefore;
+        public int FiredBefore;
+
+        /// <summary>That work's latency plus the message-out latency (SANA-FE <c>generation_delay</c>).</summary>
+        public long GenerationDelayPs;
         public long SentPs;
         public long ReceivedPs;
         public long ProcessedPs;
+        public long NetworkDelayPs;
         public long BlockingPs;
+
+        public readonly int Hops => HopsEast + HopsWest + HopsNorth + HopsSouth;
     }
 
     public int MessageCount => _count;
@@ -83,13 +133,25 @@ public sealed class BarrierStepTiming
     public void Reset()
     {
         _count = 0;
-        Array.Clear(_neuronLatencyPs);
+        Array.Clear(_work);
+        Array.Fill(_firstMessage, -1);
     }
 
-    public void SetNeuronLatency(int core, long latencyPs) => _neuronLatencyPs[core] = latencyPs;
+    /// <summary>
+    /// What <paramref name="core"/> did over the whole step (its counters once the step is done): the
+    /// neuron work for the work left after its last message, and the sends and receives of the simple
+    /// model.
+    /// </summary>
+    public void SetCoreWork(int core, in CoreStepCounters counters) => _work[core] = counters;
 
-    /// <summary>Adds a message; the messages of one core must be added consecutively, in the order the core sends them.</summary>
-    public void AddMessage(int sourceCore, int destinationCore, int synapses, int east, int west, int north, int south)
+    /// <summary>
+    /// Adds a message. The messages of one core must be added consecutively, in the order the core
+    /// sends them; <paramref name="accessedBefore"/>, <paramref name="updatedBefore"/> and
+    /// <paramref name="firedBefore"/> are the core's neuron work since its previous message (zero for a
+    /// firing neuron's second and later messages).
+    /// </summary>
+    public void AddMessage(int sourceCore, int destinationCore, int synapses, int east, int west, int north, int south,
+        int accessedBefore = 0, int updatedBefore = 0, int firedBefore = 0)
     {
         if (_count == _messages.Length)
         {
@@ -98,6 +160,12 @@ public sealed class BarrierStepTiming
             Array.Resize(ref _fifoNext, _count * 2);
         }
 
+        if (_firstMessage[sourceCore] < 0)
+        {
+            _firstMessage[sourceCore] = _count;
+        }
+
+        _endMessage[sourceCore] = _count + 1;
         _messages[_count] = new Message
         {
             SourceCore = sourceCore,
@@ -107,6 +175,9 @@ public sealed class BarrierStepTiming
             HopsWest = west,
             HopsNorth = north,
             HopsSouth = south,
+            AccessedBefore = accessedBefore,
+            UpdatedBefore = updatedBefore,
+            FiredBefore = firedBefore,
         };
         _links[_count] = RouteLinks(sourceCore, destinationCore);
         _count++;
@@ -114,32 +185,25 @@ public sealed class BarrierStepTiming
 
     /// <summary>
     /// SANA-FE's "simple" model: the step lasts as long as the busiest core's generation work (neuron
-    /// updates plus message sends) or the busiest core's receive work (message in plus synaptic ops),
-    /// whichever is longer, plus the barrier; no network contention, no per-message timestamps.
+    /// work plus message sends) or the busiest core's receive work (message in plus synaptic ops),
+    /// whichever is longer, plus the barrier; no network contention, no per-message timestamps. Needs
+    /// only the cores' counters (<see cref="SetCoreWork"/>), not the messages.
     /// </summary>
     public long ComputeSimple(CostTable costs)
     {
-        Array.Clear(_coreFreeAt);
-        var generation = 0L;
-        var messageOut = costs.MessageOut.LatencyPs;
-        var sentBy = 0;
-        for (var i = 0; i < _count; i++)
-        {
-            ref readonly var m = ref _messages[i];
-            _coreFreeAt[m.DestinationCore] += costs.MessageIn.LatencyPs + m.Synapses * costs.SynapticOp.LatencyPs;
-            sentBy = i == 0 || _messages[i - 1].SourceCore != m.SourceCore ? 1 : sentBy + 1;
-            generation = Math.Max(generation, _neuronLatencyPs[m.SourceCore] + sentBy * messageOut);
-        }
-
+        var end = 0L;
         for (var c = 0; c < _coreCount; c++)
         {
-            generation = Math.Max(generation, _neuronLatencyPs[c]);
+            ref readonly var w = ref _work[c];
+            var generation = EnergyBreakdown.NeuronLatencyPs(w, costs) + (long)w.MessagesOut * costs.MessageOut.LatencyPs;
+            var receive = w.MessagesIn * costs.MessageIn.LatencyPs + w.SynapticOps * costs.SynapticOp.LatencyPs;
+            end = Math.Max(end, Math.Max(generation, receive));
         }
 
-        return Math.Max(generation, _coreFreeAt.Max()) + costs.BarrierLatencyPs;
+        return end + costs.BarrierLatencyPs;
     }
 
-    /// <summary>Computes the step's duration (ps), barrier included, and each message's timestamps.</summary>
+    /// <summary>SANA-FE's "detailed" model: the step's duration (ps), barrier included, and each message's timestamps.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Compute(CostTable costs)
     {
@@ -148,104 +212,189 @@ public sealed class BarrierStepTiming
         _sendQueue.Clear();
         _inFlightHeads.Clear();
         Array.Fill(_fifoHead, -1);
+        var messageOut = costs.MessageOut.LatencyPs;
 
-        var end = 0L;
+        // Generation delays, and the work each core has left after its last message.
         for (var c = 0; c < _coreCount; c++)
         {
-            end = Math.Max(end, _neuronLatencyPs[c]);
-        }
-
-        var messageOut = costs.MessageOut.LatencyPs;
-        for (var i = 0; i < _count; i++)
-        {
-            if (i == 0 || _messages[i - 1].SourceCore != _messages[i].SourceCore)
+            long accessed = _work[c].NeuronsAccessed, updated = _work[c].NeuronsUpdated, fired = _work[c].NeuronsFired;
+            if (_firstMessage[c] >= 0)
             {
-                _messages[i].SentPs = _neuronLatencyPs[_messages[i].SourceCore] + messageOut;
-                _sendQueue.Push(_messages[i].SentPs, _messages[i].SourceCore, i);
-            }
-        }
-
-        double meanReceiveDelay = 0;
-        long processedCount = 0;
-        while (_sendQueue.TryPop(out _, out _, out var index))
-        {
-            ref var m = ref _messages[index];
-            while (_inFlightHeads.TryPeek(out var received) && received <= m.SentPs)
-            {
-                _inFlightHeads.TryPop(out _, out var destination, out var flying);
-                AddDensity(_links[flying], -1);
-                var following = _fifoNext[flying];
-                _fifoHead[destination] = following;
-                if (following >= 0)
+                for (var i = _firstMessage[c]; i < _endMessage[c]; i++)
                 {
-                    _inFlightHeads.Push(_messages[following].ReceivedPs, destination, following);
+                    ref var m = ref _messages[i];
+                    m.GenerationDelayPs = EnergyBreakdown.NeuronLatencyPs(m.AccessedBefore, m.UpdatedBefore, m.FiredBefore, costs) + messageOut;
+                    accessed -= m.AccessedBefore;
+                    updated -= m.UpdatedBefore;
+                    fired -= m.FiredBefore;
                 }
+
+                _nextMessage[c] = _firstMessage[c];
+            }
+            else
+            {
+                _nextMessage[c] = 0;
+                _endMessage[c] = 0;
             }
 
-            var links = _links[index];
-            var hops = links.Length - 2;
-            double routeMessages = 0;
+            _leftoverPs[c] = EnergyBreakdown.NeuronLatencyPs(Math.Max(0, accessed), Math.Max(0, updated), Math.Max(0, fired), costs);
+            _leftoverPending[c] = _leftoverPs[c] > 0;
+        }
+
+        // Each core's first item, in mesh order.
+        var last = 0L;
+        for (var r = 0; r < _coreCount; r++)
+        {
+            ScheduleNext(_coreOfRank[r], 0, ref last);
+        }
+
+        long inFlightProcessingPs = 0;
+        var inFlight = 0;
+        while (_sendQueue.TryPop(out var sentPs, out var item))
+        {
+            last = Math.Max(last, sentPs);
+            Retire(sentPs, ref inFlightProcessingPs, ref inFlight);
+            if (item < 0)
+            {
+                ScheduleNext(-1 - item, sentPs, ref last);
+                continue;
+            }
+
+            ref var m = ref _messages[item];
+            var links = _links[item];
+            var hops = links.Length - 1;
+            var routeMessages = 0.0;
             foreach (var link in links)
             {
                 routeMessages += _linkDensity[link];
             }
 
-            var capacity = (double)(hops + 1) * costs.LinkBufferMessages;
-            if (routeMessages > capacity)
-            {
-                m.BlockingPs = RoundPositive((routeMessages - capacity) * meanReceiveDelay);
-                m.SentPs += m.BlockingPs;
-            }
+            var mean = inFlight > 0 ? (double)inFlightProcessingPs / inFlight : 0.0;
+            var capacity = (double)((hops + 1) * costs.LinkBufferMessages);
+            m.BlockingPs = routeMessages > capacity ? RoundToPs((routeMessages - capacity) * mean) : 0;
+            m.SentPs = sentPs + m.BlockingPs;
+            var minHop = costs.RouteLatencyPs(m.HopsEast, m.HopsWest, m.HopsNorth, m.HopsSouth);
+            m.NetworkDelayPs = Math.Max(minHop, RoundToPs(routeMessages * mean / (hops + 1.0)));
+            var processing = ProcessingPs(m, costs);
+            var destination = m.DestinationCore;
+            m.ReceivedPs = Math.Max(_coreFreeAt[destination], m.SentPs + m.NetworkDelayPs);
+            m.ProcessedPs = m.ReceivedPs + processing;
+            _coreFreeAt[destination] = m.ProcessedPs;
+            last = Math.Max(last, m.ProcessedPs);
 
-            var minHopDelay = costs.RouteLatencyPs(m.HopsEast, m.HopsWest, m.HopsNorth, m.HopsSouth);
-            var congestion = RoundPositive(routeMessages * meanReceiveDelay / (hops + 1));
-            var arrive = m.SentPs + Math.Max(minHopDelay, congestion);
-            var processing = costs.MessageIn.LatencyPs + m.Synapses * costs.SynapticOp.LatencyPs;
-            m.ReceivedPs = Math.Max(_coreFreeAt[m.DestinationCore], arrive);
-            _coreFreeAt[m.DestinationCore] = m.ReceivedPs + processing;
-            m.ProcessedPs = _coreFreeAt[m.DestinationCore];
-            end = Math.Max(end, Math.Max(m.SentPs, m.ProcessedPs));
-
-            AddDensity(links, +1);
-            _fifoNext[index] = -1;
-            if (_fifoHead[m.DestinationCore] < 0)
+            // In flight until a later send time reaches its receive time.
+            _fifoNext[item] = -1;
+            if (_fifoHead[destination] < 0)
             {
-                _fifoHead[m.DestinationCore] = index;
-                _inFlightHeads.Push(m.ReceivedPs, m.DestinationCore, index);
+                _fifoHead[destination] = item;
+                _inFlightHeads.Push(m.ReceivedPs, item);
             }
             else
             {
-                _fifoNext[_fifoTail[m.DestinationCore]] = index;
+                _fifoNext[_fifoTail[destination]] = item;
             }
 
-            _fifoTail[m.DestinationCore] = index;
-            processedCount++;
-            meanReceiveDelay += (processing - meanReceiveDelay) / processedCount;
+            _fifoTail[destination] = item;
+            AddDensity(links, 1.0 / (2.0 + hops));
+            inFlightProcessingPs += processing;
+            inFlight++;
+            ScheduleNext(m.SourceCore, m.SentPs, ref last);
+        }
 
-            var next = index + 1;
-            if (next < _count && _messages[next].SourceCore == m.SourceCore)
+        return last + costs.BarrierLatencyPs;
+    }
+
+    private static long ProcessingPs(in Message m, CostTable costs) => costs.MessageIn.LatencyPs + m.Synapses * costs.SynapticOp.LatencyPs;
+
+    /// <summary>Queues the next item of <paramref name="core"/>'s FIFO (its next message, else its leftover work) after <paramref name="afterPs"/>.</summary>
+    private void ScheduleNext(int core, long afterPs, ref long last)
+    {
+        long at;
+        if (_nextMessage[core] < _endMessage[core])
+        {
+            var next = _nextMessage[core]++;
+            at = afterPs + _messages[next].GenerationDelayPs;
+            _messages[next].SentPs = at;
+            _sendQueue.Push(at, next);
+        }
+        else if (_leftoverPending[core])
+        {
+            _leftoverPending[core] = false;
+            at = afterPs + _leftoverPs[core];
+            _sendQueue.Push(at, -1 - core);
+        }
+        else
+        {
+            return;
+        }
+
+        last = Math.Max(last, at);
+    }
+
+    /// <summary>Takes out of flight every message received by <paramref name="nowPs"/>, destinations in mesh order, each destination's in the order it got them.</summary>
+    private void Retire(long nowPs, ref long inFlightProcessingPs, ref int inFlight)
+    {
+        var retiring = 0;
+        while (_inFlightHeads.TryPeek(out var received) && received <= nowPs)
+        {
+            _inFlightHeads.TryPop(out _, out var index);
+            if (retiring == _retiring.Length)
             {
-                _messages[next].SentPs = m.SentPs + messageOut;
-                _sendQueue.Push(_messages[next].SentPs, m.SourceCore, next);
+                Array.Resize(ref _retiring, retiring * 2);
+            }
+
+            _retiring[retiring++] = index;
+            var destination = _messages[index].DestinationCore;
+            var following = _fifoNext[index];
+            _fifoHead[destination] = following;
+            if (following >= 0)
+            {
+                _inFlightHeads.Push(_messages[following].ReceivedPs, following);
             }
         }
 
-        return end + costs.BarrierLatencyPs;
+        if (retiring == 0)
+        {
+            return;
+        }
+
+        // Stable insertion sort by destination rank keeps each destination's own order.
+        for (var i = 1; i < retiring; i++)
+        {
+            var item = _retiring[i];
+            var rank = _rankOfCore[_messages[item].DestinationCore];
+            var j = i - 1;
+            while (j >= 0 && _rankOfCore[_messages[_retiring[j]].DestinationCore] > rank)
+            {
+                _retiring[j + 1] = _retiring[j];
+                j--;
+            }
+
+            _retiring[j + 1] = item;
+        }
+
+        for (var i = 0; i < retiring; i++)
+        {
+            ref readonly var m = ref _messages[_retiring[i]];
+            var links = _links[_retiring[i]];
+            AddDensity(links, -(1.0 / (2.0 + (links.Length - 1))));
+            inFlightProcessingPs -= m.ProcessedPs - m.ReceivedPs;
+            inFlight--;
+        }
     }
 
-    /// <summary>Rounds a non-negative value to the nearest integer, halves away from zero (as Math.Round with AwayFromZero).</summary>
-    private static long RoundPositive(double value) => (long)(value + 0.5);
+    /// <summary>Rounds a congestion or blocking time to the nearest picosecond (halves up); tiny negative density residues give 0.</summary>
+    private static long RoundToPs(double value) => value <= 0 ? 0 : (long)(value + 0.5);
 
-    private void AddDensity(int[] links, int sign)
+    private void AddDensity(int[] links, double share)
     {
-        var share = sign * (1.0 / links.Length);
         foreach (var link in links)
         {
             _linkDensity[link] += share;
         }
     }
 
-    /// <summary>Link ids of a route (cached): core out-link, tile links along X then Y, core in-link.</summary>
+    /// <summary>Link ids of a route (cached): the source core's link, then each tile entered along X then Y, in the direction of the hop.</summary>
     private int[] RouteLinks(int source, int destination)
     {
         var key = source * _coreCount + destination;
@@ -259,23 +408,24 @@ public sealed class BarrierStepTiming
             return cached;
         }
 
-        var links = new List<int> { 2 * source };
-        var tileLinkBase = 2 * _coreCount;
+        const int east = 0, west = 1, north = 2, south = 3;
+        var links = new List<int> { source };
         var (x, y) = (_coreTile[source].X, _coreTile[source].Y);
         var target = _coreTile[destination];
         while (x != target.X)
         {
-            links.Add(tileLinkBase + (y * _meshWidth + x) * 4 + (target.X > x ? 0 : 1));
+            var direction = target.X > x ? east : west;
             x += target.X > x ? 1 : -1;
+            links.Add(_coreCount + (y * _meshWidth + x) * 4 + direction);
         }
 
         while (y != target.Y)
         {
-            links.Add(tileLinkBase + (y * _meshWidth + x) * 4 + (target.Y > y ? 2 : 3));
+            var direction = target.Y > y ? north : south;
             y += target.Y > y ? 1 : -1;
+            links.Add(_coreCount + (y * _meshWidth + x) * 4 + direction);
         }
 
-        links.Add(2 * destination + 1);
         var result = links.ToArray();
         if (_routeCache is not null)
         {
@@ -289,82 +439,93 @@ public sealed class BarrierStepTiming
         return result;
     }
 
-    /// <summary>A binary min-heap of (time, core, index), ordered by time, then core, then index.</summary>
-    private sealed class MinHeap
+    /// <summary>
+    /// Items by time, earliest first, as a binary heap whose sift order is the standard "hole"
+    /// algorithm of GCC's std::push_heap / std::pop_heap with the comparison "a is later than b" (what
+    /// SANA-FE's priority queue of send times uses). Only times are compared, so items with equal
+    /// times come out in the order that algorithm leaves them, as in SANA-FE. Also holds the head of
+    /// each destination's in-flight FIFO by receive time (ties there are ordered afterwards, by mesh rank).
+    /// </summary>
+    private sealed class TimeHeap
     {
-        private (long Time, int Core, int Index)[] _items = new (long, int, int)[64];
+        private (long Time, int Item)[] _heap = new (long, int)[64];
         private int _size;
 
         public void Clear() => _size = 0;
 
-        public void Push(long time, int core, int index)
-        {
-            if (_size == _items.Length)
-            {
-                Array.Resize(ref _items, _size * 2);
-            }
-
-            var i = _size++;
-            var item = (time, core, index);
-            while (i > 0)
-            {
-                var parent = (i - 1) / 2;
-                if (!Less(item, _items[parent]))
-                {
-                    break;
-                }
-
-                _items[i] = _items[parent];
-                i = parent;
-            }
-
-            _items[i] = item;
-        }
-
         public bool TryPeek(out long time)
         {
-            time = _size > 0 ? _items[0].Time : 0;
+            time = _size > 0 ? _heap[0].Time : 0;
             return _size > 0;
         }
 
-        public bool TryPop(out long time, out int core, out int index)
+        public void Push(long time, int item)
+        {
+            if (_size == _heap.Length)
+            {
+                Array.Resize(ref _heap, _size * 2);
+            }
+
+            SiftUp(_size++, (time, item));
+        }
+
+        public bool TryPop(out long time, out int item)
         {
             if (_size == 0)
             {
-                (time, core, index) = (0, 0, 0);
+                (time, item) = (0, 0);
                 return false;
             }
 
-            (time, core, index) = _items[0];
-            var last = _items[--_size];
-            var i = 0;
-            while (true)
+            (time, item) = _heap[0];
+            var moved = _heap[--_size];
+            var n = _size;
+            if (n == 0)
             {
-                var child = 2 * i + 1;
-                if (child >= _size)
-                {
-                    break;
-                }
-
-                if (child + 1 < _size && Less(_items[child + 1], _items[child]))
-                {
-                    child++;
-                }
-
-                if (!Less(_items[child], last))
-                {
-                    break;
-                }
-
-                _items[i] = _items[child];
-                i = child;
+                return true;
             }
 
-            _items[i] = last;
+            // Move the hole from the root down to a leaf along the earlier-sent child, then sift the moved item up.
+            var hole = 0;
+            var child = 0;
+            while (child < (n - 1) / 2)
+            {
+                child = 2 * (child + 1);
+                if (_heap[child].Time > _heap[child - 1].Time)
+                {
+                    child--;
+                }
+
+                _heap[hole] = _heap[child];
+                hole = child;
+            }
+
+            if ((n & 1) == 0 && child == (n - 2) / 2)
+            {
+                child = 2 * (child + 1);
+                _heap[hole] = _heap[child - 1];
+                hole = child - 1;
+            }
+
+            SiftUp(hole, moved);
             return true;
         }
 
-        private static bool Less((long Time, int Core, int Index) a, (long Time, int Core, int Index) b) =>
-            a.Time != b.Time ? a.Time < b.Time : a.Core != b.Core ? a.Core < b.Core : a.Index < b.Index;
+        private void SiftUp(int hole, (long Time, int Item) value)
+        {
+            while (hole > 0)
+            {
+                var parent = (hole - 1) / 2;
+                if (!(_heap[parent].Time > value.Time))
+                {
+                    break;
+                }
+
+                _heap[hole] = _heap[parent];
+                hole = parent;
+            }
+
+            _heap[hole] = value;
+        }
     }
 }

@@ -6,6 +6,10 @@ using Neuromorphic.Cli.Plotting;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Learning.Experiments;
 using Neuromorphic.Learning.Training;
+using Neuromorphic.Sweeps;
+using Neuromorphic.Sweeps.Planning;
+using Neuromorphic.Sweeps.Store;
+using Neuromorphic.Sweeps.Studies;
 using Neuromorphic.Workflows.Studies;
 using Spectre.Console;
 
@@ -45,7 +49,9 @@ internal static class ExperimentCommand
             "Does HTS train more stably? Trains every cell of a grid — τ distributions × learning-rate scales × free-phase lengths T1 × dynamics — " +
             "over N seeds paired across cells, then compares every τ condition with homogeneous at the same lr scale and T1: mean and 95 % bootstrap " +
             "interval of final and best test accuracy, collapse rate with a Wilson interval, paired differences with Wilcoxon p-values (Holm-adjusted), " +
-            "Brown–Forsythe spread, dead outputs per run. Writes runs/, summary.json, summary.md, summary.csv, runs.csv and plots to --out.");
+            "Brown–Forsythe spread, dead outputs per run. Writes runs/, summary.json, summary.md, summary.csv, runs.csv and plots to --out. " +
+            "Every run is a sweep training job: the study runs in this process (--threads jobs at once), one shard at a time (--shard i/N, then neuro sweep merge " +
+            "and the same command again) or on neuro silo workers (--cluster).");
         var training = new TrainingOptions();
         training.AddTo(stability, forGrid: true);
         var distributions = new Option<string>("--tau-dist")
@@ -71,8 +77,10 @@ internal static class ExperimentCommand
         };
         var seeds = new Option<int>("--seeds") { Description = "Runs per cell (seeds --seed, --seed + 1, …; at least 2).", DefaultValueFactory = _ => 3 };
         var output = new Option<string>("--out") { Description = "Directory for the runs and the summary.", HelpName = "DIR", Required = true };
-        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted study: finished runs are read back, interrupted ones resume from their checkpoints." };
-        var jobs = new Option<int>("--jobs") { Description = "Trainings run at the same time (each with --threads threads). Results do not depend on it.", DefaultValueFactory = _ => 1 };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Kept for old scripts: every run of the same command continues the study (finished runs are skipped, interrupted in-process ones resume from their checkpoints).",
+        };
         var chips = new Option<string?>("--chip")
         {
             Description = "After training, deploy HTS and homogeneous models of each seed on the chip instance of that seed (neuro run --seed) of these chips, " +
@@ -90,28 +98,25 @@ internal static class ExperimentCommand
         var json = CommonOptions.Json();
         foreach (var option in new Option[]
                  {
-                     distributions, spreads, scales, freeSteps, dynamics, remedy, seeds, output, resume, jobs, chips, chipDistribution, chipInstances, chipSamples, chipSteps,
+                     distributions, spreads, scales, freeSteps, dynamics, remedy, seeds, output, resume, chips, chipDistribution, chipInstances, chipSamples, chipSteps,
                      json,
                  })
         {
             stability.Options.Add(option);
         }
 
+        var executor = new SweepExecutorOptions();
+        executor.AddTo(stability, includeThreads: false);
+
         context.SetAction(stability, async (parse, cancellationToken) =>
         {
-            var log = context.Logger<StabilityRunner>();
+            var log = context.Logger<StabilityReport>();
             var conditions = StabilityConditions.Parse(parse.GetValue(distributions)!, parse.GetValue(spreads));
             var remedyConditions = parse.GetValue(remedy) is { } remedyText ? StabilityConditions.Parse(remedyText, null, nameof(StabilityGrid.RemedyDistributions)) : null;
             var runsPerCell = parse.GetValue(seeds);
             if (runsPerCell > 10_000)
             {
                 throw new InvalidInputException(null, "--seeds", runsPerCell.ToString(CultureInfo.InvariantCulture), "a number of seeds per cell in 2..10000");
-            }
-
-            var concurrent = parse.GetValue(jobs);
-            if (concurrent is < 1 or > 256)
-            {
-                throw new InvalidInputException(null, "--jobs", concurrent.ToString(CultureInfo.InvariantCulture), "a number of concurrent trainings in 1..256");
             }
 
             var options = training.Read(parse, conditions[0], forGrid: true);
@@ -153,15 +158,23 @@ internal static class ExperimentCommand
                 throw new InvalidInputException(null, "--out", directory, "a directory (it is a file)");
             }
 
-            var jobList = grid.Jobs(options);
-            log.LogInformation("Stability study: {Cells} cells × {Seeds} seeds = {Runs} runs of {Layers}, {Epochs} epochs each, on {Dataset}; {Jobs} at a time",
-                grid.Cells.Count, grid.Seeds.Count, jobList.Count, string.Join("-", options.Layers), options.Epochs, dataset.Name, concurrent);
-            var runner = new StabilityRunner(dataset, datasetSpec, context.LoggerFactory);
-            var runs = await new ProgressDisplay(context, log).RunAsync("stability", progress =>
-                Task.Run(() => runner.RunAll(jobList, directory, parse.GetValue(resume), concurrent, progress, cancellationToken), cancellationToken));
-
             var title = $"HTS-EP stability: {string.Join("-", options.Layers)} on {dataset.Name}" +
                         (options.TrainLimit is { } limit ? $" ({limit:N0} training images)" : "") + $", {options.Epochs} epochs, {grid.Seeds.Count} seeds per cell";
+            var jobCount = grid.Jobs(options).Count;
+            log.LogInformation("Stability study: {Cells} cells × {Seeds} seeds = {Runs} runs of {Layers}, {Epochs} epochs each, on {Dataset}",
+                grid.Cells.Count, grid.Seeds.Count, jobCount, string.Join("-", options.Layers), options.Epochs, dataset.Name);
+            var plan = StabilitySweep.Plan(new SweepPlanner(context.Logger<SweepPlanner>()), grid, options, datasetSpec, title);
+            var store = new SweepDirectory(directory);
+            var outcome = await executor.RunAsync(parse, context, store, options.Threads, executorJobs =>
+                new ProgressDisplay(context, log).RunAsync("stability", progress =>
+                    new SweepRunner(context.LoggerFactory).RunAsync(plan, store, executorJobs, executor.ReadShard(parse), progress, cancellationToken)), cancellationToken);
+            var runs = StabilitySweep.Runs(outcome.Tables, store, grid);
+            if (runs.Count < plan.Jobs.Count)
+            {
+                log.LogWarning("{Missing} of {Total} runs have no result yet (another shard, or failed): the summary covers {Runs}; run the same command again when they are done",
+                    plan.Jobs.Count - runs.Count, plan.Jobs.Count, runs.Count);
+            }
+
             var report = StabilityReport.Of(directory, title, grid, runs, dataset.ClassCount, Command(options, datasetSpec, parse, distributions, spreads, scales,
                 freeSteps, dynamics, remedy, runsPerCell, directory));
             var files = report.WriteSummaries().ToList();
@@ -169,7 +182,11 @@ internal static class ExperimentCommand
             log.LogInformation("Wrote {Files} and {Runs} runs to {Directory}", string.Join(", ", files.Select(Path.GetFileName)), runs.Count, directory);
 
             System.Text.Json.Nodes.JsonObject? chipJson = null;
-            if (chipTargets is not null)
+            if (chipTargets is not null && runs.Count < plan.Jobs.Count)
+            {
+                log.LogWarning("The chip comparison waits for every training run: run the same command again when all {Total} are done", plan.Jobs.Count);
+            }
+            else if (chipTargets is not null)
             {
                 var pairs = ChipPairs(grid, runs, chipCondition, parse.GetValue(chipInstances));
                 var comparison = new ChipComparison(context.LoggerFactory);
@@ -199,7 +216,7 @@ internal static class ExperimentCommand
                 context.Output.Write(Table(report, title));
             }
 
-            return ExitCodes.Success;
+            return SweepCommand.Failed(log, outcome.Failed);
         }, s_flags);
         return stability;
     }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Neuromorphic.Chip;
 using Neuromorphic.Cli.Hosting;
-using Neuromorphic.Workflows.Networks;
+using Neuromorphic.Workflows.Mapping;
 using Neuromorphic.Core.IO;
 using Neuromorphic.Core.Networks;
 using Neuromorphic.Mapping;
@@ -13,45 +13,46 @@ namespace Neuromorphic.Cli.Commands;
 /// <summary><c>neuro map --model M --chip C --out P</c>: fit a network onto a chip and write the mapping file.</summary>
 internal static class MapCommand
 {
+    private static readonly Dictionary<string, string> Flags = new(CommonOptions.MappingChoiceOptions.Flags)
+    {
+        [nameof(MapRequest.Model)] = "--model",
+        [nameof(MapRequest.Chip)] = "--chip",
+        [nameof(MapRequest.Out)] = "--out",
+    };
+
     public static Command Create(CliContext context)
     {
         var command = new Command("map", "Map a network onto a chip: quantize, partition into cores within every limit, place on the mesh, route; write the mapping file.");
         var model = new Option<string>("--model") { Description = "Network file (neuromorphic.network/1 JSON) or NIR file (.nir).", Required = true, HelpName = "FILE" };
         var chip = new Option<string>("--chip") { Description = "Chip file or built-in name (" + string.Join(", ", ChipLoader.BuiltinNames) + ").", Required = true, HelpName = "CHIP" };
         var output = new Option<string>("--out") { Description = "Mapping file to write (neuromorphic.mapping/1).", Required = true, HelpName = "FILE" };
+        var mapping = CommonOptions.Mapping();
         var json = CommonOptions.Json();
-        command.Options.Add(model);
-        command.Options.Add(chip);
-        command.Options.Add(output);
-        command.Options.Add(json);
+        foreach (var option in new Option[] { model, chip, output }.Concat(mapping.All).Append(json))
+        {
+            command.Options.Add(option);
+        }
+
         context.SetAction(command, parse =>
         {
-            var network = NetworkLoader.Load(parse.GetValue(model)!, context.Logger<MappedNetwork>());
-            var chipSpec = ChipLoader.Load(parse.GetValue(chip)!);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var mapped = new Mapper(context.Logger<Mapper>()).Map(network, chipSpec, NeuroApp.Version);
-            var elapsedMs = clock.Elapsed.TotalMilliseconds;
-            var report = MappingReport.Create(mapped);
-            var path = parse.GetValue(output)!;
-            MappingFile.Save(mapped.Plan, path, report);
+            var result = new MapSession(context.LoggerFactory, NeuroApp.Version).Map(new MapRequest
+            {
+                Model = parse.GetValue(model)!,
+                Chip = parse.GetValue(chip)!,
+                Out = parse.GetValue(output)!,
+                Choices = mapping.Read(parse),
+            });
             if (parse.GetValue(json))
             {
-                var summary = report.ToJson();
-                summary["mapping"] = path;
-                summary["network"] = network.Name;
-                summary["networkHash"] = network.ContentHash;
-                summary["chip"] = chipSpec.Name;
-                summary["chipHash"] = chipSpec.ContentHash;
-                summary["elapsedMs"] = Math.Round(elapsedMs, 1);
-                context.Output.WriteJson(summary);
+                context.Output.WriteJson(result.ToJson());
             }
             else
             {
-                Render(context.Output, network, chipSpec, report, path, elapsedMs);
+                Render(context.Output, result.Network, result.Chip, result.Report, result.Path, result.ElapsedMs);
             }
 
             return ExitCodes.Success;
-        });
+        }, Flags);
         return command;
     }
 
@@ -86,7 +87,9 @@ internal static class MapCommand
             output.WriteLine($"Weight quantization: relative RMS error {report.WeightRelativeRmsError.ToString("P2", inv)}, max |Δw| {report.WeightMaxAbsError.ToString("0.####", inv)} thresholds, {report.WeightsZeroedShare.ToString("P2", inv)} of non-zero weights became 0");
         }
 
-        output.WriteLine($"Decays: mean |Δδu| {report.DecayMeanAbsError.ToString("0.#####", inv)}, max {report.DecayMaxAbsError.ToString("0.#####", inv)}; {report.ClusteredCores} core(s) clustered to {(limits.CompartmentPrototypes == 0 ? "unlimited" : limits.CompartmentPrototypes.ToString(inv))} prototypes");
+        output.WriteLine($"Decays: mean |Δδu| {report.DecayMeanAbsError.ToString("0.#####", inv)}, max {report.DecayMaxAbsError.ToString("0.#####", inv)}; {report.ClusteredCores} core(s) clustered to {(limits.CompartmentPrototypes == 0 ? "unlimited" : limits.CompartmentPrototypes.ToString(inv))} prototypes (prototypes {report.Prototypes.Name()})");
+        output.WriteLine($"Input gain error: mean {report.GainMeanError.ToString("P3", inv)}, max {report.GainMaxError.ToString("P3", inv)} (without decay compensation: mean {report.GainMeanErrorUncompensated.ToString("P3", inv)}, max {report.GainMaxErrorUncompensated.ToString("P3", inv)})");
+        output.WriteLine($"Objective {report.Objective.Name()}: {report.Cores.Count} cores; predicted step with every neuron firing: {(report.PredictedStep.DetailedPs / 1e6).ToString("0.###", inv)} µs (detailed), {(report.PredictedStep.SimplePs / 1e6).ToString("0.###", inv)} µs (simple)");
         output.WriteLine($"Mapping written to {path} in {elapsedMs.ToString("0", inv)} ms (network {Hashing.Short(network.ContentHash)}, chip {Hashing.Short(chip.ContentHash)})");
     }
 }

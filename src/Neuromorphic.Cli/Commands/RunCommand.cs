@@ -20,13 +20,14 @@ namespace Neuromorphic.Cli.Commands;
 internal static class RunCommand
 {
     /// <summary>The flag of each <see cref="RunRequest"/> property (bad-input messages name the flag).</summary>
-    private static readonly Dictionary<string, string> Flags = new()
+    private static readonly Dictionary<string, string> Flags = new(CommonOptions.MappingChoiceOptions.Flags)
     {
         [nameof(RunRequest.Model)] = "--model",
         [nameof(RunRequest.Chip)] = "--chip",
         [nameof(RunRequest.Mapping)] = "--mapping",
         [nameof(RunRequest.Dataset)] = "--dataset",
         [nameof(RunRequest.Samples)] = "--samples",
+        [nameof(RunRequest.Offset)] = "--offset",
         [nameof(RunRequest.InputEvents)] = "--input",
         [nameof(RunRequest.Mode)] = "--mode",
         [nameof(RunRequest.Steps)] = "--steps",
@@ -48,12 +49,13 @@ internal static class RunCommand
         var chip = new Option<string>("--chip") { Description = "Chip file or built-in name (" + string.Join(", ", ChipLoader.BuiltinNames) + ").", Required = true, HelpName = "CHIP" };
         var mapping = new Option<string?>("--mapping") { Description = "Mapping file from `neuro map` (default: map now).", HelpName = "FILE" };
         var dataset = CommonOptions.Dataset();
-        var samples = new Option<int>("--samples") { Description = "Test images to run (the first N of the test split).", DefaultValueFactory = _ => 100 };
+        var samples = new Option<int>("--samples", "--range") { Description = "Test images to run: N of the test split from --offset on.", DefaultValueFactory = _ => 100 };
+        var offset = new Option<int>("--offset") { Description = "Dataset index of the first test image (with --range N: a slice of the test set; traces record dataset indices).", HelpName = "K" };
         var input = new Option<string?>("--input") { Description = "Input events instead of images: CSV lines step,index (steps from 1).", HelpName = "EVENTS" };
         var mode = new Option<string>("--mode") { Description = "barrier (Loihi steps ended by a mesh barrier) or async (no barrier; cores on their own clocks).", DefaultValueFactory = _ => "barrier" };
         mode.AcceptOnlyFromAmong("barrier", "async");
         var steps = new Option<int>("--steps") { Description = "Algorithmic steps per inference (the read-out window).", DefaultValueFactory = _ => 100 };
-        var countFrom = new Option<int>("--count-from") { Description = "Count output spikes from this step on (0-based).", DefaultValueFactory = _ => 0 };
+        var countFrom = new Option<int>("--count-from") { Description = "Count output spikes from this step on (steps from 1, as in input events).", DefaultValueFactory = _ => 1 };
         var earlyExit = new Option<bool>("--early-exit") { Description = "Stop an inference when the leading output can no longer be caught." };
         var encoding = new Option<string>("--encoding") { Description = "sigma-delta (deterministic) or bernoulli.", DefaultValueFactory = _ => "sigma-delta" };
         encoding.AcceptOnlyFromAmong("sigma-delta", "bernoulli");
@@ -62,7 +64,7 @@ internal static class RunCommand
         var ideal = new Option<bool>("--ideal") { Description = "The network's own float arithmetic: no quantization, no variability." };
         var period = new Option<double?>("--period-ns")
         {
-            Description = "Local step period in async mode (default: calibrated to the chip's barrier-mode pace on the first input, at least the chip's timing.asyncStepPeriodNs).",
+            Description = "Local step period in async mode (default: calibrated to the chip's barrier-mode pace on the first test image, at least the chip's timing.asyncStepPeriodNs).",
             HelpName = "NS",
         };
         var trace = new Option<string?>("--trace") { Description = $"Record a trace ({TraceHeader.Schema}) to this file.", HelpName = "FILE" };
@@ -82,7 +84,9 @@ internal static class RunCommand
         timing.AcceptOnlyFromAmong(TimingModelNames.Detailed, TimingModelNames.Simple);
         var confusion = CommonOptions.ConfusionPlot();
         var json = CommonOptions.Json();
-        foreach (var option in new Option[] { model, chip, mapping, dataset, samples, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, timing, trace, traceLevel, traceCompression, confusion, json })
+        var choices = CommonOptions.Mapping();
+        foreach (var option in new Option[] { model, chip, mapping }.Concat(choices.All)
+                     .Concat([dataset, samples, offset, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, timing, trace, traceLevel, traceCompression, confusion, json]))
         {
             command.Options.Add(option);
         }
@@ -94,8 +98,10 @@ internal static class RunCommand
                 Model = parse.GetValue(model)!,
                 Chip = parse.GetValue(chip)!,
                 Mapping = parse.GetValue(mapping),
+                MappingChoices = choices.Read(parse),
                 Dataset = parse.GetValue(dataset),
                 Samples = parse.GetValue(samples),
+                Offset = parse.GetValue(offset),
                 InputEvents = parse.GetValue(input),
                 Mode = parse.GetValue(mode) == "async" ? SyncMode.Async : SyncMode.Barrier,
                 Steps = parse.GetValue(steps),

@@ -40,7 +40,7 @@ internal static class TracePlotCommand
             {
                 var file = Path.Combine(outDirectory, "raster.png");
                 Charts.Raster(file, $"Spike raster of inference {raster.Inference}", "time within the inference (µs)", raster.TimesUs, raster.Neurons,
-                    raster.PopulationStarts);
+                    raster.PopulationStarts, raster.InputTimesUs, raster.InputNeurons);
                 written.Add(file);
             }
             else if (parse.GetValue(inference) is { } requested)

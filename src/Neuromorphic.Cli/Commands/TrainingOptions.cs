@@ -108,6 +108,11 @@ internal sealed class TrainingOptions
         Description = "Learning rates, one per weight layer (input side first) or one for all.", HelpName = "R,R,…", DefaultValueFactory = _ => "0.05,0.02",
     };
 
+    public Option<double> LearningRateScale { get; } = new("--lr-scale")
+    {
+        Description = "Multiplies every learning rate of --lr (the model records the scaled rates).", HelpName = "X", DefaultValueFactory = _ => 1.0,
+    };
+
     public Option<string> Optimizer { get; } = new("--optimizer") { Description = "sgd (with momentum) or adam.", HelpName = "NAME", DefaultValueFactory = _ => "sgd" };
 
     public Option<double> Momentum { get; } = new("--momentum") { Description = "SGD momentum.", DefaultValueFactory = _ => 0.9 };
@@ -126,7 +131,7 @@ internal sealed class TrainingOptions
 
     /// <summary>
     /// Adds the options to <paramref name="command"/>. A study (<paramref name="forGrid"/>) adds
-    /// its own list-valued --tau-dist, --tau-spread, --free-steps and --dynamics instead, and no --nudge.
+    /// its own list-valued --tau-dist, --tau-spread, --lr-scale, --free-steps and --dynamics instead, and no --nudge.
     /// </summary>
     public void AddTo(Command command, bool forGrid = false)
     {
@@ -144,11 +149,12 @@ internal sealed class TrainingOptions
 
         foreach (var option in new Option[]
                  {
-                     DtMean, DtMin, TauMatch, Dynamics, Nudge, Estimator, Beta, FreeSteps, NudgedSteps, Batch, LearningRates, Optimizer, Momentum, WeightDecay, Cosine,
+                     DtMean, DtMin, TauMatch, Dynamics, Nudge, Estimator, Beta, FreeSteps, NudgedSteps, Batch, LearningRates, LearningRateScale, Optimizer, Momentum,
+                     WeightDecay, Cosine,
                      InitScale, TrainLimit, TestLimit, Threads,
                  })
         {
-            if (!forGrid || (option != Dynamics && option != Nudge && option != FreeSteps))
+            if (!forGrid || (option != Dynamics && option != Nudge && option != FreeSteps && option != LearningRateScale))
             {
                 command.Options.Add(option);
             }
@@ -181,7 +187,7 @@ internal sealed class TrainingOptions
             FreeSteps = forGrid ? EpModel.DefaultFreeSteps : parse.GetValue(FreeSteps),
             NudgedSteps = parse.GetValue(NudgedSteps),
             BatchSize = parse.GetValue(Batch),
-            LearningRates = EpTrainingOptions.ParseLearningRates(parse.GetValue(LearningRates)!),
+            LearningRates = Scaled(EpTrainingOptions.ParseLearningRates(parse.GetValue(LearningRates)!), forGrid ? 1.0 : parse.GetValue(LearningRateScale)),
             Optimizer = EpTrainingOptions.ParseOptimizer(parse.GetValue(Optimizer)!),
             Momentum = parse.GetValue(Momentum),
             WeightDecay = parse.GetValue(WeightDecay),
@@ -193,6 +199,11 @@ internal sealed class TrainingOptions
         };
         return options;
     }
+
+    private static double[] Scaled(double[] rates, double scale) =>
+        scale > 0 && double.IsFinite(scale)
+            ? scale == 1.0 ? rates : rates.Select(r => r * scale).ToArray()
+            : throw new InvalidInputException(null, "--lr-scale", scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "a positive learning-rate scale");
 
     /// <summary>Loads the --dataset and checks that the layer sizes of <paramref name="options"/> fit it.</summary>
     public (string Spec, Dataset Data) LoadDataset(ParseResult parse, EpTrainingOptions options)

@@ -149,7 +149,7 @@ internal sealed class DemoReport(string directory, NetworkSpec network, int samp
         if (raster is not null)
         {
             Charts.Raster(Path.Combine(directory, "raster.png"), $"Spike raster of inference 0 on {traced.Configuration.Chip}", "time within the inference (µs)",
-                raster.TimesUs, raster.Neurons, raster.PopulationStarts);
+                raster.TimesUs, raster.Neurons, raster.PopulationStarts, raster.InputTimesUs, raster.InputNeurons);
         }
 
         TracePlots.Rates(directory, trace, $"Firing rates per layer ({traced.Configuration.Name}, {samples} images)", log);

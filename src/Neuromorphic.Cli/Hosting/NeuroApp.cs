@@ -31,6 +31,8 @@ public static class NeuroApp
         MapCommand.Create(context),
         RunCommand.Create(context),
         ReplayCommand.Create(context),
+        SweepCommand.Create(context),
+        SiloCommand.Create(context),
         Trace(context),
         ImportCommand.Create(context),
         ExportCommand.Create(context),

@@ -58,7 +58,9 @@ public static partial class Charts
     }
 
     /// <summary>The points no other point dominates (cheaper or equal and more accurate or equal, one strictly), by increasing cost.</summary>
-    public static IReadOnlyList<TradeOffPoint> ParetoFront(IReadOnlyList<TradeOffPoint> points) =>
-        points.Where(p => !points.Any(q => q != p && q.X <= p.X && q.Y.Value >= p.Y.Value && (q.X < p.X || q.Y.Value > p.Y.Value)))
-            .OrderBy(p => p.X).ToList();
+    public static IReadOnlyList<TradeOffPoint> ParetoFront(IReadOnlyList<TradeOffPoint> points)
+    {
+        var front = Sweeps.Results.Pareto.Front(points.Select(p => (p.Y.Value, p.X)).ToList());
+        return points.Where((_, i) => front[i]).OrderBy(p => p.X).ToList();
+    }
 }

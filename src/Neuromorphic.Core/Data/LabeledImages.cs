@@ -43,15 +43,24 @@ public sealed class LabeledImages
     }
 
     /// <summary>The first <paramref name="count"/> images (all of them if count is larger).</summary>
-    public LabeledImages Take(int count)
+    public LabeledImages Take(int count) => Slice(0, count);
+
+    /// <summary>
+    /// The <paramref name="count"/> images from index <paramref name="offset"/> on (fewer when the set
+    /// ends first; none when <paramref name="offset"/> is at or past the end).
+    /// </summary>
+    public LabeledImages Slice(int offset, int count)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (count >= Count)
+        if (offset == 0 && count >= Count)
         {
             return this;
         }
 
-        return new LabeledImages(Rows, Columns, Pixels.AsSpan(0, count * PixelsPerImage).ToArray(), Labels.AsSpan(0, count).ToArray(), ClassCount);
+        var start = Math.Min(offset, Count);
+        var n = Math.Min(count, Count - start);
+        return new LabeledImages(Rows, Columns, Pixels.AsSpan(start * PixelsPerImage, n * PixelsPerImage).ToArray(), Labels.AsSpan(start, n).ToArray(), ClassCount);
     }
 
     /// <summary>Number of images of each class.</summary>

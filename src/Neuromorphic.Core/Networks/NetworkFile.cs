@@ -132,9 +132,9 @@ public static class NetworkFile
             case NeuronModel.CubaLif:
                 input.RejectUnknownKeys(parameters, paramsPath, CubaLifKeys);
                 var tauCurrent = parameters.ContainsKey("tauCurrent")
-                    ? OptionalPerNeuron(input, parameters, paramsPath, "tauCurrent", size, (v, p) => CheckTau(input, v, p))
+                    ? OptionalPerNeuron(input, parameters, paramsPath, "tauCurrent", size, (v, p) => CheckTau(input, v, p), double.PositiveInfinity)
                     : PerNeuron.Scalar(1);
-                var tauVoltage = OptionalPerNeuron(input, parameters, paramsPath, "tauVoltage", size, (v, p) => CheckTau(input, v, p));
+                var tauVoltage = OptionalPerNeuron(input, parameters, paramsPath, "tauVoltage", size, (v, p) => CheckTau(input, v, p), double.PositiveInfinity);
                 var threshold = RequiredPerNeuron(input, parameters, paramsPath, "threshold", size, (v, p) =>
                 {
                     if (!(v > 0))
@@ -142,7 +142,7 @@ public static class NetworkFile
                         throw input.Error(p, JsonInput.Format(v), "a positive threshold");
                     }
                 });
-                var bias = OptionalPerNeuron(input, parameters, paramsPath, "bias", size, null) ?? PerNeuron.Scalar(0);
+                var bias = OptionalPerNeuron(input, parameters, paramsPath, "bias", size, null, 0) ?? PerNeuron.Scalar(0);
                 var resetText = input.OptionalString(parameters, paramsPath, "reset") ?? "zero";
                 var reset = resetText switch
                 {
@@ -156,10 +156,10 @@ public static class NetworkFile
                     {
                         throw input.Error(p, JsonInput.Format(v), "a whole number of steps ≥ 0");
                     }
-                }) ?? PerNeuron.Scalar(0);
-                var currentBias = OptionalPerNeuron(input, parameters, paramsPath, "currentBias", size, null) ?? PerNeuron.Scalar(0);
-                var vMin = OptionalPerNeuron(input, parameters, paramsPath, "vMin", size, null);
-                var vMax = OptionalPerNeuron(input, parameters, paramsPath, "vMax", size, null);
+                }, 0) ?? PerNeuron.Scalar(0);
+                var currentBias = OptionalPerNeuron(input, parameters, paramsPath, "currentBias", size, null, 0) ?? PerNeuron.Scalar(0);
+                var vMin = OptionalPerNeuron(input, parameters, paramsPath, "vMin", size, null, double.NegativeInfinity);
+                var vMax = OptionalPerNeuron(input, parameters, paramsPath, "vMax", size, null, double.PositiveInfinity);
                 if (vMin is not null && vMax is not null)
                 {
                     for (var i = 0; i < size; i++)
@@ -182,7 +182,7 @@ public static class NetworkFile
                         throw input.Error(p, JsonInput.Format(v), "a time step dt in (0, 1]");
                     }
                 });
-                var epBias = OptionalPerNeuron(input, parameters, paramsPath, "bias", size, null) ?? PerNeuron.Scalar(0);
+                var epBias = OptionalPerNeuron(input, parameters, paramsPath, "bias", size, null, 0) ?? PerNeuron.Scalar(0);
                 var tau = OptionalPerNeuron(input, parameters, paramsPath, "tau", size, (v, p) =>
                 {
                     if (!(v > 0))
@@ -428,7 +428,14 @@ public static class NetworkFile
         OptionalPerNeuron(input, obj, path, key, size, check)
         ?? throw input.Error($"{path}.{key}", "missing", "a number or an array of one number per neuron");
 
-    private static PerNeuron? OptionalPerNeuron(JsonInput input, JsonObject obj, string path, string key, int size, Action<double, string>? check)
+    /// <summary>
+    /// A scalar or an array of <paramref name="size"/> numbers, or null when the key is absent or null.
+    /// Where <paramref name="nullMeans"/> is given, a <c>null</c> inside the array means for that neuron
+    /// what a null scalar means for all of them (that value: ±∞ for "no leak" or "no clamp", 0 for "none");
+    /// an array that is null throughout is the null scalar.
+    /// </summary>
+    private static PerNeuron? OptionalPerNeuron(JsonInput input, JsonObject obj, string path, string key, int size, Action<double, string>? check,
+        double? nullMeans = null)
     {
         if (!obj.TryGetPropertyValue(key, out var node) || node is null)
         {
@@ -444,11 +451,24 @@ public static class NetworkFile
             }
 
             var values = new double[size];
+            var nulls = 0;
             for (var i = 0; i < size; i++)
             {
                 var itemPath = $"{fieldPath}[{i}]";
-                values[i] = input.AsNumber(array[i] ?? throw input.Error(itemPath, "null", "a number"), itemPath);
+                if (array[i] is null)
+                {
+                    values[i] = nullMeans ?? throw input.Error(itemPath, "null", "a number");
+                    nulls++;
+                    continue;
+                }
+
+                values[i] = input.AsNumber(array[i]!, itemPath);
                 check?.Invoke(values[i], itemPath);
+            }
+
+            if (nulls == size && !double.IsFinite(nullMeans!.Value))
+            {
+                return null;
             }
 
             return PerNeuron.Of(values);
@@ -609,15 +629,17 @@ public static class NetworkFile
             return null;
         }
 
+        // A non-finite value (no leak, no clamp for one neuron) is written as null, as it was read.
+        static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
         if (value.IsScalar)
         {
-            return JsonValue.Create(value[0]);
+            return Number(value[0]);
         }
 
         var array = new JsonArray();
         foreach (var v in value.Values)
         {
-            array.Add(v);
+            array.Add(Number(v));
         }
 
         return array;

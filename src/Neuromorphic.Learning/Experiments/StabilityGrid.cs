@@ -55,6 +55,18 @@ public sealed record StabilityCell(TauDistribution Distribution, double Learning
         Nudge = Nudge,
     };
 
+    /// <summary>The cell as JSON (label, distribution, spread, lrScale, freeSteps, dynamics, nudge).</summary>
+    public System.Text.Json.Nodes.JsonObject ToJson() => new()
+    {
+        ["label"] = Label,
+        ["distribution"] = Distribution.Name,
+        ["spread"] = IsHomogeneous ? null : Distribution.Spread,
+        ["lrScale"] = LearningRateScale,
+        ["freeSteps"] = FreeSteps,
+        ["dynamics"] = DynamicsNames.Name(Dynamics),
+        ["nudge"] = DynamicsNames.Name(Nudge),
+    };
+
     internal static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 }
 

@@ -21,5 +21,18 @@ public static class MetricsCsv
 
     public static void Write(string path, IEnumerable<EpochMetrics> history) => AtomicFile.WriteAllText(path, Format(history));
 
+    /// <summary>Reads a file written by <see cref="Write"/> (empty when the file does not exist).</summary>
+    public static IReadOnlyList<EpochMetrics> Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        return File.ReadLines(path).Skip(1).Where(l => l.Length > 0)
+            .Select(line => EpochMetrics.FromCsvRow(line.Split(',').Select(v => v.Length == 0 ? double.NaN : double.Parse(v, CultureInfo.InvariantCulture)).ToArray()))
+            .ToList();
+    }
+
     private static string FormatValue(double value) => double.IsNaN(value) ? "" : value.ToString("G9", CultureInfo.InvariantCulture);
 }

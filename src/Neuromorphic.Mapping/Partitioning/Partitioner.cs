@@ -19,17 +19,31 @@ internal sealed class LogicalCore
 }
 
 /// <summary>
+/// What a partition must respect beyond the chip's per-core limits: the compartment prototype of
+/// each neuron (an id per distinct setting, −1 for inputs; null: prototypes are not limited) and,
+/// from an objective, a largest slice per population.
+/// </summary>
+internal sealed record PartitionConstraints(IReadOnlyDictionary<Population, int[]>? Prototypes, int PrototypeLimit,
+    IReadOnlyDictionary<Population, int>? SliceCap = null)
+{
+    public static PartitionConstraints None { get; } = new(null, 0);
+}
+
+/// <summary>
 /// Splits populations into slices that fit a core and packs slices into cores, within every
-/// per-core limit: neurons, input axons, synaptic memory and output axons. Slices are balanced
-/// (a population of 500 on cores of at most 128 gets 4 slices of 125); consecutive slices of
-/// different populations share a core when everything still fits; a core never holds two slices
-/// of the same population.
+/// per-core limit: neurons, input axons, synaptic memory, output axons and, when constrained,
+/// compartment prototypes (distinct settings per core). Slices are balanced (a population of 500
+/// on cores of at most 128 gets 4 slices of 125) unless prototypes force a greedy cut; consecutive
+/// slices of different populations share a core when everything still fits; a core never holds
+/// two slices of the same population.
 /// </summary>
 internal static class Partitioner
 {
     private const int MaxIterations = 64;
 
-    public static List<LogicalCore> Partition(NetworkSpec network, ChipSpec chip)
+    public static List<LogicalCore> Partition(NetworkSpec network, ChipSpec chip) => Partition(network, chip, PartitionConstraints.None);
+
+    public static List<LogicalCore> Partition(NetworkSpec network, ChipSpec chip, PartitionConstraints constraints)
     {
         var limits = chip.Core.Limits;
         var maxSlice = new Dictionary<Population, int>();
@@ -63,6 +77,10 @@ internal static class Partitioner
             }
 
             maxSlice[pop] = Math.Min(lo, pop.Size);
+            if (constraints.SliceCap?.GetValueOrDefault(pop) is > 0 and var cap)
+            {
+                maxSlice[pop] = Math.Min(maxSlice[pop], cap);
+            }
         }
 
         var targets = network.Populations.ToDictionary(p => p, p => network.Projections.Where(x => x.From == p).Select(x => x.To).Distinct().ToArray());
@@ -70,7 +88,7 @@ internal static class Partitioner
         List<LogicalCore> cores = [];
         for (var iteration = 0; iteration < MaxIterations; iteration++)
         {
-            cores = Pack(network, chip, maxSlice, axonsIn, destinationCores);
+            cores = Pack(network, chip, maxSlice, axonsIn, destinationCores, constraints);
             if (cores.Count > chip.CoreCount)
             {
                 // Later iterations only split further, so the network cannot fit.
@@ -128,7 +146,7 @@ internal static class Partitioner
     }
 
     private static List<LogicalCore> Pack(NetworkSpec network, ChipSpec chip, Dictionary<Population, int> maxSlice,
-        Dictionary<Population, long> axonsIn, Dictionary<Population, long> destinationCores)
+        Dictionary<Population, long> axonsIn, Dictionary<Population, long> destinationCores, PartitionConstraints constraints)
     {
         var limits = chip.Core.Limits;
         var pinned = new Dictionary<int, LogicalCore>();
@@ -163,14 +181,9 @@ internal static class Partitioner
 
             foreach (var (first, length) in UncoveredRanges(covered))
             {
-                var pieces = (length + maxSlice[pop] - 1) / maxSlice[pop];
-                var offset = first;
-                for (var k = 0; k < pieces; k++)
+                foreach (var slice in Slices(pop, first, length, maxSlice[pop], constraints))
                 {
-                    var count = length / pieces + (k < length % pieces ? 1 : 0);
-                    var slice = new SliceRef(pop, offset, count);
-                    offset += count;
-                    if (open is null || !Fits(limits, open, slice, axonsIn, destinationCores))
+                    if (open is null || !Fits(limits, open, slice, axonsIn, destinationCores, constraints))
                     {
                         open = new LogicalCore();
                         cores.Add(open);
@@ -184,8 +197,97 @@ internal static class Partitioner
         return cores;
     }
 
+    /// <summary>
+    /// Neurons [first, first + length) of a population as slices of at most <paramref name="cap"/>
+    /// neurons, each within the prototype limit: equal pieces when they fit it, else cut greedily.
+    /// </summary>
+    private static IEnumerable<SliceRef> Slices(Population pop, int first, int length, int cap, PartitionConstraints constraints)
+    {
+        var keys = constraints.Prototypes?.GetValueOrDefault(pop);
+        var limit = constraints.PrototypeLimit;
+        if (keys is null || limit <= 0 || Distinct(keys, first, length) <= limit)
+        {
+            return EqualPieces(pop, first, length, (length + cap - 1) / cap);
+        }
+
+        // The fewest greedy pieces, then equal pieces of that many if each stays within the limit.
+        var greedy = new List<SliceRef>();
+        var start = first;
+        var seen = new HashSet<int>();
+        for (var i = first; i < first + length; i++)
+        {
+            var key = keys[i];
+            if (i - start == cap || (key >= 0 && !seen.Contains(key) && seen.Count == limit))
+            {
+                greedy.Add(new SliceRef(pop, start, i - start));
+                start = i;
+                seen.Clear();
+            }
+
+            if (key >= 0)
+            {
+                seen.Add(key);
+            }
+        }
+
+        greedy.Add(new SliceRef(pop, start, first + length - start));
+        var equal = EqualPieces(pop, first, length, Math.Max(greedy.Count, (length + cap - 1) / cap)).ToList();
+        return equal.All(s => Distinct(keys, s.First, s.Count) <= limit) ? equal : greedy;
+    }
+
+    private static IEnumerable<SliceRef> EqualPieces(Population pop, int first, int length, int pieces)
+    {
+        var offset = first;
+        for (var k = 0; k < pieces; k++)
+        {
+            var count = length / pieces + (k < length % pieces ? 1 : 0);
+            yield return new SliceRef(pop, offset, count);
+            offset += count;
+        }
+    }
+
+    private static int Distinct(int[] keys, int first, int length)
+    {
+        var seen = new HashSet<int>();
+        for (var i = first; i < first + length; i++)
+        {
+            if (keys[i] >= 0)
+            {
+                seen.Add(keys[i]);
+            }
+        }
+
+        return seen.Count;
+    }
+
+    /// <summary>Distinct prototypes of a core's slices (with <paramref name="extra"/>), counted against the limit.</summary>
+    public static int Prototypes(LogicalCore core, PartitionConstraints constraints, SliceRef? extra = null)
+    {
+        if (constraints.Prototypes is not { } all)
+        {
+            return 0;
+        }
+
+        var seen = new HashSet<int>();
+        foreach (var slice in extra is null ? core.Slices : core.Slices.Append(extra))
+        {
+            if (all.GetValueOrDefault(slice.Population) is { } keys)
+            {
+                for (var i = slice.First; i < slice.First + slice.Count; i++)
+                {
+                    if (keys[i] >= 0)
+                    {
+                        seen.Add(keys[i]);
+                    }
+                }
+            }
+        }
+
+        return seen.Count;
+    }
+
     private static bool Fits(CoreLimits limits, LogicalCore core, SliceRef slice,
-        Dictionary<Population, long> axonsIn, Dictionary<Population, long> destinationCores)
+        Dictionary<Population, long> axonsIn, Dictionary<Population, long> destinationCores, PartitionConstraints constraints)
     {
         if (core.Slices.Any(s => s.Population == slice.Population))
         {
@@ -202,7 +304,8 @@ internal static class Partitioner
             bits += CoreResources.SynapticMemoryBits(axonsIn[s.Population], s.Count, limits);
         }
 
-        return neurons <= limits.Neurons && axons <= limits.InputAxons && bits <= limits.SynapticMemoryBits && outputs <= limits.OutputAxons;
+        return neurons <= limits.Neurons && axons <= limits.InputAxons && bits <= limits.SynapticMemoryBits && outputs <= limits.OutputAxons
+            && (constraints.PrototypeLimit <= 0 || Prototypes(core, constraints, slice) <= constraints.PrototypeLimit);
     }
 
     private static int PhysicalSlot(ChipSpec chip, Population pop, PlacementPin pin)

@@ -9,10 +9,12 @@ using Neuromorphic.Simulation.Variability;
 namespace Neuromorphic.Simulation.Engine;
 
 /// <summary>
-/// Async mode: a discrete-event simulation without a barrier. Each core ticks on its own clock —
+/// Async mode: a discrete-event simulation without a barrier (steps numbered from 1 on each core's
+/// own clock). Each core ticks on its own clock —
 /// nominal period × its clock-skew factor × a per-step jitter factor, stretched when the core's
 /// own neuron work takes longer (an overrun). At a tick a core updates its neurons with the
-/// synaptic input integrated since its previous tick and sends messages; a message arrives after
+/// synaptic input integrated since its previous tick and sends each fired neuron's messages as the
+/// neuron fires; a message arrives after
 /// its route's hop latencies (jittered), waits for the destination's synapse unit, and its input
 /// joins the destination's first local step that starts after it has been processed. Neurons on
 /// different cores thus live on different time steps. Events are ordered totally by
@@ -82,7 +84,8 @@ internal sealed class AsyncEngine
     private readonly int[] _localStep;
     private readonly long[] _synapseFreeAt;
     private readonly int[] _inputIndexOfSlot;
-    private readonly int[] _fired;
+    private readonly FiredList _fired;
+    private readonly long[] _busyPs;
     private readonly bool[] _holdsOutput;
     private readonly bool[] _outputDone;
     private readonly bool[] _open;
@@ -99,7 +102,8 @@ internal sealed class AsyncEngine
         _localStep = new int[_mapped.CoreCount];
         _synapseFreeAt = new long[_mapped.CoreCount];
         _inputIndexOfSlot = BarrierEngine.InputIndices(chip);
-        _fired = new int[chip.NeuronOfSlot.Length];
+        _fired = new FiredList(chip.NeuronOfSlot.Length);
+        _busyPs = new long[_mapped.CoreCount];
         _holdsOutput = new bool[_mapped.CoreCount];
         _outputDone = new bool[_mapped.CoreCount];
         _open = new bool[_mapped.CoreCount];
@@ -144,14 +148,14 @@ internal sealed class AsyncEngine
             {
                 case Kind.Tick:
                 {
+                    // _localStep[core]: the step the core is in (from 1; 0 before its first tick).
                     var core = e.Core;
-                    var step = _localStep[core];
-                    if (step > 0)
+                    if (_localStep[core] > 0)
                     {
-                        Close(core, step - 1, now, observer, ref energy, ref totals);
+                        Close(core, _localStep[core], now, observer, ref energy, ref totals);
                     }
 
-                    if (_holdsOutput[core] && step == options.Steps)
+                    if (_holdsOutput[core] && _localStep[core] == options.Steps)
                     {
                         _outputDone[core] = true;
                         doneCores++;
@@ -165,30 +169,30 @@ internal sealed class AsyncEngine
                         break;
                     }
 
+                    var step = _localStep[core] + 1;
+                    _localStep[core] = step;
                     _stepStart[core] = now;
                     _open[core] = true;
-                    var work = TickCore(core, step, now, input, observer, index);
+                    var work = TickCore(core, step, now, input, observer, options.FirstSample + index);
                     if (_holdsOutput[core] && step >= options.CountFromStep)
                     {
                         _readout.Count(_state, step);
-                        if (options.EarlyExit && outputCores == 1 && _readout.LeaderIsCertain(options.Steps - 1 - step))
+                        if (options.EarlyExit && outputCores == 1 && _readout.LeaderIsCertain(options.Steps - step))
                         {
                             endPs = now + work;
-                            decisionStep = step + 1;
+                            decisionStep = step;
                             Close(core, step, endPs, observer, ref energy, ref totals);
-                            _localStep[core] = step + 1;
                             finished = true;
                             break;
                         }
                     }
 
-                    var period = (long)Math.Round(periodPs * _chip.ClockFactor[core] * Jitter(core, index, step, -1));
+                    var period = (long)Math.Round(periodPs * _chip.ClockFactor[core] * Jitter(core, options.FirstSample + index, step - 1, -1));
                     if (work > period)
                     {
                         overruns++;
                     }
 
-                    _localStep[core] = step + 1;
                     Schedule(now + Math.Max(period, work), core, new Event(Kind.Tick, core, -1, -1, -1, 0));
                     break;
                 }
@@ -208,7 +212,7 @@ internal sealed class AsyncEngine
                         var sourceCore = _mapped.NeuronCore[e.Source];
                         var route = _mapped.Route(sourceCore, destination);
                         observer.OnMessage(new MessageEvent(e.SourceStep, e.Source, sourceCore, destination, synapses,
-                            route.East, route.West, route.North, route.South, e.SentPs, start, done, start - now));
+                            route.East, route.West, route.North, route.South, e.SentPs, start, done, 0, now - e.SentPs, 0, 0, 0, 0));
                     }
 
                     Schedule(done, destination, new Event(Kind.Integrate, destination, e.Message, e.Source, e.SourceStep, e.SentPs));
@@ -216,7 +220,7 @@ internal sealed class AsyncEngine
                 }
 
                 case Kind.Integrate:
-                    CoreUpdate.Deliver(_chip, e.Message, _state.InputNext, _state.InputNextF);
+                    CoreUpdate.Deliver(_chip, e.Message, _state.InputNext, _state.InputNextF, _state.ReceivedNext);
                     break;
             }
         }
@@ -226,7 +230,7 @@ internal sealed class AsyncEngine
         {
             if (_open[core])
             {
-                Close(core, _localStep[core] - 1, Math.Max(endPs, _stepStart[core]), observer, ref energy, ref totals);
+                Close(core, _localStep[core], Math.Max(endPs, _stepStart[core]), observer, ref energy, ref totals);
             }
         }
 
@@ -244,14 +248,18 @@ internal sealed class AsyncEngine
         totals.Add(counters);
         if (observer is { WantsCoreSteps: true })
         {
-            observer.OnCoreStep(new CoreStepEvent(step, core, counters, coreEnergy, _stepStart[core], endPs, EnergyBreakdown.NeuronLatencyPs(counters, _chip.Costs)));
+            observer.OnCoreStep(new CoreStepEvent(step, core, counters, coreEnergy, _stepStart[core], endPs, _busyPs[core]));
         }
 
         counters = default;
         _open[core] = false;
     }
 
-    /// <summary>Updates a core's neurons and sends its messages; returns the core's busy time (ps).</summary>
+    /// <summary>
+    /// Updates a core's neurons at <paramref name="step"/> (from 1) and sends each fired neuron's messages
+    /// as soon as it has fired (after the neuron work so far and one message-out latency per message);
+    /// returns the core's busy time (ps).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long TickCore(int core, int step, long now, InferenceInput input, ISimulationObserver? observer, int inference)
     {
@@ -259,34 +267,39 @@ internal sealed class AsyncEngine
         var state = _state;
         var costs = chip.Costs;
         ref var counters = ref _counters[core];
-        var firedCount = CoreUpdate.Run(chip, state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, input,
-            _inputIndexOfSlot, state.InputNext, state.InputNextF, ref counters, _fired);
+        CoreUpdate.Run(chip, state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, input,
+            _inputIndexOfSlot, state.InputNext, state.InputNextF, state.ReceivedNext, ref counters, _fired);
 
-        var clock = chip.ClockFactor[core];
-        var jitter = Jitter(core, inference, step, -2);
-        var neuronLatency = (long)Math.Round(EnergyBreakdown.NeuronLatencyPs(counters, costs) * clock * jitter);
-        var messageOut = (long)Math.Round(costs.MessageOut.LatencyPs * clock * jitter);
-        var sent = now + neuronLatency;
-        for (var f = 0; f < firedCount; f++)
+        var scale = chip.ClockFactor[core] * Jitter(core, inference, step - 1, -2);
+        var messageOut = (long)Math.Round(costs.MessageOut.LatencyPs * scale);
+        var sentCount = 0;
+        for (var f = 0; f < _fired.Count; f++)
         {
-            var slot = _fired[f];
+            var slot = _fired.Slots[f];
             var neuron = chip.NeuronOfSlot[slot];
+            var inputIndex = _inputIndexOfSlot[slot];
+            var firedAt = now + (long)Math.Round(EnergyBreakdown.NeuronLatencyPs(_fired.Accessed[f], _fired.Updated[f], _fired.Fired[f], costs) * scale)
+                + sentCount * messageOut;
             if (observer is not null)
             {
-                CoreUpdate.Report(observer, step, _inputIndexOfSlot[slot], neuron, core, now, now + neuronLatency);
+                CoreUpdate.Report(observer, step, inputIndex, neuron, core, inputIndex >= 0 ? now : firedAt);
             }
 
+            var sent = firedAt;
             for (var m = _mapped.MessageStart[neuron]; m < _mapped.MessageStart[neuron + 1]; m++)
             {
                 var destination = _mapped.MessageDestinationCore[m];
                 var (east, west, north, south) = CoreUpdate.CountSent(ref counters, chip.MessageHops[m]);
                 sent += messageOut;
-                var network = (long)Math.Round(costs.RouteLatencyPs(east, west, north, south) * Jitter(core, inference, step, m));
+                sentCount++;
+                var network = (long)Math.Round(costs.RouteLatencyPs(east, west, north, south) * Jitter(core, inference, step - 1, m));
                 Schedule(sent + network, destination, new Event(Kind.Arrival, destination, m, neuron, step, sent));
             }
         }
 
-        return sent - now;
+        var busy = (long)Math.Round(EnergyBreakdown.NeuronLatencyPs(counters, costs) * scale) + sentCount * messageOut;
+        _busyPs[core] = busy;
+        return busy;
     }
 
     private double Jitter(int core, int inference, int step, int item)

@@ -9,10 +9,11 @@ using Neuromorphic.Simulation.Variability;
 namespace Neuromorphic.Simulation.Engine;
 
 /// <summary>
-/// Barrier mode: Loihi's algorithmic step. In each step every core updates its neurons (inputs
-/// fire from the encoder; compartments integrate the synaptic input of spikes sent in the previous
-/// step), then sends one message per fired neuron and destination core, whose synapses add into
-/// the targets' accumulators for the next step; the timing model turns the step's work into a
+/// Barrier mode: Loihi's algorithmic step, numbered from 1 as in the network contract. In each step
+/// every core updates its neurons (inputs fire from the encoder; compartments integrate the
+/// synaptic input of spikes sent in the previous step) and sends one message per fired neuron and
+/// destination core as the neuron fires, whose synapses add into the targets' accumulators for the
+/// next step; the timing model turns the step's work into a
 /// duration and a mesh-wide barrier ends it. Cores are visited in index order and neurons in slot
 /// order, so results are identical run after run.
 /// </summary>
@@ -25,7 +26,7 @@ internal sealed class BarrierEngine
     private readonly BarrierStepTiming _timing;
     private readonly CoreStepCounters[] _counters;
     private readonly int[] _inputIndexOfSlot;
-    private readonly int[] _fired;
+    private readonly FiredList _fired;
     private readonly int[] _messageSource;
 
     public BarrierEngine(ChipInstance chip)
@@ -34,10 +35,10 @@ internal sealed class BarrierEngine
         _mapped = chip.Mapped;
         _state = new NetworkState(chip);
         _readout = new ReadoutCounter(chip);
-        _timing = new BarrierStepTiming(_mapped.CoreTile, _mapped.Chip.Mesh.Width, _mapped.Chip.Mesh.Height);
+        _timing = new BarrierStepTiming(_mapped.CoreTile, _mapped.Chip.Mesh.Width, _mapped.Chip.Mesh.Height, _mapped.CoreSlots);
         _counters = new CoreStepCounters[_mapped.CoreCount];
         _inputIndexOfSlot = InputIndices(chip);
-        _fired = new int[chip.NeuronOfSlot.Length];
+        _fired = new FiredList(chip.NeuronOfSlot.Length);
         _messageSource = new int[Math.Max(16, _mapped.MessageCount)];
     }
 
@@ -68,26 +69,28 @@ internal sealed class BarrierEngine
         var totals = default(CoreStepCounters);
         long timePs = 0;
         var steps = 0;
-        for (var step = 0; step < options.Steps; step++)
+        var messageOut = costs.MessageOut.LatencyPs;
+        for (var step = 1; step <= options.Steps; step++)
         {
-            steps = step + 1;
+            steps = step;
             Array.Clear(_counters);
             _timing.Reset();
             var messageCount = 0;
             for (var core = 0; core < _mapped.CoreCount; core++)
             {
                 ref var counters = ref _counters[core];
-                var fired = CoreUpdate.Run(_chip, _state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, input,
-                    _inputIndexOfSlot, _state.InputNow, _state.InputNowF, ref counters, _fired);
-                var neuronLatency = EnergyBreakdown.NeuronLatencyPs(counters, costs);
-                _timing.SetNeuronLatency(core, neuronLatency);
-                for (var f = 0; f < fired; f++)
+                CoreUpdate.Run(_chip, _state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, input,
+                    _inputIndexOfSlot, _state.InputNow, _state.InputNowF, _state.ReceivedNow, ref counters, _fired);
+                int accessed = 0, updated = 0, firedSoFar = 0, sent = 0;
+                for (var f = 0; f < _fired.Count; f++)
                 {
-                    var slot = _fired[f];
+                    var slot = _fired.Slots[f];
                     var neuron = _chip.NeuronOfSlot[slot];
                     if (observer is not null)
                     {
-                        CoreUpdate.Report(observer, step, _inputIndexOfSlot[slot], neuron, core, timePs, timePs + neuronLatency);
+                        var doneAt = _inputIndexOfSlot[slot] >= 0 ? 0
+                            : EnergyBreakdown.NeuronLatencyPs(_fired.Accessed[f], _fired.Updated[f], _fired.Fired[f], costs) + sent * messageOut;
+                        CoreUpdate.Report(observer, step, _inputIndexOfSlot[slot], neuron, core, timePs + doneAt);
                     }
 
                     for (var m = _mapped.MessageStart[neuron]; m < _mapped.MessageStart[neuron + 1]; m++)
@@ -95,13 +98,21 @@ internal sealed class BarrierEngine
                         var destination = _mapped.MessageDestinationCore[m];
                         var synapses = _chip.MessageSynapses[m];
                         var (east, west, north, south) = CoreUpdate.CountSent(ref counters, _chip.MessageHops[m]);
-                        CoreUpdate.Deliver(_chip, m, _state.InputNext, _state.InputNextF);
+                        CoreUpdate.Deliver(_chip, m, _state.InputNext, _state.InputNextF, _state.ReceivedNext);
                         _counters[destination].MessagesIn++;
                         _counters[destination].SynapticOps += synapses;
-                        _timing.AddMessage(core, destination, synapses, east, west, north, south);
+                        _timing.AddMessage(core, destination, synapses, east, west, north, south,
+                            _fired.Accessed[f] - accessed, _fired.Updated[f] - updated, _fired.Fired[f] - firedSoFar);
+                        (accessed, updated, firedSoFar) = (_fired.Accessed[f], _fired.Updated[f], _fired.Fired[f]);
                         _messageSource[messageCount++] = neuron;
+                        sent++;
                     }
                 }
+            }
+
+            for (var core = 0; core < _mapped.CoreCount; core++)
+            {
+                _timing.SetCoreWork(core, _counters[core]);
             }
 
             var duration = options.Timing == TimingModel.Detailed ? _timing.Compute(costs) : _timing.ComputeSimple(costs);
@@ -113,7 +124,7 @@ internal sealed class BarrierEngine
                 if (observer is { WantsCoreSteps: true })
                 {
                     observer.OnCoreStep(new CoreStepEvent(step, core, _counters[core], coreEnergy, timePs, timePs + duration,
-                        EnergyBreakdown.NeuronLatencyPs(_counters[core], costs)));
+                        EnergyBreakdown.NeuronLatencyPs(_counters[core], costs) + _counters[core].MessagesOut * messageOut));
                 }
             }
 
@@ -125,7 +136,8 @@ internal sealed class BarrierEngine
                 {
                     ref readonly var m = ref messages[i];
                     observer.OnMessage(new MessageEvent(step, _messageSource[i], m.SourceCore, m.DestinationCore, m.Synapses,
-                        m.HopsEast, m.HopsWest, m.HopsNorth, m.HopsSouth, timePs + m.SentPs, timePs + m.ReceivedPs, timePs + m.ProcessedPs, m.BlockingPs));
+                        m.HopsEast, m.HopsWest, m.HopsNorth, m.HopsSouth, timePs + m.SentPs, timePs + m.ReceivedPs, timePs + m.ProcessedPs,
+                        m.GenerationDelayPs, m.NetworkDelayPs, m.BlockingPs, m.AccessedBefore, m.UpdatedBefore, m.FiredBefore));
                 }
             }
 
@@ -133,7 +145,7 @@ internal sealed class BarrierEngine
             if (step >= options.CountFromStep)
             {
                 _readout.Count(_state, step);
-                if (options.EarlyExit && _readout.LeaderIsCertain(options.Steps - 1 - step))
+                if (options.EarlyExit && _readout.LeaderIsCertain(options.Steps - step))
                 {
                     break;
                 }

@@ -3,8 +3,9 @@ using Neuromorphic.Simulation.Variability;
 namespace Neuromorphic.Simulation.Engine;
 
 /// <summary>
-/// The mutable state of one inference, in slot order: u, v, refractory counters and the input
-/// accumulators (this step's and next step's). One instance per worker, reset between inferences,
+/// The mutable state of one inference, in slot order: u, v, refractory counters, the input
+/// accumulators (this step's and next step's) and whether any synaptic event reached each slot
+/// (SANA-FE counts a neuron that received one as updated, even when the weights sum to 0). One instance per worker, reset between inferences,
 /// so steps allocate nothing.
 /// </summary>
 internal sealed class NetworkState
@@ -21,6 +22,8 @@ internal sealed class NetworkState
         InputNext = new int[n];
         InputNowF = new float[n];
         InputNextF = new float[n];
+        ReceivedNow = new byte[n];
+        ReceivedNext = new byte[n];
         SpikedAtStep = new int[n];
     }
 
@@ -33,6 +36,11 @@ internal sealed class NetworkState
     public int[] InputNext { get; private set; }
     public float[] InputNowF { get; private set; }
     public float[] InputNextF { get; private set; }
+
+    /// <summary>1 where at least one synapse delivered into the slot's accumulator (this step's / next step's).</summary>
+    public byte[] ReceivedNow { get; private set; }
+
+    public byte[] ReceivedNext { get; private set; }
 
     /// <summary>Last step at which each slot spiked (−1 never).</summary>
     public int[] SpikedAtStep { get; }
@@ -48,6 +56,8 @@ internal sealed class NetworkState
         Array.Clear(InputNext);
         Array.Clear(InputNowF);
         Array.Clear(InputNextF);
+        Array.Clear(ReceivedNow);
+        Array.Clear(ReceivedNext);
         Array.Fill(SpikedAtStep, -1);
     }
 
@@ -56,5 +66,6 @@ internal sealed class NetworkState
     {
         (InputNow, InputNext) = (InputNext, InputNow);
         (InputNowF, InputNextF) = (InputNextF, InputNowF);
+        (ReceivedNow, ReceivedNext) = (ReceivedNext, ReceivedNow);
     }
 }

@@ -5,13 +5,15 @@ namespace Neuromorphic.Simulation.Input;
 
 /// <summary>
 /// The spikes of the input population during one inference. Each input neuron is asked once per
-/// step, in step order (cores ask at their own pace in async mode, so state is per neuron).
+/// step, in step order, steps numbered from 1 (cores ask at their own pace in async mode, so state
+/// is per neuron).
 /// </summary>
 public abstract class InferenceInput
 {
     /// <summary>Class label, or −1 when unknown (input events).</summary>
     public int Label { get; init; } = -1;
 
+    /// <summary>Whether input <paramref name="inputIndex"/> spikes at <paramref name="step"/> (from 1).</summary>
     public abstract bool Spike(int inputIndex, int step);
 
     /// <summary>Rate-coded image: input i fires at rate pixel_i / 255 per step.</summary>
@@ -49,7 +51,7 @@ public sealed class SigmaDeltaInput : InferenceInput
     }
 }
 
-/// <summary>Bernoulli spikes: P(spike) = rate, one counter-based draw per (inference, input, step).</summary>
+/// <summary>Bernoulli spikes: P(spike) = rate, one counter-based draw per (inference, input, step); step s uses counter s − 1.</summary>
 public sealed class BernoulliInput : InferenceInput
 {
     private readonly ulong[] _threshold;
@@ -78,11 +80,11 @@ public sealed class BernoulliInput : InferenceInput
         }
 
         var stream = Philox.StreamId((ulong)VariabilityStream.Encoder, (ulong)_inference, (ulong)inputIndex);
-        return Philox.UInt64At(_seed, stream, (ulong)step) < threshold || threshold == ulong.MaxValue;
+        return Philox.UInt64At(_seed, stream, (ulong)(step - 1)) < threshold || threshold == ulong.MaxValue;
     }
 }
 
-/// <summary>Explicit input events: input neuron <c>index</c> spikes at <c>step</c> (steps from 0 here).</summary>
+/// <summary>Explicit input events: input neuron <c>index</c> spikes at <c>step</c> (steps from 1, as in input-events files).</summary>
 public sealed class EventInput : InferenceInput
 {
     private readonly HashSet<long> _events = [];

@@ -32,8 +32,8 @@ public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel lev
         return this;
     }
 
-    public void OnInputSpike(int step, int inputIndex, long timePs) =>
-        Buffer.Add(new InputEventRecord { Inference = inference, Step = step, Input = inputIndex, Value = 1 });
+    public void OnInputSpike(int step, int inputIndex, int core, long timePs) =>
+        Buffer.Add(new InputEventRecord { Inference = inference, Step = step, Input = inputIndex, Value = 1, Core = core, TimePs = timePs });
 
     public void OnSpike(int step, int neuron, int core, long timePs) =>
         Buffer.Add(new SpikeRecord { Inference = inference, Step = step, Neuron = neuron, Core = core, TimePs = timePs });
@@ -53,8 +53,12 @@ public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel lev
         SentPs = m.SentPs,
         ReceivedPs = m.ReceivedPs,
         ProcessedPs = m.ProcessedPs,
-        NetworkDelayPs = m.ReceivedPs - m.BlockingPs - m.SentPs,
+        GenerationDelayPs = m.GenerationDelayPs,
+        NetworkDelayPs = m.NetworkDelayPs,
         BlockingPs = m.BlockingPs,
+        AccessedBefore = m.AccessedBefore,
+        UpdatedBefore = m.UpdatedBefore,
+        FiredBefore = m.FiredBefore,
     });
 
     public void OnCoreStep(in CoreStepEvent step) => Buffer.Add(new CoreStepRecord

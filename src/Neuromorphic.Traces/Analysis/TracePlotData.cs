@@ -2,8 +2,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Neuromorphic.Traces.Analysis;
 
-/// <summary>The spikes of one inference for a raster plot: time against global neuron index.</summary>
-public sealed record RasterData(int Inference, double[] TimesUs, double[] Neurons, IReadOnlyList<(double Position, string Label)> PopulationStarts);
+/// <summary>
+/// The spikes of one inference for a raster plot, time against global neuron index: the mapped
+/// neurons' spikes, and the input spikes (the input population's band).
+/// </summary>
+public sealed record RasterData(int Inference, double[] TimesUs, double[] Neurons, IReadOnlyList<(double Position, string Label)> PopulationStarts,
+    double[] InputTimesUs, double[] InputNeurons);
 
 /// <summary>Mean energy per inference by part (femtojoules), per group of inferences.</summary>
 public sealed record EnergyBars(string Grouping, IReadOnlyList<string> Groups, double[] SynapseFj, double[] NeuronFj, double[] NetworkFj, double[] StaticFj);
@@ -18,44 +22,63 @@ public static class TracePlotData
     public const int MaxBarsPerInference = 40;
 
     /// <summary>
-    /// The spikes of <paramref name="inference"/> (default: the first inference that has any), or
-    /// null when the trace records no spikes (level below <c>spikes</c>) or the inference has none.
+    /// The spikes and input spikes of <paramref name="inference"/> (default: the first inference that
+    /// has any of either), or null when the trace records no spikes (level below <c>spikes</c>) or the inference
+    /// has none.
     /// </summary>
     public static RasterData? Raster(string path, int? inference, ILogger? logger = null)
     {
-        using var reader = TraceReader.Open(path, new TraceReadOptions { Kinds = TraceKinds.Spikes, Inference = inference }, logger);
+        using var reader = TraceReader.Open(path, new TraceReadOptions { Kinds = TraceKinds.Spikes | TraceKinds.InputEvents, Inference = inference }, logger);
         if (!reader.Header.Level.Records(TraceRecordKind.Spike))
         {
             return null;
         }
 
+        var metadata = RunManifest.Of(reader.Header);
         var times = new List<double>();
         var neurons = new List<double>();
+        var inputTimes = new List<double>();
+        var inputNeurons = new List<double>();
         var chosen = inference;
         var past = false;
         while (!past && reader.TryReadBlock(out var block))
         {
-            foreach (ref readonly var spike in block.Spikes)
+            if (block.Kind == TraceRecordKind.Spike)
             {
-                chosen ??= spike.Inference;
-                if (spike.Inference == chosen)
+                foreach (ref readonly var spike in block.Spikes)
                 {
-                    times.Add(spike.TimePs / 1e6);
-                    neurons.Add(spike.Neuron);
-                }
+                    chosen ??= spike.Inference;
+                    if (spike.Inference == chosen)
+                    {
+                        times.Add(spike.TimePs / 1e6);
+                        neurons.Add(spike.Neuron);
+                    }
 
-                past |= spike.Inference > chosen;
+                    past |= spike.Inference > chosen;
+                }
+            }
+            else if (block.Kind == TraceRecordKind.InputEvent)
+            {
+                // An inference's input events are flushed before its spikes, so they never end the search.
+                foreach (ref readonly var e in block.InputEvents)
+                {
+                    chosen ??= e.Inference;
+                    if (e.Inference == chosen)
+                    {
+                        inputTimes.Add(e.TimePs / 1e6);
+                        inputNeurons.Add(metadata.InputNeuron(e.Input) ?? e.Input);
+                    }
+                }
             }
         }
 
-        if (chosen is null || times.Count == 0)
+        if (chosen is null || times.Count + inputTimes.Count == 0)
         {
             return null;
         }
 
-        var metadata = RunManifest.Of(reader.Header);
         var starts = metadata.Populations.Where(p => p.Size > 0).Select(p => (p.Start - 0.5, p.Name)).ToArray();
-        return new RasterData(chosen.Value, times.ToArray(), neurons.ToArray(), starts);
+        return new RasterData(chosen.Value, times.ToArray(), neurons.ToArray(), starts, inputTimes.ToArray(), inputNeurons.ToArray());
     }
 
     public static SummaryPlotData Summaries(string path, ILogger? logger = null)

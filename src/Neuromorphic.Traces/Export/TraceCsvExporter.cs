@@ -21,7 +21,9 @@ public sealed record TraceExportResult(IReadOnlyList<string> Files, IReadOnlyDic
 /// <c>messages.csv</c> and <c>perf.csv</c> (names, order and units: seconds and joules), followed by
 /// exact integer columns (picoseconds, femtojoules) and the inference and step; plus
 /// <c>inferences.csv</c> and <c>summary.json</c>. traces/README.md lists every column.
-/// <c>timestep</c> counts steps across the exported inferences, as in one long SANA-FE run.
+/// <c>timestep</c> counts steps across the exported inferences, as in one long SANA-FE run (from 1).
+/// <c>spikes.csv</c> lists input spikes too (<c>in.k</c> rows, named after the input population), each
+/// before the neuron spikes of its step.
 /// </summary>
 public static class TraceCsvExporter
 {
@@ -89,17 +91,39 @@ public static class TraceCsvExporter
         var inferences = Open("inferences.csv", InferenceColumns);
         var perfRows = new PerfAggregator(perf, offsets);
         var summaries = new List<InferenceSummaryRecord>();
+        var pendingInputs = new Queue<InputEventRecord>();
+        void WriteInputsUpTo(int inference, int step)
+        {
+            while (pendingInputs.TryPeek(out var e) && (e.Inference < inference || (e.Inference == inference && e.Step <= step)))
+            {
+                pendingInputs.Dequeue();
+                Wanted(e.Inference, options, offsets, out var offset);
+                spikes!.Text(metadata.InputName(e.Input)).Int(offset + e.Step).Int(e.Inference).Int(e.Step).Int(e.TimePs).Int(e.Core).EndLine();
+            }
+        }
+
         long messageId = 0;
         var blocks = 0L;
         while (reader.TryReadBlock(out var block))
         {
             switch (block.Kind)
             {
+                case TraceRecordKind.InputEvent when spikes is not null:
+                    foreach (ref readonly var e in block.InputEvents)
+                    {
+                        if (Wanted(e.Inference, options, offsets, out _))
+                        {
+                            pendingInputs.Enqueue(e);
+                        }
+                    }
+
+                    break;
                 case TraceRecordKind.Spike when spikes is not null:
                     foreach (ref readonly var s in block.Spikes)
                     {
                         if (Wanted(s.Inference, options, offsets, out var offset))
                         {
+                            WriteInputsUpTo(s.Inference, s.Step);
                             spikes.Text(metadata.NeuronName(s.Neuron)).Int(offset + s.Step).Int(s.Inference).Int(s.Step).Int(s.TimePs).Int(s.Core).EndLine();
                         }
                     }
@@ -150,6 +174,11 @@ public static class TraceCsvExporter
             {
                 progress?.Report(new WorkProgress("bytes", reader.Position, fileBytes));
             }
+        }
+
+        if (spikes is not null)
+        {
+            WriteInputsUpTo(int.MaxValue, int.MaxValue);
         }
 
         perfRows.FlushAll();
@@ -355,9 +384,10 @@ public static class TraceCsvExporter
                 _rows[c.Step] = row;
             }
 
+            // SANA-FE counts a firing input neuron as fired and updated.
             var counters = c.Counters;
-            row.Fired += counters.NeuronsFired;
-            row.Updated += counters.NeuronsUpdated;
+            row.Fired += counters.NeuronsFired + counters.InputSpikes;
+            row.Updated += counters.NeuronsUpdated + counters.InputSpikes;
             row.Accessed += counters.NeuronsAccessed;
             row.Packets += counters.MessagesOut;
             row.MessagesIn += counters.MessagesIn;

@@ -56,7 +56,7 @@ public static class HeaderCodec
         {
             problem = major < TraceFormat.MajorVersion
                 ? $"format version {major}.{BinaryPrimitives.ReadUInt16LittleEndian(prefix[10..])} (neuromorphic.trace/{major}, written by an earlier neuro) is no longer read: " +
-                  $"this tool reads neuromorphic.trace/{TraceFormat.MajorVersion}, whose core-step records changed; record the run again"
+                  $"this tool reads neuromorphic.trace/{TraceFormat.MajorVersion}, whose records changed (steps from 1, message generation work); record the run again"
                 : $"format version {major}.{BinaryPrimitives.ReadUInt16LittleEndian(prefix[10..])} is newer than this tool (it reads neuromorphic.trace/{TraceFormat.MajorVersion}): update neuro";
             return false;
         }

@@ -1,7 +1,7 @@
 namespace Neuromorphic.Traces.Format;
 
 /// <summary>
-/// Constants of the <c>neuromorphic.trace/2</c> layout. traces/README.md specifies every byte;
+/// Constants of the <c>neuromorphic.trace/3</c> layout. traces/README.md specifies every byte;
 /// keep the two in step (a change of layout is a new major version).
 /// </summary>
 public static class TraceFormat
@@ -9,8 +9,13 @@ public static class TraceFormat
     /// <summary>File magic: 0x89 "NMTR" CR LF 0x1A (a PNG-style signature that text-mode transfers corrupt visibly).</summary>
     public static ReadOnlySpan<byte> Magic => [0x89, (byte)'N', (byte)'M', (byte)'T', (byte)'R', 0x0D, 0x0A, 0x1A];
 
-    /// <summary>2: core-step records carry the toolkit's <c>CoreStepCounters</c> as they are (with input spikes and 64-bit synaptic ops).</summary>
-    public const ushort MajorVersion = 2;
+    /// <summary>
+    /// 3: steps are numbered from 1 in every record (as input events are); input-event records carry the
+    /// time and core of the spike; message records carry the source core's neuron work since its previous
+    /// message (what the timing models need to re-time a trace). 2: core-step records carry the toolkit's
+    /// <c>CoreStepCounters</c> as they are.
+    /// </summary>
+    public const ushort MajorVersion = 3;
 
     /// <summary>Minor versions only append header fields or add block kinds that old readers may skip.</summary>
     public const ushort MinorVersion = 0;

@@ -22,8 +22,8 @@ public sealed record MeshGeometry(int Width, int Height, int CoresPerTile);
 /// </summary>
 public sealed record RunManifest
 {
-    /// <summary>Schema of the manifest object; bumped when a key changes meaning.</summary>
-    public const string Schema = "neuromorphic.run/1";
+    /// <summary>Schema of the manifest object; bumped when a key changes meaning (2: <c>countFrom</c> counts steps from 1).</summary>
+    public const string Schema = "neuromorphic.run/2";
 
     /// <summary>Absolute path of the network file the run loaded.</summary>
     public string? Model { get; init; }
@@ -38,6 +38,8 @@ public sealed record RunManifest
     public string? Chip { get; init; }
 
     public int? Steps { get; init; }
+
+    /// <summary>First step (from 1) whose output spikes count.</summary>
     public int? CountFrom { get; init; }
     public bool? EarlyExit { get; init; }
     public bool? Ideal { get; init; }
@@ -58,6 +60,9 @@ public sealed record RunManifest
 
     /// <summary>Tile of each logical core, in core order.</summary>
     public IReadOnlyList<TileId>? CoreTiles { get; init; }
+
+    /// <summary>Position of each logical core within its tile, in core order (the timing models' mesh order).</summary>
+    public IReadOnlyList<int>? CoreSlots { get; init; }
 
     /// <summary>Populations in global neuron order (names neurons in exports and plots).</summary>
     public IReadOnlyList<PopulationRange> Populations { get; init; } = [];
@@ -93,6 +98,7 @@ public sealed record RunManifest
         public const string Height = "height";
         public const string CoresPerTile = "coresPerTile";
         public const string CoreTiles = "coreTiles";
+        public const string CoreSlots = "coreSlots";
         public const string Populations = "populations";
         public const string InputPopulation = "inputPopulation";
         public const string Name = "name";
@@ -132,6 +138,11 @@ public sealed record RunManifest
         if (CoreTiles is { } tiles)
         {
             json[Keys.CoreTiles] = new JsonArray(tiles.Select(t => (JsonNode)new JsonArray(t.X, t.Y)).ToArray());
+        }
+
+        if (CoreSlots is { } slots)
+        {
+            json[Keys.CoreSlots] = new JsonArray(slots.Select(s => (JsonNode)s).ToArray());
         }
 
         json[Keys.Populations] = new JsonArray(Populations.Select(p => (JsonNode)new JsonObject { [Keys.Name] = p.Name, [Keys.Size] = p.Size }).ToArray());
@@ -181,6 +192,7 @@ public sealed record RunManifest
                 ? new MeshGeometry(w, h, c)
                 : null,
             CoreTiles = Tiles(json[Keys.CoreTiles]),
+            CoreSlots = Ints(json[Keys.CoreSlots]),
             Populations = PopulationsOf(json[Keys.Populations]),
             InputPopulation = String(json[Keys.InputPopulation]),
         };
@@ -214,6 +226,19 @@ public sealed record RunManifest
         return neuron.ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Global neuron index of input <paramref name="input"/> of the input population, or null when the
+    /// manifest does not say which population that is.
+    /// </summary>
+    public int? InputNeuron(int input) =>
+        Populations.FirstOrDefault(p => p.Name == InputPopulation) is { } population && input >= 0 && input < population.Size
+            ? population.Start + input
+            : null;
+
+    /// <summary>SANA-FE's name of input <paramref name="input"/>: <c>population.input</c> when the input population is known, <c>in.input</c> otherwise.</summary>
+    public string InputName(int input) =>
+        InputNeuron(input) is { } neuron ? NeuronName(neuron) : "in." + input.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>SANA-FE's hardware name <c>tile.core</c> when cores per tile are known, the core index otherwise.</summary>
     public string CoreName(int core) =>
         Mesh is { } mesh
@@ -236,6 +261,7 @@ public sealed record RunManifest
         nameof(TilesInUse) => Keys.TilesInUse,
         nameof(Mesh) => Keys.Mesh,
         nameof(CoreTiles) => Keys.CoreTiles,
+        nameof(CoreSlots) => Keys.CoreSlots,
         nameof(Populations) => Keys.Populations,
         nameof(InputPopulation) => Keys.InputPopulation,
         _ => property,
@@ -248,6 +274,27 @@ public sealed record RunManifest
     private static int? Int(JsonNode? node) => node is JsonValue v && v.TryGetValue<int>(out var x) ? x : null;
 
     private static bool? Bool(JsonNode? node) => node is JsonValue v && v.TryGetValue<bool>(out var x) ? x : null;
+
+    private static IReadOnlyList<int>? Ints(JsonNode? node)
+    {
+        if (node is not JsonArray array)
+        {
+            return null;
+        }
+
+        var values = new List<int>(array.Count);
+        foreach (var item in array)
+        {
+            if (Int(item) is not { } value)
+            {
+                return null;
+            }
+
+            values.Add(value);
+        }
+
+        return values;
+    }
 
     private static IReadOnlyList<TileId>? Tiles(JsonNode? node)
     {

@@ -23,7 +23,7 @@ public readonly record struct CoreStepRecord : ITraceRecord
     /// <summary>Time the step ended for this core (in barrier mode: when the barrier released it).</summary>
     public long StepEndPs { get; init; }
 
-    /// <summary>Time the core spent on its neuron pass (access, update, spike-out) during the step.</summary>
+    /// <summary>Time the core spent on its neuron work (access, update, spike-out) and message sends during the step.</summary>
     public long BusyPs { get; init; }
 
     /// <summary>Energy of the synaptic operations of the step, femtojoules.</summary>

@@ -4,14 +4,16 @@ namespace Neuromorphic.Traces;
 
 /// <summary>
 /// One message on the network-on-chip: the spikes of one neuron sent to one destination core
-/// (SANA-FE sends one message per destination core, not per synapse). 80 bytes. Recorded at
+/// (SANA-FE sends one message per destination core, not per synapse). 92 bytes. Recorded at
 /// <see cref="TraceLevel.Messages"/>. The fields mirror SANA-FE's <c>messages.csv</c>
 /// (SANA-FE's detailed timing model; src/Neuromorphic.Chip/README.md, "Timing models"); <see cref="ProcessingDelayPs"/> is derived.
+/// The source core's neuron work since its previous message (<see cref="AccessedBefore"/>, <see cref="UpdatedBefore"/>,
+/// <see cref="FiredBefore"/>) is what its generation delay is made of, so a trace can be re-timed exactly under other costs.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
 public readonly record struct MessageRecord : ITraceRecord
 {
-    public const int Size = 80;
+    public const int Size = 92;
 
     public static TraceRecordKind Kind => TraceRecordKind.Message;
 
@@ -27,7 +29,7 @@ public readonly record struct MessageRecord : ITraceRecord
     /// <summary>Compute time of the source core spent producing it since its previous message (SANA-FE <c>generation_delay</c>).</summary>
     public long GenerationDelayPs { get; init; }
 
-    /// <summary>Time spent travelling the mesh: hop latencies plus congestion (SANA-FE <c>network_delay</c>).</summary>
+    /// <summary>Time spent travelling the mesh: the larger of the hop latencies and the congestion estimate (SANA-FE <c>network_delay</c>).</summary>
     public long NetworkDelayPs { get; init; }
 
     /// <summary>Time the message waited for link buffer space before it could be sent (SANA-FE <c>blocking_delay</c>).</summary>
@@ -55,6 +57,15 @@ public readonly record struct MessageRecord : ITraceRecord
     public ushort HopsNorth { get; init; }
 
     public ushort HopsSouth { get; init; }
+
+    /// <summary>Neurons the source core accessed since its previous message (0 for a neuron's second and later messages).</summary>
+    public int AccessedBefore { get; init; }
+
+    /// <summary>Of those, neurons updated.</summary>
+    public int UpdatedBefore { get; init; }
+
+    /// <summary>Of those, neurons that fired (the message's own neuron included on its first message).</summary>
+    public int FiredBefore { get; init; }
 
     /// <summary>Total mesh hops (X-then-Y route).</summary>
     public int Hops => HopsEast + HopsWest + HopsNorth + HopsSouth;

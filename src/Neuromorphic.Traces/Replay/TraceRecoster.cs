@@ -13,8 +13,8 @@ public enum LatencyRecost
     /// <summary>Recomputed with the barrier timing model from the recorded messages: exact.</summary>
     Exact,
 
-    /// <summary>No messages in the trace: per step, the slowest core's neuron work plus the barrier (no network, no synaptic processing).</summary>
-    NeuronWorkOnly,
+    /// <summary>A detailed-model run without recorded messages: the simple model on the recorded counters stands in (no network contention).</summary>
+    SimpleApproximation,
 
     /// <summary>The run used the simple timing model, which needs only the per-core counters: exact.</summary>
     SimpleExact,
@@ -27,7 +27,8 @@ public enum LatencyRecost
 /// Re-costs a recorded run under another cost table without simulating: energy is Σ recorded
 /// per-core per-step counters × the new per-event costs (+ barriers + static power × latency);
 /// barrier-mode latency is recomputed step by step with <see cref="BarrierStepTiming"/> from the
-/// recorded messages. Re-costing with the run's own cost table gives back the recorded figures
+/// recorded messages (each carries the source core's neuron work since its previous message, so the
+/// generation delays follow the new costs) or, for the simple model, from the counters alone. Re-costing with the run's own cost table gives back the recorded figures
 /// exactly (integer arithmetic throughout).
 /// </summary>
 public static class TraceRecoster
@@ -48,9 +49,8 @@ public static class TraceRecoster
         var barrier = header.Mode == TraceMode.Barrier;
         var simple = manifest.Timing == TimingModelNames.Simple;
         var hasMessages = header.Level >= TraceLevel.Messages && !simple;
-        var timing = new BarrierStepTiming(coreTiles, mesh.Width, mesh.Height);
+        var timing = new BarrierStepTiming(coreTiles, mesh.Width, mesh.Height, manifest.CoreSlots is { } slots && slots.Count == coreTiles.Count ? slots : null);
         var results = new List<RecostedInference>();
-        var coreLatency = new long[coreTiles.Count];
         foreach (var inference in TraceFile.ReadInferences(reader, TraceKinds.CoreSteps | TraceKinds.Messages | TraceKinds.InferenceSummaries))
         {
             if (inference.Summary is not { } summary)
@@ -67,17 +67,11 @@ public static class TraceRecoster
             while (i < steps.Length)
             {
                 var step = steps[i].Step;
-                Array.Clear(coreLatency);
-                long simpleStep = 0;
                 timing.Reset();
                 for (; i < steps.Length && steps[i].Step == step; i++)
                 {
-                    var counters = steps[i].Counters;
-                    energy.Add(EnergyBreakdown.Of(counters, costs));
-                    coreLatency[steps[i].Core] = EnergyBreakdown.NeuronLatencyPs(counters, costs);
-                    timing.SetNeuronLatency(steps[i].Core, coreLatency[steps[i].Core]);
-                    simpleStep = Math.Max(simpleStep, Math.Max(coreLatency[steps[i].Core] + counters.MessagesOut * costs.MessageOut.LatencyPs,
-                        counters.MessagesIn * costs.MessageIn.LatencyPs + counters.SynapticOps * costs.SynapticOp.LatencyPs));
+                    energy.Add(EnergyBreakdown.Of(steps[i].Counters, costs));
+                    timing.SetCoreWork(steps[i].Core, steps[i].Counters);
                 }
 
                 if (!barrier)
@@ -86,23 +80,20 @@ public static class TraceRecoster
                 }
 
                 energy.NetworkFj += costs.BarrierEnergyFj;
-                if (simple)
-                {
-                    latency += simpleStep + costs.BarrierLatencyPs;
-                }
-                else if (hasMessages)
+                if (hasMessages)
                 {
                     for (; m < messages.Length && messages[m].Step == step; m++)
                     {
                         ref readonly var msg = ref messages[m];
-                        timing.AddMessage(msg.SourceCore, msg.DestinationCore, msg.Synapses, msg.HopsEast, msg.HopsWest, msg.HopsNorth, msg.HopsSouth);
+                        timing.AddMessage(msg.SourceCore, msg.DestinationCore, msg.Synapses, msg.HopsEast, msg.HopsWest, msg.HopsNorth, msg.HopsSouth,
+                            msg.AccessedBefore, msg.UpdatedBefore, msg.FiredBefore);
                     }
 
                     latency += timing.Compute(costs);
                 }
                 else
                 {
-                    latency += coreLatency.Max() + costs.BarrierLatencyPs;
+                    latency += timing.ComputeSimple(costs);
                 }
             }
 
@@ -121,6 +112,6 @@ public static class TraceRecoster
             throw new InvalidInputException(path, $"block {damage.BlockIndex}", damage.Reason, "an undamaged trace (run neuro trace verify)");
         }
 
-        return (results, !barrier ? LatencyRecost.Recorded : simple ? LatencyRecost.SimpleExact : hasMessages ? LatencyRecost.Exact : LatencyRecost.NeuronWorkOnly);
+        return (results, !barrier ? LatencyRecost.Recorded : simple ? LatencyRecost.SimpleExact : hasMessages ? LatencyRecost.Exact : LatencyRecost.SimpleApproximation);
     }
 }

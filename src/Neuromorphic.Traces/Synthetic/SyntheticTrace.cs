@@ -98,7 +98,7 @@ public static class SyntheticTrace
             {
                 if (rng.NextDouble() < inputRates[j])
                 {
-                    sink.Add(new InputEventRecord { Inference = inference, Step = step, Input = j, Value = 1 });
+                    sink.Add(new InputEventRecord { TimePs = stepStartPs, Inference = inference, Step = step, Input = j, Value = 1, Core = -1 });
                 }
             }
 
@@ -218,6 +218,7 @@ public static class SyntheticTrace
         {
             Generator = "synthetic",
             Populations = [new PopulationRange("input", 0, options.Inputs), new PopulationRange("neurons", options.Inputs, options.Cores * options.NeuronsPerCore)],
+            InputPopulation = "input",
         }.ToJson(),
     };
 }

@@ -6,7 +6,7 @@ namespace Neuromorphic.Workflows.Inputs;
 /// <summary>
 /// Reads input events (a run's <see cref="Runs.RunRequest.InputEvents"/>): CSV lines <c>step,index</c> (steps from 1; an optional header line
 /// <c>step,index</c>; blank lines and lines starting with # ignored), each a spike of input neuron
-/// <c>index</c> at <c>step</c>. Returned steps are 0-based.
+/// <c>index</c> at <c>step</c>. Returned steps count from 1, as written (the engines number steps from 1).
 /// </summary>
 public static class InputEventsFile
 {
@@ -47,7 +47,7 @@ public static class InputEventsFile
                     $"an input neuron index in 0..{inputCount - 1} (the input population has {inputCount} neurons)");
             }
 
-            events.Add((step - 1, index));
+            events.Add((step, index));
         }
 
         return events;

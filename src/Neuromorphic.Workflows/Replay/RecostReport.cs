@@ -90,7 +90,7 @@ public sealed record RecostReport(RecordedRun Run, ChipSpec Chip, IReadOnlyList<
     {
         LatencyRecost.Exact => "exact (barrier timing model on the recorded messages)",
         LatencyRecost.SimpleExact => "exact (simple timing model on the recorded counters)",
-        LatencyRecost.NeuronWorkOnly => "approximate: no messages recorded (slowest core's neuron work + barrier per step)",
+        LatencyRecost.SimpleApproximation => "approximate: no messages recorded (the simple timing model on the recorded counters)",
         _ => "as recorded: async timing cannot change without --resimulate",
     };
 

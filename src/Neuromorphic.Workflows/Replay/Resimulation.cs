@@ -75,7 +75,7 @@ public sealed class Resimulation(ILoggerFactory? loggers = null, string toolVers
         {
             Mode = header.Mode == TraceMode.Async ? SyncMode.Async : SyncMode.Barrier,
             Steps = RunManifest.Require(manifest.Steps, path, nameof(RunManifest.Steps), "the run's steps per inference"),
-            CountFromStep = manifest.CountFrom ?? 0,
+            CountFromStep = manifest.CountFrom ?? 1,
             EarlyExit = manifest.EarlyExit ?? false,
             Ideal = manifest.Ideal ?? false,
             AsyncPeriodPs = manifest.AsyncPeriodPs,
@@ -86,12 +86,15 @@ public sealed class Resimulation(ILoggerFactory? loggers = null, string toolVers
 
         // First pass: the recorded inputs and labels.
         var inputs = new List<(int Label, List<(int Step, int Index)> Events)>();
+        int? firstSample = null;
         foreach (var inference in TraceFile.ReadInferences(path, TraceKinds.InputEvents))
         {
             if (inference.Summary is not { } recordedSummary)
             {
                 break;
             }
+
+            firstSample ??= Math.Max(0, recordedSummary.SampleIndex);
 
             var events = new List<(int, int)>();
             foreach (ref readonly var e in inference.InputEvents.Span)
@@ -102,6 +105,8 @@ public sealed class Resimulation(ILoggerFactory? loggers = null, string toolVers
             inputs.Add((recordedSummary.Label, events));
         }
 
+        // A slice of a test set (neuro run --offset) keyed its random streams by dataset index.
+        options = options with { FirstSample = firstSample ?? 0 };
         var plan = planner.Resolve(modelPath, network, mapped, options,
             new RunInputs(inputs.Count, i => new EventInput(inputs[i].Events) { Label = inputs[i].Label }, path));
         var level = header.Level < TraceLevel.Spikes ? header.Level : TraceLevel.Spikes;

@@ -7,14 +7,41 @@ namespace Neuromorphic.Workflows.Runs;
 /// <summary>
 /// The inputs of a run: how many inferences, how to make the input of inference i (called on
 /// worker threads), where they came from, and the labelled images (and their class names) when they are images.
+/// <see cref="FirstSample"/> is the dataset index of inference 0 (a slice of the test set starts
+/// at its offset): traces record <c>FirstSample + i</c> as the sample index of inference i, and
+/// Bernoulli inputs are keyed by it, so a slice runs exactly as the same images do in a longer run.
+/// <see cref="Calibration"/> is the input the planner calibrates the async period on (the first
+/// image of the whole test set, whatever the slice), or null for the first inference.
 /// </summary>
 public sealed record RunInputs(int Count, Func<int, InferenceInput> InputOf, string Source, LabeledImages? Images = null, IReadOnlyList<string>? ClassNames = null)
 {
+    public int FirstSample { get; init; }
+
+    public Func<InferenceInput>? Calibration { get; init; }
+
     /// <summary>Every image of <paramref name="images"/>, rate-coded.</summary>
     public static RunInputs FromImages(LabeledImages images, string source, InputEncoding encoding, ulong seed, IReadOnlyList<string>? classNames = null) =>
-        new(images.Count, i => InferenceInput.FromImage(images.Image(i), images.Labels[i], encoding, seed, i), source, images, classNames);
+        FromImages(images, 0, images.Count, source, encoding, seed, classNames);
 
-    /// <summary>One inference driven by explicit input events (steps 0-based).</summary>
+    /// <summary>
+    /// The <paramref name="count"/> images of <paramref name="testSet"/> from <paramref name="offset"/> on,
+    /// rate-coded and keyed by their dataset index; the async period is calibrated on image 0 of the set.
+    /// </summary>
+    public static RunInputs FromImages(LabeledImages testSet, int offset, int count, string source, InputEncoding encoding, ulong seed,
+        IReadOnlyList<string>? classNames = null)
+    {
+        var images = testSet.Slice(offset, count);
+        return new RunInputs(images.Count, i => InferenceInput.FromImage(images.Image(i), images.Labels[i], encoding, seed, offset + i), source, images, classNames)
+        {
+            FirstSample = offset,
+            Calibration = testSet.Count == 0 ? null : () => InferenceInput.FromImage(testSet.Image(0), testSet.Labels[0], encoding, seed, 0),
+        };
+    }
+
+    /// <summary>One inference driven by explicit input events (steps from 1).</summary>
     public static RunInputs FromEvents(IReadOnlyList<(int Step, int Index)> events, string source, int label = -1) =>
         new(1, _ => new EventInput(events) { Label = label }, source);
+
+    /// <summary>The input the async period is calibrated on, or null when there is none.</summary>
+    internal InferenceInput? CalibrationInput() => Calibration is { } calibration ? calibration() : Count > 0 ? InputOf(0) : null;
 }

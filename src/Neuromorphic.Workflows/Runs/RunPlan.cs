@@ -1,3 +1,4 @@
+using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Networks;
 using Neuromorphic.Mapping;
 using Neuromorphic.Simulation;
@@ -14,7 +15,7 @@ public enum PeriodSource
     /// <summary>Given by the caller.</summary>
     Given,
 
-    /// <summary>Calibrated: the chip's barrier-mode pace on the first input, at least its nominal period.</summary>
+    /// <summary>Calibrated: the chip's barrier-mode pace on the first input (the first image of the test set, whatever slice runs), at least its nominal period.</summary>
     CalibratedOnFirstInput,
 
     /// <summary>No input to calibrate on: the chip's nominal period.</summary>
@@ -40,4 +41,7 @@ public sealed record RunPlan
     public PeriodSource Period { get; init; }
     public FloatReference? Float { get; init; }
     public TraceRequest? Trace { get; init; }
+
+    /// <summary>The dataset the images came from, or null (input events, or inputs the caller made).</summary>
+    public Dataset? Dataset { get; init; }
 }

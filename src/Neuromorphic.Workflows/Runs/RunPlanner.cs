@@ -17,9 +17,10 @@ namespace Neuromorphic.Workflows.Runs;
 /// <summary>
 /// Resolves a <see cref="RunRequest"/> into a <see cref="RunPlan"/>: loads the network and the chip,
 /// maps (or loads the mapping), draws the chip instance, chooses the inputs, and settles the async
-/// step period — the one place that decides it.
+/// step period — the one place that decides it. With <see cref="RunResources"/>, datasets, networks,
+/// chips and mappings are loaded once for all the plans it makes (a sweep worker).
 /// </summary>
-public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string toolVersion = "")
+public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string toolVersion = "", RunResources? resources = null)
 {
     private readonly ILoggerFactory _loggers = loggers ?? NullLoggerFactory.Instance;
     private readonly ILogger _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<RunPlanner>();
@@ -27,13 +28,17 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
     public RunPlan Plan(RunRequest request)
     {
         request.Validate();
-        var network = NetworkLoader.Load(request.Model, _loggers.CreateLogger(typeof(NetworkLoader)));
+        var network = resources is null ? LoadNetwork(request.Model) : resources.Network(request.Model, () => LoadNetwork(request.Model));
         var inputPopulation = network.InputPopulation
             ?? throw new InvalidInputException(request.Model, "$.populations", "no input population", "a population with model \"input\" to drive");
-        var chip = ChipLoader.Load(request.Chip);
-        var mapped = Map(network, chip, request.Mapping);
+        var chip = resources is null ? ChipLoader.Load(request.Chip) : resources.Chip(request.Chip, () => ChipLoader.Load(request.Chip));
+        var mappingOptions = request.MappingChoices.ToOptions();
+        var mapped = resources is null
+            ? Map(network, chip, request.Mapping, mappingOptions)
+            : resources.Mapped(network, chip, request.Mapping, mappingOptions, () => Map(network, chip, request.Mapping, mappingOptions));
 
         RunInputs inputs;
+        Dataset? dataset = null;
         if (request.InputEvents is { } eventsPath)
         {
             var events = InputEventsFile.Read(eventsPath, inputPopulation.Size, request.Steps);
@@ -41,27 +46,38 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
         }
         else
         {
-            var data = DatasetCatalog.Load(request.Dataset);
+            var data = dataset = resources is null ? DatasetCatalog.Load(request.Dataset) : resources.Dataset(request.Dataset, () => DatasetCatalog.Load(request.Dataset));
             if (data.PixelsPerImage != inputPopulation.Size)
             {
                 throw new InvalidInputException(request.Model, $"population '{inputPopulation.Name}' size", inputPopulation.Size.ToString(CultureInfo.InvariantCulture),
                     $"{data.PixelsPerImage}, the pixels per image of {data.Name}");
             }
 
-            inputs = RunInputs.FromImages(data.Test.Take(request.Samples), $"{data.Name} test images ({data.Source})", request.Encoding, request.Seed, data.ClassNames);
+            if (request.Offset > 0 && request.Offset >= data.Test.Count)
+            {
+                throw new InvalidInputException(null, nameof(RunRequest.Offset), request.Offset.ToString(CultureInfo.InvariantCulture),
+                    $"an offset below the {data.Test.Count} test images of {data.Name}");
+            }
+
+            var count = Math.Min(request.Samples, data.Test.Count - request.Offset);
+            var slice = request.Offset == 0 ? "" : $"{request.Offset}..{request.Offset + count - 1} ";
+            inputs = RunInputs.FromImages(data.Test, request.Offset, count, $"{data.Name} test images {slice}({data.Source})", request.Encoding, request.Seed,
+                data.ClassNames);
         }
 
         var periodPs = request.PeriodNs is { } ns ? SimTime.FromNanoseconds(ns).Picoseconds : (long?)null;
-        var plan = Resolve(request.Model, network, mapped, request.ToOptions(periodPs), inputs,
-            inputs.Images is { } images ? FloatReference.Of(network, images, request.Threads) : null, request.Trace);
+        var plan = Resolve(request.Model, network, mapped, request.ToOptions(periodPs) with { FirstSample = inputs.FirstSample }, inputs,
+            inputs.Images is { } images ? FloatReference.Of(network, images, request.Threads) : null, request.Trace) with { Dataset = dataset };
         LogPlanned(plan.Inputs.Count, network.Name, chip.Name, plan.Options.Mode, plan.Options.Steps, plan.Options.Seed, plan.Options.Threads, plan.Inputs.Source);
         return plan;
     }
 
-    /// <summary>Maps <paramref name="network"/> onto <paramref name="chip"/>, or rebuilds the mapping stored in <paramref name="mappingPath"/>.</summary>
-    public MappedNetwork Map(NetworkSpec network, ChipSpec chip, string? mappingPath = null) =>
+    private NetworkSpec LoadNetwork(string path) => NetworkLoader.Load(path, _loggers.CreateLogger(typeof(NetworkLoader)));
+
+    /// <summary>Maps <paramref name="network"/> onto <paramref name="chip"/> (with <paramref name="options"/>), or rebuilds the mapping stored in <paramref name="mappingPath"/>.</summary>
+    public MappedNetwork Map(NetworkSpec network, ChipSpec chip, string? mappingPath = null, MappingOptions? options = null) =>
         mappingPath is null
-            ? new Mapper(_loggers.CreateLogger<Mapper>()).Map(network, chip, toolVersion)
+            ? new Mapper(_loggers.CreateLogger<Mapper>()).Map(network, chip, toolVersion, options)
             : MappedNetworkBuilder.Build(network, chip, MappingFile.Load(mappingPath, network, chip), mappingPath);
 
     /// <summary>
@@ -80,9 +96,9 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
             {
                 period = PeriodSource.Given;
             }
-            else if (inputs.Count > 0)
+            else if (inputs.CalibrationInput() is { } calibration)
             {
-                options = options with { AsyncPeriodPs = Simulator.BarrierPacePs(instance, inputs.InputOf(0), options) };
+                options = options with { AsyncPeriodPs = Simulator.BarrierPacePs(instance, calibration, options) };
                 period = PeriodSource.CalibratedOnFirstInput;
                 LogCalibrated(options.AsyncPeriodPs.Value / 1000.0);
             }

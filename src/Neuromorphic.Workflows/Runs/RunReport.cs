@@ -21,6 +21,9 @@ public sealed record RunReport
     public required int Cores { get; init; }
     public required RunOptions Options { get; init; }
     public required string Source { get; init; }
+
+    /// <summary>Dataset index of the first inference (the offset of a test-set slice; 0 otherwise).</summary>
+    public int FirstSample { get; init; }
     public required RunSummary Summary { get; init; }
     public required PeriodSource Period { get; init; }
 
@@ -66,6 +69,7 @@ public sealed record RunReport
             Cores = plan.Mapped.CoreCount,
             Options = plan.Options,
             Source = plan.Inputs.Source,
+            FirstSample = plan.Inputs.FirstSample,
             Summary = summary,
             Period = plan.Period,
             StaticPowerMw = plan.Mapped.Chip.StaticPowerMw,
@@ -108,6 +112,7 @@ public sealed record RunReport
             ["ideal"] = Options.Ideal,
             ["encoding"] = RunOptionNames.Encoding(Options.Encoding),
             ["source"] = Source,
+            ["offset"] = FirstSample,
             ["inferences"] = summary.Count,
             ["accuracy"] = summary.Labelled == 0 ? null : Math.Round(summary.Accuracy, 6),
             ["energyPerInference"] = EnergyJson(energy),

@@ -3,6 +3,7 @@ using Neuromorphic.Chip.Timing;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Simulation;
 using Neuromorphic.Traces;
+using Choices = Neuromorphic.Workflows.Mapping.MappingChoices;
 
 namespace Neuromorphic.Workflows.Runs;
 
@@ -26,11 +27,17 @@ public sealed record RunRequest
     /// <summary>Mapping file (neuromorphic.mapping/1); null maps the network now.</summary>
     public string? Mapping { get; init; }
 
+    /// <summary>How to map when <see cref="Mapping"/> is null (a mapping file holds its own choices).</summary>
+    public Choices MappingChoices { get; init; } = new();
+
     /// <summary>Dataset name or folder (see <c>DatasetCatalog</c>); null: the default dataset.</summary>
     public string? Dataset { get; init; }
 
-    /// <summary>Test images to run: the first N of the test split.</summary>
+    /// <summary>Test images to run: N of the test split from <see cref="Offset"/> on (fewer when the split ends first).</summary>
     public int Samples { get; init; } = 100;
+
+    /// <summary>Dataset index of the first test image to run (a slice of the test set: <c>--offset K --range N</c>).</summary>
+    public int Offset { get; init; }
 
     /// <summary>Input events file (CSV step,index) instead of images: one inference.</summary>
     public string? InputEvents { get; init; }
@@ -40,8 +47,8 @@ public sealed record RunRequest
     /// <summary>Algorithmic steps per inference (the read-out window).</summary>
     public int Steps { get; init; } = 100;
 
-    /// <summary>Output spikes count from this step on (0-based).</summary>
-    public int CountFrom { get; init; }
+    /// <summary>Output spikes count from this step on (steps from 1, as in input events).</summary>
+    public int CountFrom { get; init; } = 1;
 
     public bool EarlyExit { get; init; }
     public InputEncoding Encoding { get; init; } = InputEncoding.SigmaDelta;
@@ -86,16 +93,30 @@ public sealed record RunRequest
             throw new InvalidInputException(null, nameof(Samples), Text(Samples), "a sample count ≥ 0");
         }
 
+        if (Offset < 0)
+        {
+            throw new InvalidInputException(null, nameof(Offset), Text(Offset), "a test-image index ≥ 0");
+        }
+
         if (Threads <= 0)
         {
             throw new InvalidInputException(null, nameof(Threads), Text(Threads), "a positive number of threads");
         }
 
-        if (CountFrom < 0 || CountFrom >= Steps)
+        if (CountFrom < 1 || CountFrom > Steps)
         {
-            throw new InvalidInputException(null, nameof(CountFrom), Text(CountFrom), $"a step in 0..{Steps - 1}");
+            throw new InvalidInputException(null, nameof(CountFrom), Text(CountFrom), $"a step in 1..{Steps} (steps count from 1)");
         }
 
+        if (Mapping is not null && !MappingChoices.IsDefault)
+        {
+            var name = MappingChoices.Objective is not null ? nameof(Choices.Objective)
+                : MappingChoices.Prototypes is not null ? nameof(Choices.Prototypes)
+                : MappingChoices.MaxCores is not null ? nameof(Choices.MaxCores) : nameof(Choices.CompensateDecays);
+            throw new InvalidInputException(null, name, "given with a mapping file", "mapping choices only when the run maps the network itself (the file holds its mapping)");
+        }
+
+        MappingChoices.ToOptions();
         if (PeriodNs is { } period && !(period > 0 && double.IsFinite(period)))
         {
             throw new InvalidInputException(null, nameof(PeriodNs), Text(period), "a positive period in ns");

@@ -25,7 +25,7 @@ public sealed partial class RunSession(ILoggerFactory? loggers = null, string to
         try
         {
             summary = await simulator.RunAsync(plan.Instance, plan.Inputs.Count, plan.Inputs.InputOf, plan.Options,
-                recording is null ? null : i => recording.Recorder(i, plan.Inputs.Images is null ? -1 : i), recording is null ? null : recording.Completed,
+                recording is null ? null : i => recording.Recorder(i, plan.Inputs.Images is null ? -1 : plan.Inputs.FirstSample + i), recording is null ? null : recording.Completed,
                 progress, cancellationToken);
             if (recording is not null)
             {

@@ -50,6 +50,7 @@ public sealed class TraceRecording : IAsyncDisposable
             TilesInUse = mapped.TilesInUse,
             Mesh = new MeshGeometry(mapped.Chip.Mesh.Width, mapped.Chip.Mesh.Height, mapped.Chip.Mesh.CoresPerTile),
             CoreTiles = mapped.CoreTile,
+            CoreSlots = mapped.CoreSlots,
             Populations = plan.Network.Populations.Select(p => new PopulationRange(p.Name, p.FirstNeuron, p.Size)).ToArray(),
             InputPopulation = plan.Network.InputPopulation?.Name,
         };

@@ -163,8 +163,8 @@ public sealed record StabilityReport(string Directory, string Title, StabilityGr
             ["comparisons"] = new JsonArray(a.Comparisons.Select(c => (JsonNode)ComparisonJson(c)).ToArray()),
             ["remedies"] = new JsonArray(a.Remedies.Select(r => (JsonNode)new JsonObject
             {
-                ["cell"] = StabilityRunner.CellJson(r.Cell),
-                ["baseline"] = StabilityRunner.CellJson(r.Baseline),
+                ["cell"] = r.Cell.ToJson(),
+                ["baseline"] = r.Baseline.ToJson(),
                 ["pairs"] = r.Pairs,
                 ["finalDifference"] = IntervalJson(r.FinalDifference),
                 ["finalWilcoxonP"] = Json.Finite(r.FinalTest.PValue),
@@ -197,7 +197,7 @@ public sealed record StabilityReport(string Directory, string Title, StabilityGr
 
     private static JsonObject CellJson(CellSummary c) => new()
     {
-        ["cell"] = StabilityRunner.CellJson(c.Cell),
+        ["cell"] = c.Cell.ToJson(),
         ["runs"] = c.Runs,
         ["finalAccuracy"] = IntervalJson(c.FinalAccuracy),
         ["finalAccuracySd"] = Json.Finite(c.FinalSd),
@@ -228,8 +228,8 @@ public sealed record StabilityReport(string Directory, string Title, StabilityGr
 
     private static JsonObject ComparisonJson(PairedComparison c) => new()
     {
-        ["cell"] = StabilityRunner.CellJson(c.Cell),
-        ["baseline"] = StabilityRunner.CellJson(c.Baseline),
+        ["cell"] = c.Cell.ToJson(),
+        ["baseline"] = c.Baseline.ToJson(),
         ["pairs"] = c.Pairs,
         ["finalDifference"] = IntervalJson(c.FinalDifference),
         ["finalWilcoxon"] = TestJson(c.FinalTest, c.FinalHolm),

@@ -6,8 +6,21 @@ namespace Neuromorphic.Workflows.Training;
 /// <summary>JSON of training results, shared by <c>train</c>, studies and sweeps.</summary>
 public static class TrainingReports
 {
-    /// <summary>One epoch's metrics (non-finite values as null).</summary>
-    public static JsonObject Json(EpochMetrics m) => new()
+    /// <summary>One epoch's metrics (non-finite values as null); the wall-clock times only with <paramref name="times"/>.</summary>
+    public static JsonObject Json(EpochMetrics m, bool times = true)
+    {
+        var json = Deterministic(m);
+        if (times)
+        {
+            json["epochSeconds"] = m.EpochSeconds;
+            json["trainSeconds"] = m.TrainSeconds;
+            json["samplesPerSecond"] = m.SamplesPerSecond;
+        }
+
+        return json;
+    }
+
+    private static JsonObject Deterministic(EpochMetrics m) => new()
     {
         ["epoch"] = m.Epoch,
         ["trainAccuracy"] = Workflows.Json.Finite(m.TrainAccuracy),
@@ -25,8 +38,36 @@ public static class TrainingReports
         ["learningRateScale"] = m.LearningRateScale,
         ["deadOutputs"] = new JsonArray(m.DeadOutputs.Select(c => (JsonNode)c).ToArray()),
         ["silentOutputs"] = new JsonArray(m.SilentOutputs.Select(c => (JsonNode)c).ToArray()),
-        ["epochSeconds"] = m.EpochSeconds,
-        ["trainSeconds"] = m.TrainSeconds,
-        ["samplesPerSecond"] = m.SamplesPerSecond,
     };
+
+    /// <summary>Reads metrics written by <see cref="Json"/> (missing or null values as NaN, times as 0 when left out).</summary>
+    public static EpochMetrics FromJson(JsonObject json)
+    {
+        double Value(string key) => json[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
+        return new EpochMetrics
+        {
+            Epoch = json["epoch"]!.GetValue<int>(),
+            TrainAccuracy = Value("trainAccuracy"),
+            TrainLoss = Value("trainLoss"),
+            TestAccuracy = Value("testAccuracy"),
+            TestLoss = Value("testLoss"),
+            FreeResidual = Value("freeResidual"),
+            NudgedResidual = Value("nudgedResidual"),
+            FreeNotConverged = Value("freeNotConverged"),
+            NudgedNotConverged = Value("nudgedNotConverged"),
+            FreePeriod2 = Value("freePeriod2"),
+            NudgedPeriod2 = Value("nudgedPeriod2"),
+            TestResidual = Value("testResidual"),
+            TestNotConverged = Value("testNotConverged"),
+            LearningRateScale = Value("learningRateScale"),
+            DeadOutputs = Units(json, "deadOutputs"),
+            SilentOutputs = Units(json, "silentOutputs"),
+            EpochSeconds = json.ContainsKey("epochSeconds") ? Value("epochSeconds") : 0,
+            TrainSeconds = json.ContainsKey("trainSeconds") ? Value("trainSeconds") : 0,
+            SamplesPerSecond = json.ContainsKey("samplesPerSecond") ? Value("samplesPerSecond") : 0,
+        };
+    }
+
+    private static IReadOnlyList<int> Units(JsonObject json, string key) =>
+        json[key] is JsonArray units ? units.Select(u => u!.GetValue<int>()).ToArray() : [];
 }

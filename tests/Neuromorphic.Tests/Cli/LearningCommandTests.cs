@@ -149,13 +149,14 @@ public sealed class LearningCommandTests
                  {
                      "summary.json", "summary.md", "summary.csv", "runs.csv", "final-accuracy-prototypical-t30.png", "collapse-energy-t30.png",
                      "delta-final-prototypical-t30.png", "accuracy-energy-lr2-t30.png", "accuracy-prototypical-lr1-t30-outside.png",
-                     "runs/prototypical-homogeneous-lr1-t30-seed1.result.json", "runs/energy-lognormal-0.5-lr2-t30-seed2.json",
+                     "sweep.json", "results.csv", "runs/energy-lognormal-0.5-lr2-t30-seed2.json",
                      "runs/prototypical-homogeneous-lr2-t30-outside-seed2.metrics.csv",
                  })
         {
             Assert.True(File.Exists(Path.Combine(temp.File("study"), file)), file);
         }
 
+        Assert.Equal(20, Directory.GetFiles(Path.Combine(temp.File("study"), "jobs"), "*.json").Length);   // one sweep training job per run
         Assert.Equal(11, File.ReadAllLines(Path.Combine(temp.File("study"), "summary.csv")).Length);
         Assert.Equal(21, File.ReadAllLines(Path.Combine(temp.File("study"), "runs.csv")).Length);
         var markdown = File.ReadAllText(Path.Combine(temp.File("study"), "summary.md"));
@@ -164,26 +165,26 @@ public sealed class LearningCommandTests
     }
 
     [Fact]
-    public void Experiment_results_do_not_depend_on_threads_or_concurrent_jobs_and_resume_reads_them_back()
+    public void Experiment_results_do_not_depend_on_threads_and_a_rerun_reads_them_back()
     {
         using var temp = new TempDirectory();
         string[] grid = [.. s_small, "--train-limit", "96", "--test-limit", "40", "--epochs", "2", "--seeds", "2", "--tau-dist", "homogeneous,gamma:2",
             "--dynamics", "energy", "--json"];
-        var one = CliRunner.Run(["experiment", "stability", .. grid, "--threads", "1", "--jobs", "1", "--out", temp.File("one")]);
-        var two = CliRunner.Run(["experiment", "stability", .. grid, "--threads", "2", "--jobs", "2", "--out", temp.File("two")]);
+        var one = CliRunner.Run(["experiment", "stability", .. grid, "--threads", "1", "--out", temp.File("one")]);
+        var two = CliRunner.Run(["experiment", "stability", .. grid, "--threads", "2", "--out", temp.File("two")]);
         Assert.True(one.ExitCode == 0 && two.ExitCode == 0, one + "\n" + two);
-        var files = Directory.GetFiles(Path.Combine(temp.File("one"), "runs"), "*.result.json").Select(Path.GetFileName).Order().ToArray();
+        var files = Directory.GetFiles(Path.Combine(temp.File("one"), "jobs"), "*.json").Select(Path.GetFileName).Order().ToArray();
         Assert.Equal(4, files.Length);
         foreach (var file in files)
         {
-            Assert.Equal(File.ReadAllBytes(Path.Combine(temp.File("one"), "runs", file!)), File.ReadAllBytes(Path.Combine(temp.File("two"), "runs", file!)));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(temp.File("one"), "jobs", file!)), File.ReadAllBytes(Path.Combine(temp.File("two"), "jobs", file!)));
+            Assert.Contains("\"dynamics\": \"energy\"", File.ReadAllText(Path.Combine(temp.File("one"), "jobs", file!)));
         }
 
-        var again = CliRunner.Run(["experiment", "stability", .. grid, "--resume", "--out", temp.File("one")]);
+        var again = CliRunner.Run(["experiment", "stability", .. grid, "--out", temp.File("one")]);
         Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("4 finished before", again.Stderr);
         Assert.Equal(JsonNode.Parse(one.Stdout)!["cells"]!.ToJsonString(), JsonNode.Parse(again.Stdout)!["cells"]!.ToJsonString());
-        var changed = CliRunner.Run(["experiment", "stability", .. grid, "--beta", "0.3", "--resume", "--out", temp.File("one")]);
-        CliRunner.AssertBadInput(changed, "--beta");
     }
 
     [Theory]
@@ -196,7 +197,7 @@ public sealed class LearningCommandTests
     [InlineData("--dynamics", "chaos", "--dynamics")]
     [InlineData("--seeds", "1", "--seeds")]
     [InlineData("--seeds", "0", "--seeds")]
-    [InlineData("--jobs", "0", "--jobs")]
+    [InlineData("--shard", "3/2", "--shard")]
     [InlineData("--test-limit", "0", "--test-limit")]
     public void Experiment_rejects_bad_options_with_exit_2(string option, string value, string word)
     {

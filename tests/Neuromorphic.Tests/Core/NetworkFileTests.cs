@@ -135,4 +135,61 @@ public class NetworkFileTests
         Assert.Contains("finite", ex.Message);
         Assert.Equal("$.projections[0].weights.file", ex.Field);
     }
+
+    private const string Mixed = """
+        { "schema": "neuromorphic.network/1", "name": "mixed",
+          "populations": [ { "name": "in", "size": 1, "model": "input" },
+                           { "name": "h", "size": 3, "model": "cuba-lif",
+                             "params": { "tauCurrent": [1, null, 4], "tauVoltage": [2, null, 8], "threshold": [1, 2, 3], "bias": [0.1, null, 0],
+                                         "refractory": [null, 2, 0], "currentBias": [null, 0.5, 0], "vMin": [null, -1, null], "vMax": [null, 1.5, null] } } ],
+          "projections": [ { "from": "in", "to": "h", "weights": [[1], [1], [1]] } ] }
+        """;
+
+    [Fact]
+    public void Null_inside_a_per_neuron_array_means_what_the_null_scalar_means_for_that_neuron()
+    {
+        // The contract: null means no leak (τ), no clamp (vMin, vMax), none (bias, refractory, current bias).
+        var net = Parse(Mixed);
+        var c = net.GetPopulation("h").CubaLif!;
+        var realized = Neuromorphic.Mapping.Realization.CompartmentRealizer.Realize(net);
+        Assert.Equal([1.0, 0.0, 0.25], realized[1..].Select(x => x.DecayU));
+        Assert.Equal([0.5, 0.0, 0.125], realized[1..].Select(x => x.DecayV));
+        Assert.Equal([0.1, 0.0, 0.0], realized[1..].Select(x => x.Bias));
+        Assert.Equal([0, 2, 0], realized[1..].Select(x => x.Refractory));
+        Assert.Equal([0.0, 0.5, 0.0], realized[1..].Select(x => x.CurrentBias));
+        Assert.Equal([double.NegativeInfinity, -1, double.NegativeInfinity], realized[1..].Select(x => x.VMin));
+        Assert.Equal([double.PositiveInfinity, 1.5, double.PositiveInfinity], realized[1..].Select(x => x.VMax));
+        Assert.True(double.IsPositiveInfinity(c.TauVoltage![1]));
+
+        // Saved as written (null, not a number), and read back to the same network.
+        using var dir = new TempDirectory();
+        NetworkFile.Save(net, dir.File("mixed.json"));
+        var text = File.ReadAllText(dir.File("mixed.json"));
+        var saved = JsonNode.Parse(text)!["populations"]![1]!["params"]!;
+        Assert.Null(saved["tauVoltage"]![1]);
+        Assert.Null(saved["vMax"]![0]);
+        Assert.Equal(net.ContentHash, NetworkFile.Load(dir.File("mixed.json")).ContentHash);
+
+        // An array that is null throughout is the null scalar (same network, same hash).
+        var allNull = Parse(Mixed.Replace("\"tauVoltage\": [2, null, 8]", "\"tauVoltage\": [null, null, null]"));
+        var scalarNull = Parse(Mixed.Replace("\"tauVoltage\": [2, null, 8]", "\"tauVoltage\": null"));
+        Assert.Null(allNull.GetPopulation("h").CubaLif!.TauVoltage);
+        Assert.Equal(scalarNull.ContentHash, allNull.ContentHash);
+
+        // Where the scalar does not accept null (a threshold), neither does the array.
+        var ex = Assert.Throws<InvalidInputException>(() => Parse(Mixed.Replace("\"threshold\": [1, 2, 3]", "\"threshold\": [1, null, 3]")));
+        Assert.Equal("$.populations[1].params.threshold[1]", ex.Field);
+        Assert.Contains("expected a number", ex.Message);
+    }
+
+    [Fact]
+    public void A_network_with_some_leaky_and_some_non_leaky_neurons_maps_and_runs()
+    {
+        // h.1 has neither leak, so its charge from one input spike is held; h.0 forgets it (τ_u = τ_v = 1 would; here τ_v = 2 halves it).
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("mixed.json"), Mixed);
+        File.WriteAllText(dir.File("in.csv"), "1,0\n");
+        var run = CliRunner.Run("run", "--model", dir.File("mixed.json"), "--chip", "tiny", "--input", dir.File("in.csv"), "--steps", "5", "--json", "--quiet");
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
 }

@@ -70,6 +70,24 @@ internal static class IndependentChecks
         Assert.Equal(Enumerable.Range(0, network.NeuronCount), mapped.CoreNeurons.Order());
         Assert.Equal(network.SynapseCount, mapped.SynapseCount);
 
+        // A neuron whose decay the plan clustered has its inputs scaled by δu_chip / δu (its own decay: dt for ep-rate, 1/τu for cuba-lif).
+        var gain = new double[network.NeuronCount];
+        Array.Fill(gain, 1.0);
+        foreach (var core in mapped.Plan.Cores)
+        {
+            foreach (var slice in core.Slices.Where(s => s.DecayU is not null))
+            {
+                var pop = network.GetPopulation(slice.Population);
+                for (var i = 0; i < slice.Count && pop.Model != NeuronModel.Input; i++)
+                {
+                    var g = pop.FirstNeuron + slice.First + i;
+                    var own = pop.Model == NeuronModel.EpRate ? pop.EpRate!.Dt[slice.First + i] : 1.0 / pop.CubaLif!.TauCurrent![slice.First + i];
+                    var onChip = mapped.Chip.Core.Kernel == NeuronKernel.LoihiFixed ? (mapped.DecayUField[g] + 1) / 4096.0 : mapped.DecayU[g];
+                    gain[g] = onChip / own;
+                }
+            }
+        }
+
         // Rebuild each (pre, post) weight from the tables and compare with the network's sum of projections.
         var expected = new Dictionary<(int Pre, int Post), double>();
         foreach (var projection in network.Projections)
@@ -77,7 +95,7 @@ internal static class IndependentChecks
             for (var post = 0; post < projection.To.Size; post++)
             {
                 var postGlobal = projection.To.FirstNeuron + post;
-                var scale = projection.To.Model == NeuronModel.EpRate ? projection.To.EpRate!.Dt[post] : 1.0;
+                var scale = (projection.To.Model == NeuronModel.EpRate ? projection.To.EpRate!.Dt[post] : 1.0) * gain[postGlobal];
                 for (var pre = 0; pre < projection.From.Size; pre++)
                 {
                     var key = (projection.From.FirstNeuron + pre, postGlobal);

@@ -16,18 +16,53 @@ public class MapperTests
     private static MappedNetwork Map(NetworkSpec network, string chip) => new Mapper().Map(network, ChipLoader.Load(chip), "test");
 
     [Fact]
-    public void Ep_784_500_10_maps_onto_loihi1_within_every_limit_and_loses_nothing()
+    public void Ep_784_500_10_spreads_its_500_time_constants_over_cores_within_every_limit()
     {
         var network = s_ep784.Value;
         var mapped = Map(network, "loihi1");
         IndependentChecks.AssertWithinLimits(mapped);
         IndependentChecks.AssertNothingLost(mapped);
-        // 500 hidden neurons with 794 input axons each: at most 158 per core by synaptic memory → ≥ 4 cores.
-        Assert.True(mapped.CoreCount >= 4, $"got {mapped.CoreCount} cores");
+        // 500 distinct dt, at most 32 prototypes per core: at least ⌈500 / 32⌉ = 16 cores for the hidden layer, none clustered.
+        Assert.True(mapped.CoreCount >= 16, $"got {mapped.CoreCount} cores");
         var report = MappingReport.Create(mapped);
+        Assert.Equal(PrototypePolicy.Spread, report.Prototypes);
+        Assert.Equal(0, report.ClusteredCores);
         Assert.InRange(report.WeightRelativeRmsError, 1e-4, 0.02);
-        Assert.True(report.ClusteredCores > 0, "500 distinct dt over ≤ 32 prototypes per core needs clustering");
         Assert.True(report.SpikeHopsFinal <= report.SpikeHopsGreedy);
+        // Only the 12-bit decay fields remain: a gain error of at most half a field step over the smallest dt (0.05).
+        Assert.InRange(report.GainMaxError, 0, 0.5 / 4096 / 0.05 + 1e-9);
+    }
+
+    [Fact]
+    public void Ep_784_500_10_clusters_on_request_and_compensates_the_gain()
+    {
+        var network = s_ep784.Value;
+        var mapped = new Mapper().Map(network, ChipLoader.Load("loihi1"), "test", new MappingOptions { Prototypes = PrototypePolicy.Cluster });
+        IndependentChecks.AssertWithinLimits(mapped);
+        IndependentChecks.AssertNothingLost(mapped);
+        Assert.True(mapped.CoreCount < 16, $"got {mapped.CoreCount} cores");
+        var report = MappingReport.Create(mapped);
+        Assert.Equal(PrototypePolicy.Cluster, report.Prototypes);
+        Assert.True(report.ClusteredCores > 0, "500 distinct dt over ≤ 32 prototypes per core needs clustering");
+        Assert.True(report.GainMaxErrorUncompensated > 0.02, $"uncompensated {report.GainMaxErrorUncompensated}");
+        Assert.True(report.GainMaxError < 1e-9, $"compensated {report.GainMaxError}");
+    }
+
+    [Fact]
+    public async Task Heterogeneous_cuba_lif_784_500_10_maps_onto_loihi1_within_every_limit_and_runs()
+    {
+        // 500 distinct current and voltage time constants and thresholds: 500 distinct prototypes.
+        var network = TestNetworks.CubaHeterogeneous([784, 500, 10], seed: 5);
+        var chip = ChipLoader.Load("loihi1");
+        var mapped = new Mapper().Map(network, chip, "test");
+        IndependentChecks.AssertWithinLimits(mapped);
+        IndependentChecks.AssertNothingLost(mapped);
+        Assert.Equal(0, MappingReport.Create(mapped).ClusteredCores);
+        var data = Neuromorphic.Core.Data.DatasetCatalog.LoadEmbedded().Test;
+        var summary = await new Neuromorphic.Simulation.Simulator().RunAsync(Neuromorphic.Simulation.Variability.ChipInstance.Create(mapped, 1, false), 2,
+            i => Neuromorphic.Simulation.Input.InferenceInput.FromImage(data.Image(i), data.Labels[i], Neuromorphic.Simulation.InputEncoding.SigmaDelta, 1, i),
+            new Neuromorphic.Simulation.RunOptions { Steps = 20 });
+        Assert.True(summary.Totals.NeuronsFired > 0);
     }
 
     [Theory]

@@ -38,13 +38,13 @@ public class SimulationTests
     {
         var network = NetworkFile.Parse(ThreeNeurons, "three.json", ".");
         var chip = Instance(network, "tiny", ideal: ideal);
-        var result = Run(chip, [new EventInput([(0, 0)])], new RunOptions { Steps = 4 }).Inferences[0];
+        var result = Run(chip, [new EventInput([(1, 0)])], new RunOptions { Steps = 4 }).Inferences[0];
 
-        // Step 0: the input spike goes east (0,0)→(1,0); step 1: hid fires, goes north (1,0)→(1,1); step 2: out fires.
+        // Step 1: the input spike goes east (0,0)→(1,0); step 2: hid fires, goes north (1,0)→(1,1); step 3: out fires.
         Assert.Equal(1, result.Totals.InputSpikes);
         Assert.Equal(2, result.Totals.NeuronsFired);
         Assert.Equal(8, result.Totals.NeuronsAccessed);      // 2 compartments × 4 steps
-        Assert.Equal(2, result.Totals.NeuronsUpdated);       // hid at step 1, out at step 2
+        Assert.Equal(2, result.Totals.NeuronsUpdated);       // hid at step 2, out at step 3 (each reached by a synapse; v is 0 otherwise)
         Assert.Equal(2, result.Totals.MessagesOut);
         Assert.Equal(2, result.Totals.SynapticOps);
         Assert.Equal((1, 0, 1, 0), (result.Totals.HopsEast, result.Totals.HopsWest, result.Totals.HopsNorth, result.Totals.HopsSouth));
@@ -57,9 +57,9 @@ public class SimulationTests
         Assert.Equal(76_000, result.Energy.DynamicFj);
 
         // Latency (ns), barrier 100 ns for 3 tiles (tiny's table: largest key ≤ 3 is 1 → 100):
-        //   step 0: max(neuron 3, message 6 out + 7 east hop + 1 in + 2 synapse = 16) + 100 = 116
-        //   step 1: hid 3 + 4 + 5 = 12; message sent 18, + 9 north = 27, + 3 processing = 30 → 130
-        //   step 2: out 3 + 4 + 5 = 12 → 112;  step 3: 3 → 103.   Total 461 ns.
+        //   step 1: max(neuron 3, message 6 out + 7 east hop + 1 in + 2 synapse = 16) + 100 = 116
+        //   step 2: hid 3 + 4 + 5 = 12; message sent 18, + 9 north = 27, + 3 processing = 30 → 130
+        //   step 3: out 3 + 4 + 5 = 12 → 112;  step 4: 3 → 103.   Total 461 ns.
         Assert.Equal(461_000, result.Latency.Picoseconds);
         Assert.Equal(461_000, result.Energy.StaticFj);                                  // 1 mW × 461 ns = 461 pJ
     }
@@ -93,7 +93,7 @@ public class SimulationTests
         public bool WantsSpikes => true;
         public bool WantsMessages => false;
         public bool WantsCoreSteps => false;
-        public void OnInputSpike(int step, int inputIndex, long timePs) => Spikes.Add((step, -1 - inputIndex));
+        public void OnInputSpike(int step, int inputIndex, int core, long timePs) => Spikes.Add((step, -1 - inputIndex));
         public void OnSpike(int step, int neuron, int core, long timePs) => Spikes.Add((step, neuron));
         public void OnMessage(in MessageEvent message) { }
         public void OnCoreStep(in CoreStepEvent step) { }
@@ -152,7 +152,7 @@ public class SimulationTests
     {
         var network = NetworkFile.Parse(ThreeNeurons, "three.json", ".");
         var chip = Instance(network, "tiny");
-        var events = Enumerable.Range(0, 50).Select(s => (s, 0)).ToArray();
+        var events = Enumerable.Range(1, 50).Select(s => (s, 0)).ToArray();
         var full = Run(chip, [new EventInput(events)], new RunOptions { Steps = 50 }).Inferences[0];
         var early = Run(chip, [new EventInput(events)], new RunOptions { Steps = 50, EarlyExit = true }).Inferences[0];
         Assert.Equal(50, full.Steps);

@@ -77,4 +77,38 @@ public static class TestNetworks
 
         return new NetworkSpec($"chain-{layers}x{size}", pops, projections, new Readout(pops[^1].Name));
     }
+
+    /// <summary>
+    /// Layers of cuba-lif neurons whose every neuron has its own current and voltage time constants
+    /// and threshold (distinct values), dense projections between consecutive layers.
+    /// </summary>
+    public static NetworkSpec CubaHeterogeneous(int[] sizes, ulong seed = 1)
+    {
+        var rng = new CounterRng(seed, 13);
+        var pops = new List<Population> { new("input", sizes[0], NeuronModel.Input) };
+        for (var k = 1; k < sizes.Length; k++)
+        {
+            var n = sizes[k];
+            var tauU = Enumerable.Range(0, n).Select(i => 2.0 + 0.01 * i + rng.Uniform(0, 0.005)).ToArray();
+            var tauV = Enumerable.Range(0, n).Select(i => 4.0 + 0.02 * i + rng.Uniform(0, 0.01)).ToArray();
+            var threshold = Enumerable.Range(0, n).Select(i => 0.5 + 0.002 * i + rng.Uniform(0, 0.001)).ToArray();
+            var lif = new CubaLifParameters(PerNeuron.Of(tauU), PerNeuron.Of(tauV), PerNeuron.Of(threshold), PerNeuron.Scalar(0), ResetMode.Zero, PerNeuron.Scalar(0));
+            pops.Add(new Population(k == sizes.Length - 1 ? "output" : $"h{k}", n, NeuronModel.CubaLif, lif));
+        }
+
+        var projections = new List<Projection>();
+        for (var k = 1; k < sizes.Length; k++)
+        {
+            var bound = 3.0 / Math.Sqrt(sizes[k - 1]);
+            var w = new float[sizes[k] * sizes[k - 1]];
+            for (var i = 0; i < w.Length; i++)
+            {
+                w[i] = (float)rng.Uniform(-bound / 2, bound);
+            }
+
+            projections.Add(new Projection($"{pops[k - 1].Name}->{pops[k].Name}", pops[k - 1], pops[k], w));
+        }
+
+        return new NetworkSpec($"cuba-{string.Join("-", sizes)}", pops, projections, new Readout(pops[^1].Name));
+    }
 }

@@ -16,16 +16,17 @@ public class TraceCommandTests
             MetadataJson = new RunManifest
             {
                 Populations = [new PopulationRange("in", 0, 2), new PopulationRange("hid", 2, 3)],
+                InputPopulation = "in",
                 Mesh = new MeshGeometry(2, 2, 2),
             }.ToJson(),
         };
         var writer = TraceWriter.Create(path, header);
-        writer.Add(new InputEventRecord { Inference = 0, Step = 1, Input = 1, Value = 1 });
+        writer.Add(new InputEventRecord { Inference = 0, Step = 1, Input = 1, Value = 1, Core = 0, TimePs = 0 });
         writer.Add(new CoreStepRecord
         {
             StepStartPs = 0, StepEndPs = 2_000_000, BusyPs = 1_500_000, SynapseFj = 47_200, NeuronFj = 243_000, NetworkFj = 4_700, StaticFj = 100,
             Inference = 0, Step = 1, Core = 0,
-            Counters = new CoreStepCounters { NeuronsAccessed = 3, NeuronsUpdated = 2, NeuronsFired = 1, SynapticOps = 0, MessagesOut = 1, HopsEast = 1 },
+            Counters = new CoreStepCounters { NeuronsAccessed = 3, NeuronsUpdated = 2, NeuronsFired = 1, InputSpikes = 1, SynapticOps = 0, MessagesOut = 1, HopsEast = 1 },
         });
         writer.Add(new CoreStepRecord
         {
@@ -57,6 +58,7 @@ public class TraceCommandTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(
             "neuron,timestep,inference,step,time_ps,core\n" +
+            "in.1,1,0,1,0,0\n" +
             "hid.1,1,0,1,8400,0\n",
             File.ReadAllText(Path.Combine(output, "spikes.csv")));
         Assert.Equal(
@@ -68,7 +70,7 @@ public class TraceCommandTests
         Assert.Equal(
             "timestep,fired,updated,packets,hops,spikes,sim_time,synapse_energy,dendrite_energy,soma_energy,network_energy,total_energy," +
             "inference,step,step_start_ps,step_end_ps,neurons_accessed,messages_in,busy_ps,synapse_fj,neuron_fj,network_fj,static_fj\n" +
-            "1,1,2,1,1,2,2E-06,9.44E-11,0,2.43E-10,4.7E-12,3.421E-10,0,1,0,2000000,3,1,2000000,94400,243000,4700,100\n",
+            "1,2,3,1,1,2,2E-06,9.44E-11,0,2.43E-10,4.7E-12,3.421E-10,0,1,0,2000000,3,1,2000000,94400,243000,4700,100\n",
             File.ReadAllText(Path.Combine(output, "perf.csv")));
         Assert.Equal(
             "inference,sample_index,label,predicted,correct,steps,early_exit,latency_ps,first_input_ps,decision_ps,end_ps," +
@@ -97,7 +99,11 @@ public class TraceCommandTests
         var perf = File.ReadAllLines(Path.Combine(dir.File("all"), "perf.csv"));
         Assert.Equal(1 + options.Inferences * options.Steps, perf.Length);
         Assert.Equal(Enumerable.Range(1, options.Inferences * options.Steps).Select(i => i.ToString()), perf.Skip(1).Select(l => l.Split(',')[0]));
-        Assert.Equal(1 + records.Spikes.Count, File.ReadAllLines(Path.Combine(dir.File("all"), "spikes.csv")).Length);
+        // Input spikes are listed as SANA-FE lists them (in.k rows), before the neuron spikes of their step.
+        var spikeRows = File.ReadAllLines(Path.Combine(dir.File("all"), "spikes.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.Equal(records.Spikes.Count + records.InputEvents.Count, spikeRows.Length);
+        Assert.Equal(records.InputEvents.Count, spikeRows.Count(r => r[0].StartsWith("in.", StringComparison.Ordinal)));   // no input population in this header: in.k
+        Assert.Equal(spikeRows.Select(r => int.Parse(r[1])).Order(), spikeRows.Select(r => int.Parse(r[1])));
         Assert.Equal(1 + records.Messages.Count, File.ReadAllLines(Path.Combine(dir.File("all"), "messages.csv")).Length);
         using (var json = JsonDocument.Parse(all.Stdout))
         {
@@ -108,7 +114,7 @@ public class TraceCommandTests
         var one = CliRunner.Run("trace", "export", trace, "--out", dir.File("one"), "--inference", "2");
         Assert.True(one.ExitCode == 0, one.ToString());
         var spikes = File.ReadAllLines(Path.Combine(dir.File("one"), "spikes.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
-        Assert.Equal(records.Spikes.ToArray().Count(s => s.Inference == 2), spikes.Length);
+        Assert.Equal(records.Spikes.ToArray().Count(s => s.Inference == 2) + records.InputEvents.ToArray().Count(e => e.Inference == 2), spikes.Length);
         Assert.All(spikes, s => Assert.Equal("2", s[2]));
         Assert.Equal("1", spikes.Min(s => int.Parse(s[1])).ToString());
 

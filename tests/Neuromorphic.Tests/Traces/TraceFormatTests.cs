@@ -15,9 +15,9 @@ public class TraceFormatTests
     public void Record_sizes_are_those_of_the_specification_without_padding()
     {
         // traces/README.md, "Records": these sizes are the format; changing one is a new major version.
-        Assert.Equal(16, Unsafe.SizeOf<InputEventRecord>());
+        Assert.Equal(28, Unsafe.SizeOf<InputEventRecord>());
         Assert.Equal(24, Unsafe.SizeOf<SpikeRecord>());
-        Assert.Equal(80, Unsafe.SizeOf<MessageRecord>());
+        Assert.Equal(92, Unsafe.SizeOf<MessageRecord>());
         Assert.Equal(116, Unsafe.SizeOf<CoreStepRecord>());
         Assert.Equal(120, Unsafe.SizeOf<InferenceSummaryRecord>());
         Assert.Equal(InputEventRecord.Size, Unsafe.SizeOf<InputEventRecord>());
@@ -34,11 +34,16 @@ public class TraceFormatTests
         var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(new[] { spike }.AsSpan()).ToArray();
         Assert.Equal(new byte[] { 8, 7, 6, 5, 4, 3, 2, 1, 9, 0, 0, 0, 10, 0, 0, 0, 11, 0, 0, 0, 12, 0, 0, 0 }, bytes);
 
-        var message = new MessageRecord { Inference = 1, HopsSouth = 0x0203 };
+        var message = new MessageRecord { Inference = 1, HopsSouth = 0x0203, AccessedBefore = 4, UpdatedBefore = 5, FiredBefore = 6 };
         bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(new[] { message }.AsSpan()).ToArray();
         Assert.Equal(1, bytes[48]);
         Assert.Equal(0x03, bytes[78]);
         Assert.Equal(0x02, bytes[79]);
+        Assert.Equal((4, 5, 6), (bytes[80], bytes[84], bytes[88]));
+
+        var input = new InputEventRecord { TimePs = 0x0102030405060708, Inference = 9, Step = 10, Input = 11, Value = 12, Core = 13 };
+        bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(new[] { input }.AsSpan()).ToArray();
+        Assert.Equal(new byte[] { 8, 7, 6, 5, 4, 3, 2, 1, 9, 0, 0, 0, 10, 0, 0, 0, 11, 0, 0, 0, 12, 0, 0, 0, 13, 0, 0, 0 }, bytes);
 
         var step = new CoreStepRecord { Inference = 5, Counters = new Neuromorphic.Chip.Costs.CoreStepCounters { SynapticOps = 7, InputSpikes = 8, HopsSouth = 6 } };
         bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(new[] { step }.AsSpan()).ToArray();
@@ -106,25 +111,28 @@ public class TraceFormatTests
     public void Header_with_an_unknown_major_version_is_refused()
     {
         var bytes = HeaderCodec.Encode(TestTraces.Header(TraceLevel.Summary));
-        bytes[8] = 3;
+        bytes[8] = 4;
         Assert.False(HeaderCodec.TryDecode(bytes, out _, out var problem));
-        Assert.Contains("version 3", problem);
+        Assert.Contains("version 4", problem);
         Assert.Contains("newer", problem);
     }
 
-    [Fact]
-    public void A_trace_of_the_previous_format_version_is_refused_naming_both_versions()
+    [Theory]
+    [InlineData("trace-v1-three-neurons-barrier.trace", "neuromorphic.trace/1")]
+    [InlineData("trace-v2-three-neurons-barrier.trace", "neuromorphic.trace/2")]
+    public void A_trace_of_a_previous_format_version_is_refused_naming_both_versions(string file, string version)
     {
-        // A neuromorphic.trace/1 file as the previous release wrote it (the golden barrier run before the core-step record changed).
-        var path = RepoPaths.Path("tests", "Neuromorphic.Tests", "Traces", "Fixtures", "trace-v1-three-neurons-barrier.trace");
+        // Files as earlier releases wrote them (the golden barrier run before the core-step record changed, and before steps
+        // were numbered from 1 and messages carried their generation work).
+        var path = RepoPaths.Path("tests", "Neuromorphic.Tests", "Traces", "Fixtures", file);
         var failure = Assert.Throws<Neuromorphic.Core.Errors.InvalidInputException>(() => TraceReader.Open(path, new TraceReadOptions()).Dispose());
-        Assert.Contains("neuromorphic.trace/1", failure.Message);
-        Assert.Contains("neuromorphic.trace/2", failure.Message);
+        Assert.Contains(version, failure.Message);
+        Assert.Contains(TraceHeader.Schema, failure.Message);
         Assert.Contains("record the run again", failure.Message);
 
         var info = CliRunner.Run("trace", "info", path);
-        CliRunner.AssertBadInput(info, "trace-v1-three-neurons-barrier.trace", "neuromorphic.trace/1");
-        CliRunner.AssertBadInput(CliRunner.Run("replay", path), "neuromorphic.trace/1");
+        CliRunner.AssertBadInput(info, file, version);
+        CliRunner.AssertBadInput(CliRunner.Run("replay", path), version);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public class LibraryApiTests
     {
         var bad = new RunRequest { Model = "m.json", Chip = "loihi1", Steps = 0 };
         Assert.Equal(nameof(RunRequest.Steps), Assert.Throws<InvalidInputException>(bad.Validate).Field);
-        Assert.Equal(nameof(RunRequest.CountFrom), Assert.Throws<InvalidInputException>((bad with { Steps = 10, CountFrom = 10 }).Validate).Field);
+        Assert.Equal(nameof(RunRequest.CountFrom), Assert.Throws<InvalidInputException>((bad with { Steps = 10, CountFrom = 11 }).Validate).Field);
         Assert.Equal(nameof(RunRequest.PeriodNs), Assert.Throws<InvalidInputException>((bad with { Steps = 10, PeriodNs = -1 }).Validate).Field);
         Assert.Equal("Threads", Assert.Throws<InvalidInputException>(() => new Neuromorphic.Simulation.RunOptions { Threads = 0 }.Validate()).Field);
     }
@@ -64,7 +64,8 @@ public class LibraryApiTests
     public void The_command_line_names_its_flags_for_library_validation_errors()
     {
         CliRunner.AssertBadInput(CliRunner.Run("run", "--model", "m.json", "--chip", "tiny", "--steps", "0"), "--steps");
-        CliRunner.AssertBadInput(CliRunner.Run("run", "--model", "m.json", "--chip", "tiny", "--count-from", "100"), "--count-from");
+        CliRunner.AssertBadInput(CliRunner.Run("run", "--model", "m.json", "--chip", "tiny", "--count-from", "101"), "--count-from");
+        CliRunner.AssertBadInput(CliRunner.Run("run", "--model", "m.json", "--chip", "tiny", "--count-from", "0"), "--count-from");
         CliRunner.AssertBadInput(CliRunner.Run("train", "--layers", "784,500", "--epochs", "1", "--dataset", "embedded", "--out", "x.json"), "--layers");
         CliRunner.AssertBadInput(CliRunner.Run("train", "--free-steps", "0", "--epochs", "1", "--dataset", "embedded", "--out", "x.json"), "--free-steps");
     }
