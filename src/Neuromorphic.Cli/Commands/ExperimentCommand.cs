@@ -30,6 +30,7 @@ internal static class ExperimentCommand
         ["Chips"] = "--chip",
         ["ChipDistribution"] = "--chip-tau-dist",
         ["ChipInstances"] = "--chip-instances",
+        ["ChipDynamics"] = "--chip-dynamics",
         [nameof(Workflows.Runs.RunRequest.Samples)] = "--chip-samples",
         [nameof(Workflows.Runs.RunRequest.Steps)] = "--chip-steps",
         [nameof(Workflows.Runs.RunRequest.Chip)] = "--chip",
@@ -89,8 +90,12 @@ internal static class ExperimentCommand
         };
         var chipDistribution = new Option<string>("--chip-tau-dist")
         {
-            Description = "The HTS condition deployed on the chips (at the first lr scale and the longest T1, for every dynamics).", HelpName = "NAME:SPREAD",
+            Description = "The HTS condition deployed on the chips (at the first lr scale and the longest T1, for every --chip-dynamics).", HelpName = "NAME:SPREAD",
             DefaultValueFactory = _ => "lognormal:0.5",
+        };
+        var chipDynamics = new Option<string?>("--chip-dynamics")
+        {
+            Description = "The dynamics whose models are deployed on the chips (comma-separated; default: every dynamics of the grid).", HelpName = "D,D",
         };
         var chipInstances = new Option<int?>("--chip-instances") { Description = "Chip instances (seeds) to deploy on (default: every seed)." };
         var chipSamples = new Option<int>("--chip-samples") { Description = "Test images per chip run.", DefaultValueFactory = _ => 500 };
@@ -98,7 +103,8 @@ internal static class ExperimentCommand
         var json = CommonOptions.Json();
         foreach (var option in new Option[]
                  {
-                     distributions, spreads, scales, freeSteps, dynamics, remedy, seeds, output, resume, chips, chipDistribution, chipInstances, chipSamples, chipSteps,
+                     distributions, spreads, scales, freeSteps, dynamics, remedy, seeds, output, resume, chips, chipDistribution, chipDynamics, chipInstances, chipSamples,
+                     chipSteps,
                      json,
                  })
         {
@@ -139,6 +145,13 @@ internal static class ExperimentCommand
             if (chipTargets is not null && !conditions.Contains(Learning.TimeConstants.TauDistribution.Homogeneous))
             {
                 throw new InvalidInputException(null, "Distributions", parse.GetValue(distributions), "a grid with homogeneous in it (the chip comparison deploys homogeneous models)");
+            }
+
+            var chipDynamicsList = parse.GetValue(chipDynamics) is { } chipDynamicsText ? StabilityConditions.ParseDynamics(chipDynamicsText, "ChipDynamics") : grid.Dynamics;
+            if (chipDynamicsList.Where(d => !grid.Dynamics.Contains(d)).Select(Learning.Models.DynamicsNames.Name).FirstOrDefault() is { } missing)
+            {
+                throw new InvalidInputException(null, "--chip-dynamics", missing,
+                    $"dynamics of the grid ({string.Join(", ", grid.Dynamics.Select(Learning.Models.DynamicsNames.Name))})");
             }
 
             if (parse.GetValue(chipInstances) is { } instanceCount && (instanceCount < 2 || instanceCount > runsPerCell))
@@ -188,7 +201,7 @@ internal static class ExperimentCommand
             }
             else if (chipTargets is not null)
             {
-                var pairs = ChipPairs(grid, runs, chipCondition, parse.GetValue(chipInstances));
+                var pairs = ChipPairs(grid, chipDynamicsList, runs, chipCondition, parse.GetValue(chipInstances));
                 var comparison = new ChipComparison(context.LoggerFactory);
                 var chipRuns = await new ProgressDisplay(context, log).RunAsync("chip", progress =>
                     comparison.RunAsync(pairs, chipTargets, datasetSpec, parse.GetValue(chipSamples), parse.GetValue(chipSteps), options.Threads == 0 ? 0 : options.Threads,
@@ -225,11 +238,11 @@ internal static class ExperimentCommand
     /// The model pairs deployed on chips: for every dynamics, the HTS cell <paramref name="condition"/> at the first lr scale and the longest T1 and its
     /// homogeneous twin, one pair per seed whose two runs finished with a model (diverged runs have none), up to <paramref name="instances"/>.
     /// </summary>
-    private static List<ChipPair> ChipPairs(StabilityGrid grid, IReadOnlyList<StabilityRun> runs,
+    private static List<ChipPair> ChipPairs(StabilityGrid grid, IReadOnlyList<Learning.Models.EpDynamics> deployed, IReadOnlyList<StabilityRun> runs,
         Learning.TimeConstants.TauDistribution condition, int? instances)
     {
         var pairs = new List<ChipPair>();
-        foreach (var dynamics in grid.Dynamics)
+        foreach (var dynamics in deployed)
         {
             var hts = new StabilityCell(condition, grid.LearningRateScales[0], grid.FreeSteps.Max(), dynamics);
             var group = $"{hts.Group.Label}";

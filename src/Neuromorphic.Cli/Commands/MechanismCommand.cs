@@ -7,7 +7,6 @@ using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Learning.Mechanism;
 using Neuromorphic.Learning.Models;
-using Neuromorphic.Learning.TimeConstants;
 using Neuromorphic.Learning.Training;
 using Neuromorphic.Workflows.Studies;
 using Spectre.Console;
@@ -17,22 +16,12 @@ namespace Neuromorphic.Cli.Commands;
 /// <summary><c>neuro experiment mechanism</c>: how well the finite-T EP update follows the BPTT gradient of the same transient, per τ spread, T1 and dynamics.</summary>
 internal static class MechanismCommand
 {
-    private static readonly IReadOnlyDictionary<string, string> s_flags = new Dictionary<string, string>
+    /// <summary>The flags of the settings: the training options' (layers, τ, T1, T2, β, estimator, dt, threads) and the study's own.</summary>
+    private static readonly IReadOnlyDictionary<string, string> s_flags = new Dictionary<string, string>(TrainingOptions.Flags)
     {
-        [nameof(MechanismSettings.Layers)] = "--layers",
-        [nameof(MechanismSettings.Distributions)] = "--tau-dist",
-        ["Spreads"] = "--tau-spread",
-        [nameof(MechanismSettings.FreeSteps)] = "--free-steps",
-        [nameof(MechanismSettings.Dynamics)] = "--dynamics",
         ["Seeds"] = "--seeds",
-        [nameof(MechanismSettings.NudgedSteps)] = "--nudged-steps",
-        [nameof(MechanismSettings.Beta)] = "--beta",
-        [nameof(MechanismSettings.Estimator)] = "--estimator",
         [nameof(MechanismSettings.Samples)] = "--samples",
         [nameof(MechanismSettings.ConvergedSteps)] = "--converged-steps",
-        [nameof(MechanismSettings.Threads)] = "--threads",
-        [nameof(TimeStepSettings.DtMean)] = "--dt-mean",
-        [nameof(TimeStepSettings.DtMin)] = "--dt-min",
     };
 
     public static Command Create(CliContext context)

@@ -164,14 +164,8 @@ public static class SpecialFunctions
         var h = d;
         for (var i = 1; i < 10_000; i++)
         {
-            var an = -i * (i - a);
             b += 2;
-            d = an * d + b;
-            d = Math.Abs(d) < tiny ? tiny : d;
-            c = b + an / c;
-            c = Math.Abs(c) < tiny ? tiny : c;
-            d = 1 / d;
-            var delta = d * c;
+            var delta = LentzStep(-i * (i - a), b, ref c, ref d);
             h *= delta;
             if (Math.Abs(delta - 1) < 1e-16)
             {
@@ -196,20 +190,8 @@ public static class SpecialFunctions
         for (var m = 1; m < 10_000; m++)
         {
             var m2 = 2 * m;
-            var aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-            d = 1 + aa * d;
-            d = Math.Abs(d) < tiny ? tiny : d;
-            c = 1 + aa / c;
-            c = Math.Abs(c) < tiny ? tiny : c;
-            d = 1 / d;
-            h *= d * c;
-            aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-            d = 1 + aa * d;
-            d = Math.Abs(d) < tiny ? tiny : d;
-            c = 1 + aa / c;
-            c = Math.Abs(c) < tiny ? tiny : c;
-            d = 1 / d;
-            var delta = d * c;
+            h *= LentzStep(m * (b - m) * x / ((qam + m2) * (a + m2)), 1, ref c, ref d);
+            var delta = LentzStep(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), 1, ref c, ref d);
             h *= delta;
             if (Math.Abs(delta - 1) < 1e-16)
             {
@@ -218,5 +200,17 @@ public static class SpecialFunctions
         }
 
         return h;
+    }
+
+    /// <summary>One step of the modified Lentz method for a continued fraction with terms aₙ/(bₙ + …): updates C and D, returns the factor C·D.</summary>
+    private static double LentzStep(double an, double bn, ref double c, ref double d)
+    {
+        const double tiny = 1e-300;
+        d = bn + an * d;
+        d = Math.Abs(d) < tiny ? tiny : d;
+        c = bn + an / c;
+        c = Math.Abs(c) < tiny ? tiny : c;
+        d = 1 / d;
+        return d * c;
     }
 }

@@ -73,9 +73,9 @@ public static class StabilityConditions
         Items<int>(text, "FreeSteps", "free-phase lengths T1 in 1..100000 (e.g. 20,60)", s =>
             int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is >= 1 and <= 100_000 ? v : (int?)null);
 
-    /// <summary>Parses "prototypical,energy"; errors name <c>Dynamics</c>.</summary>
-    public static List<EpDynamics> ParseDynamics(string text) =>
-        Items<EpDynamics>(text, "Dynamics", "prototypical, energy or both (prototypical,energy)", s =>
+    /// <summary>Parses "prototypical,energy"; errors name <paramref name="property"/>.</summary>
+    public static List<EpDynamics> ParseDynamics(string text, string property = "Dynamics") =>
+        Items<EpDynamics>(text, property, "prototypical, energy or both (prototypical,energy)", s =>
             DynamicsNames.Dynamics.Contains(s.ToLowerInvariant()) ? DynamicsNames.ParseDynamics(s) : (EpDynamics?)null);
 
     private static List<T> Items<T>(string text, string property, string expected, Func<string, T?> parse)

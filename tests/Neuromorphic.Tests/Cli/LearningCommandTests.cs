@@ -198,6 +198,7 @@ public sealed class LearningCommandTests
     [InlineData("--seeds", "1", "--seeds")]
     [InlineData("--seeds", "0", "--seeds")]
     [InlineData("--shard", "3/2", "--shard")]
+    [InlineData("--chip-dynamics", "energy", "--chip-dynamics")]
     [InlineData("--test-limit", "0", "--test-limit")]
     public void Experiment_rejects_bad_options_with_exit_2(string option, string value, string word)
     {
