@@ -11,7 +11,8 @@ public static class VarianceTest
     /// z_ij = |x_ij − median_i|, then the one-way ANOVA F of the z over the groups,
     /// F = (N − k)/(k − 1) · Σ n_i (z̄_i − z̄)² / ΣΣ (z_ij − z̄_i)², compared with F(k − 1, N − k).
     /// Robust to non-normal data. Needs at least two groups and more values than groups; undefined
-    /// (NaN) when every z is equal within its group.
+    /// (NaN) when every z is equal within its group — always so with two values per group — up to
+    /// rounding (the within-group sum of squares below 1e-20 of Σ z²).
     /// </summary>
     public static FTestResult BrownForsythe(IReadOnlyList<IReadOnlyList<double>> groups)
     {
@@ -42,7 +43,8 @@ public static class VarianceTest
 
         var df1 = k - 1;
         var df2 = total - k;
-        if (within <= 0)
+        var scale = z.SelectMany(g => g).Sum(v => v * v);
+        if (within <= 1e-20 * scale)
         {
             return new FTestResult(double.NaN, df1, df2, double.NaN);
         }
