@@ -89,6 +89,8 @@ internal sealed class AsyncEngine
     private readonly bool[] _holdsOutput;
     private readonly bool[] _outputDone;
     private readonly bool[] _open;
+    private readonly ProbeSampler _probes;
+    private bool _probing;
     private long _sequence;
 
     public AsyncEngine(ChipInstance chip)
@@ -96,6 +98,7 @@ internal sealed class AsyncEngine
         _chip = chip;
         _mapped = chip.Mapped;
         _state = new NetworkState(chip);
+        _probes = new ProbeSampler(chip);
         _readout = new ReadoutCounter(chip);
         _counters = new CoreStepCounters[_mapped.CoreCount];
         _stepStart = new long[_mapped.CoreCount];
@@ -118,6 +121,7 @@ internal sealed class AsyncEngine
     {
         _state.Reset();
         _readout.Reset();
+        _probing = _probes.Prepare(observer);
         _queue.Clear();
         _sequence = 0;
         Array.Clear(_counters);
@@ -269,6 +273,10 @@ internal sealed class AsyncEngine
         ref var counters = ref _counters[core];
         CoreUpdate.Run(chip, state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, input,
             _inputIndexOfSlot, state.InputNext, state.InputNextF, state.ReceivedNext, ref counters, _fired);
+        if (_probing)
+        {
+            _probes.Sample(core, step, state, observer!);
+        }
 
         var scale = chip.ClockFactor[core] * Jitter(core, inference, step - 1, -2);
         var messageOut = (long)Math.Round(costs.MessageOut.LatencyPs * scale);

@@ -28,6 +28,7 @@ internal sealed class BarrierEngine
     private readonly int[] _inputIndexOfSlot;
     private readonly FiredList _fired;
     private readonly int[] _messageSource;
+    private readonly ProbeSampler _probes;
 
     public BarrierEngine(ChipInstance chip)
     {
@@ -40,6 +41,7 @@ internal sealed class BarrierEngine
         _inputIndexOfSlot = InputIndices(chip);
         _fired = new FiredList(chip.NeuronOfSlot.Length);
         _messageSource = new int[Math.Max(16, _mapped.MessageCount)];
+        _probes = new ProbeSampler(chip);
     }
 
     internal static int[] InputIndices(ChipInstance chip)
@@ -70,6 +72,7 @@ internal sealed class BarrierEngine
         long timePs = 0;
         var steps = 0;
         var messageOut = costs.MessageOut.LatencyPs;
+        var probing = _probes.Prepare(observer);
         for (var step = 1; step <= options.Steps; step++)
         {
             steps = step;
@@ -81,6 +84,11 @@ internal sealed class BarrierEngine
                 ref var counters = ref _counters[core];
                 CoreUpdate.Run(_chip, _state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, input,
                     _inputIndexOfSlot, _state.InputNow, _state.InputNowF, _state.ReceivedNow, ref counters, _fired);
+                if (probing)
+                {
+                    _probes.Sample(core, step, _state, observer!);
+                }
+
                 int accessed = 0, updated = 0, firedSoFar = 0, sent = 0;
                 for (var f = 0; f < _fired.Count; f++)
                 {
