@@ -22,9 +22,13 @@ internal static class EvalCommand
         var testLimit = new Option<int?>("--test-limit") { Description = "Score the first N test images only." };
         var freeSteps = new Option<int?>("--free-steps") { Description = "Free-phase steps T1 (default: the value the model was trained with)." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0: all processors). Results do not depend on it.", DefaultValueFactory = _ => 0 };
+        var dynamics = new Option<string?>("--dynamics")
+        {
+            Description = "Free-phase dynamics: prototypical or energy (default: the one the model was trained with; both have the same fixed points).", HelpName = "NAME",
+        };
         var plot = CommonOptions.ConfusionPlot();
         var json = CommonOptions.Json();
-        foreach (var option in new Option[] { model, dataset, testLimit, freeSteps, threads, plot, json })
+        foreach (var option in new Option[] { model, dataset, testLimit, freeSteps, threads, dynamics, plot, json })
         {
             command.Options.Add(option);
         }
@@ -48,10 +52,15 @@ internal static class EvalCommand
             var network = NetworkFile.Load(modelPath);
             NetworkLoader.ReportUnverified(modelPath, network, log);
             var loaded = EpModel.FromNetwork(network, modelPath);
+            if (parse.GetValue(dynamics) is { } dynamicsName)
+            {
+                loaded = loaded.WithDynamics(DynamicsNames.ParseDynamics(dynamicsName, "--dynamics"));
+            }
+
             var data = DatasetCatalog.Load(parse.GetValue(dataset));
             loaded.CheckFits(data, modelPath);
-            log.LogInformation("Evaluating {Model} ({Layers}, T1 = {Steps}) on {Dataset} ({Source})", modelPath, string.Join("-", loaded.LayerSizes),
-                parse.GetValue(freeSteps) ?? loaded.FreeSteps, data.Name, data.Source);
+            log.LogInformation("Evaluating {Model} ({Layers}, T1 = {Steps}, {Dynamics} dynamics) on {Dataset} ({Source})", modelPath, string.Join("-", loaded.LayerSizes),
+                parse.GetValue(freeSteps) ?? loaded.FreeSteps, DynamicsNames.Name(loaded.Dynamics), data.Name, data.Source);
             var result = await new ProgressDisplay(context, log).RunAsync("eval", progress =>
                 Task.Run(() => loaded.Evaluate(data.Test, limit, parse.GetValue(freeSteps), parse.GetValue(threads), progress, cancellationToken), cancellationToken));
 
@@ -82,6 +91,7 @@ internal static class EvalCommand
                     layers = loaded.LayerSizes,
                     dataset = new { name = data.Name, source = data.Source, contentHash = data.ContentHash },
                     freeSteps = result.FreeSteps,
+                    dynamics = DynamicsNames.Name(loaded.Dynamics),
                     count = result.Count,
                     correct = result.Correct,
                     accuracy = result.Accuracy,
@@ -95,7 +105,7 @@ internal static class EvalCommand
                 return ExitCodes.Success;
             }
 
-            context.Output.WriteLine($"Model      {modelPath} ({string.Join("-", loaded.LayerSizes)}, T1 = {result.FreeSteps})");
+            context.Output.WriteLine($"Model      {modelPath} ({string.Join("-", loaded.LayerSizes)}, T1 = {result.FreeSteps}, {DynamicsNames.Name(loaded.Dynamics)} dynamics)");
             context.Output.WriteLine($"Dataset    {data.Name}, {result.Count:N0} test images");
             context.Output.WriteLine($"Accuracy   {100.0 * result.Accuracy:0.00} % ({result.Correct:N0}/{result.Count:N0})");
             context.Output.WriteLine($"Loss       {result.Loss:0.0000} (½‖s_L − y‖² at the free fixed point)");

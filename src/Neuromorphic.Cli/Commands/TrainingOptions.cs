@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Errors;
+using Neuromorphic.Learning.Models;
 using Neuromorphic.Learning.TimeConstants;
 using Neuromorphic.Learning.Training;
 using Neuromorphic.Workflows.Studies;
@@ -26,6 +27,8 @@ internal sealed class TrainingOptions
         ["Spreads"] = "--tau-spread",
         [nameof(TimeStepSettings.DtMean)] = "--dt-mean",
         [nameof(TimeStepSettings.DtMin)] = "--dt-min",
+        [nameof(EpTrainingOptions.Dynamics)] = "--dynamics",
+        [nameof(EpTrainingOptions.Nudge)] = "--nudge",
         [nameof(EpTrainingOptions.Estimator)] = "--estimator",
         [nameof(EpTrainingOptions.Beta)] = "--beta",
         [nameof(EpTrainingOptions.FreeSteps)] = "--free-steps",
@@ -75,6 +78,18 @@ internal sealed class TrainingOptions
         DefaultValueFactory = _ => "dt",
     };
 
+    public Option<string> Dynamics { get; } = new("--dynamics")
+    {
+        Description = "State dynamics: prototypical, s ← s + dt·(ρ(∂Φ/∂s) − s), or energy (Scellier and Bengio 2017), s ← clip(s + dt·(−s + ρ′(s)·(Σ W ρ(s) + b)), 0, 1).",
+        HelpName = "NAME", DefaultValueFactory = _ => "prototypical",
+    };
+
+    public Option<string> Nudge { get; } = new("--nudge")
+    {
+        Description = "Output nudge of the prototypical dynamics: inside ρ (default) or outside (Ernoult et al. 2019's code; keeps a learning signal for dead outputs).",
+        HelpName = "inside|outside", DefaultValueFactory = _ => "inside",
+    };
+
     public Option<string> Estimator { get; } = new("--estimator")
     {
         Description = "Gradient estimator: symmetric (±β), one-sided or random-sign.", HelpName = "NAME", DefaultValueFactory = _ => "symmetric",
@@ -114,8 +129,13 @@ internal sealed class TrainingOptions
 
     public Option<int> Threads { get; } = new("--threads") { Description = "Worker threads (0: all processors). Results do not depend on it.", DefaultValueFactory = _ => 0 };
 
-    public void AddTo(Command command, bool includeDistribution = true)
+    /// <summary>
+    /// Adds the options to <paramref name="command"/>. A study (<paramref name="forGrid"/>) adds
+    /// its own list-valued --tau-dist, --tau-spread, --lr-scale, --free-steps and --dynamics instead, and no --nudge.
+    /// </summary>
+    public void AddTo(Command command, bool forGrid = false)
     {
+        var includeDistribution = !forGrid;
         command.Options.Add(Dataset);
         command.Options.Add(Layers);
         command.Options.Add(Epochs);
@@ -129,16 +149,20 @@ internal sealed class TrainingOptions
 
         foreach (var option in new Option[]
                  {
-                     DtMean, DtMin, TauMatch, Estimator, Beta, FreeSteps, NudgedSteps, Batch, LearningRates, LearningRateScale, Optimizer, Momentum, WeightDecay, Cosine,
+                     DtMean, DtMin, TauMatch, Dynamics, Nudge, Estimator, Beta, FreeSteps, NudgedSteps, Batch, LearningRates, LearningRateScale, Optimizer, Momentum,
+                     WeightDecay, Cosine,
                      InitScale, TrainLimit, TestLimit, Threads,
                  })
         {
-            command.Options.Add(option);
+            if (!forGrid || (option != Dynamics && option != Nudge && option != FreeSteps && option != LearningRateScale))
+            {
+                command.Options.Add(option);
+            }
         }
     }
 
     /// <summary>The options of one run (distribution and seed as given, or from the command line); <see cref="LoadDataset"/> validates them against the data.</summary>
-    public EpTrainingOptions Read(ParseResult parse, TauDistribution? distribution = null, ulong? seed = null)
+    public EpTrainingOptions Read(ParseResult parse, TauDistribution? distribution = null, ulong? seed = null, bool forGrid = false)
     {
         var spreadText = parse.GetValue(TauSpread);
         distribution ??= Learning.TimeConstants.TauDistribution.Parse(parse.GetValue(TauDistribution)!, StabilityConditions.ParseSpread(spreadText, "Spread"));
@@ -156,12 +180,14 @@ internal sealed class TrainingOptions
             Seed = seed ?? parse.GetValue(Seed),
             TauSeed = parse.GetValue(TauSeed),
             TimeSteps = new TimeStepSettings(distribution, parse.GetValue(DtMean), parse.GetValue(DtMin), matching),
+            Dynamics = forGrid ? EpDynamics.Prototypical : DynamicsNames.ParseDynamics(parse.GetValue(Dynamics)!),
+            Nudge = forGrid ? OutputNudge.Inside : DynamicsNames.ParseNudge(parse.GetValue(Nudge)!),
             Estimator = EpTrainingOptions.ParseEstimator(parse.GetValue(Estimator)!),
             Beta = parse.GetValue(Beta),
-            FreeSteps = parse.GetValue(FreeSteps),
+            FreeSteps = forGrid ? EpModel.DefaultFreeSteps : parse.GetValue(FreeSteps),
             NudgedSteps = parse.GetValue(NudgedSteps),
             BatchSize = parse.GetValue(Batch),
-            LearningRates = Scaled(EpTrainingOptions.ParseLearningRates(parse.GetValue(LearningRates)!), parse.GetValue(LearningRateScale)),
+            LearningRates = Scaled(EpTrainingOptions.ParseLearningRates(parse.GetValue(LearningRates)!), forGrid ? 1.0 : parse.GetValue(LearningRateScale)),
             Optimizer = EpTrainingOptions.ParseOptimizer(parse.GetValue(Optimizer)!),
             Momentum = parse.GetValue(Momentum),
             WeightDecay = parse.GetValue(WeightDecay),

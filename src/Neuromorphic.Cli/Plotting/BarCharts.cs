@@ -1,4 +1,5 @@
 using System.Globalization;
+using Neuromorphic.Core.Statistics;
 using ScottPlot;
 
 namespace Neuromorphic.Cli.Plotting;
@@ -107,18 +108,9 @@ public static partial class Charts
         return bars;
     }
 
-    /// <summary>The Wilson score interval of a proportion (95 % by default), in the proportion's units.</summary>
-    public static Estimate Wilson(int successes, int trials, double z = 1.959963984540054)
-    {
-        if (trials <= 0)
-        {
-            return new Estimate(double.NaN, double.NaN, double.NaN);
-        }
+    /// <summary>The Wilson score interval of a proportion (95 %), in the proportion's units (<see cref="Proportion.Wilson"/>).</summary>
+    public static Estimate Wilson(int successes, int trials) => Of(Proportion.Wilson(successes, trials));
 
-        var p = (double)successes / trials;
-        var denominator = 1 + z * z / trials;
-        var centre = (p + z * z / (2.0 * trials)) / denominator;
-        var half = z * Math.Sqrt(p * (1 - p) / trials + z * z / (4.0 * trials * trials)) / denominator;
-        return new Estimate(p, Math.Max(0, centre - half), Math.Min(1, centre + half));
-    }
+    /// <summary>A statistics interval as a plotted estimate.</summary>
+    public static Estimate Of(Interval interval) => new(interval.Estimate, interval.Low, interval.High);
 }

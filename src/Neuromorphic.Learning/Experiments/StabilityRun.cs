@@ -3,17 +3,17 @@ using Neuromorphic.Learning.Training;
 
 namespace Neuromorphic.Learning.Experiments;
 
-/// <summary>One condition of a stability study: a time-constant distribution (with its spread).</summary>
-public sealed record StabilityCondition(TauDistribution Distribution)
+/// <summary>The time-constant draw of a run, as far as a study reports it.</summary>
+public readonly record struct RunTimeSteps(double MeanDt, double MeanTau, double TauCv, double ClippedShare)
 {
-    public string Label => Distribution.Label;
-    public string Slug => Distribution.Slug;
+    public static RunTimeSteps Of(TimeStepDraw draw) => new(draw.MeanDt, draw.MeanTau, draw.TauCoefficientOfVariation, draw.ClippedShare);
 }
 
 /// <summary>
-/// One training run of a study (<c>neuro experiment stability</c>, run as a sweep of training jobs).
-/// <see cref="Diverged"/>: the weights stopped being finite; the history ends there and the run
-/// counts as collapsed.
+/// One training run of a study (<c>neuro experiment stability</c>, run as a sweep of training jobs):
+/// a cell and a seed. <see cref="Diverged"/>: the weights stopped being finite in epoch
+/// <see cref="DivergedInEpoch"/>; the history ends before it and the run counts as collapsed.
+/// <see cref="ModelPath"/>: the trained model (null when the run diverged).
 /// </summary>
-public sealed record StabilityRun(StabilityCondition Condition, ulong Seed, IReadOnlyList<EpochMetrics> History, TimeStepDraw TimeSteps,
-    string ModelPath, string MetricsPath, bool Diverged);
+public sealed record StabilityRun(StabilityCell Cell, ulong Seed, IReadOnlyList<EpochMetrics> History, RunTimeSteps TimeSteps, bool Diverged,
+    int? DivergedInEpoch = null, string? ModelPath = null);

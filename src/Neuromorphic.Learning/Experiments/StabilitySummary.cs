@@ -1,78 +1,78 @@
-using System.Globalization;
-using System.Text;
+using Neuromorphic.Core.Statistics;
 using Neuromorphic.Learning.Training;
 
 namespace Neuromorphic.Learning.Experiments;
 
-/// <summary>Mean and sample standard deviation (n − 1) of some values; NaN when there are none.</summary>
-public readonly record struct Spread(double Mean, double StandardDeviation, int Count)
-{
-    public static Spread Of(IEnumerable<double> values)
-    {
-        var list = values.Where(v => !double.IsNaN(v)).ToList();
-        if (list.Count == 0)
-        {
-            return new Spread(double.NaN, double.NaN, 0);
-        }
-
-        var mean = list.Average();
-        var variance = list.Count > 1 ? list.Sum(v => (v - mean) * (v - mean)) / (list.Count - 1) : 0;
-        return new Spread(mean, Math.Sqrt(variance), list.Count);
-    }
-
-    /// <summary>"87.12 ± 0.31" with values scaled by <paramref name="scale"/>.</summary>
-    public string Format(double scale = 1, string format = "0.00") =>
-        double.IsNaN(Mean) ? "–" : $"{(Mean * scale).ToString(format, CultureInfo.InvariantCulture)} ± {(StandardDeviation * scale).ToString(format, CultureInfo.InvariantCulture)}";
-}
+/// <summary>An output unit that was dead (no EP learning signal) from <see cref="SinceEpoch"/> on.</summary>
+public readonly record struct DeadOutput(int Unit, int SinceEpoch);
 
 /// <summary>
-/// Stability of one condition over its seeds (src/Neuromorphic.Learning/README.md, "Stability"): final and best
-/// test accuracy, collapse rate, drawdown, epoch-to-epoch roughness over the second half, and the
-/// equilibrium quality of the last epoch. A run collapses when it diverges, or when after reaching
-/// 50 % its test accuracy falls below 50 % or more than 10 points under its running best.
+/// What one run did, judged by the rules of src/Neuromorphic.Learning/README.md ("Stability study"):
+/// final and best test accuracy (a diverged run's final accuracy is chance, 1/classes), collapse
+/// and the epoch it happened, drawdown, roughness, the last epoch's equilibrium quality, and its
+/// dead outputs: those dead in the last epoch (since the epoch their last dead streak began) and
+/// every unit dead in any epoch (since its first).
 /// </summary>
-public sealed record ConditionSummary(
-    StabilityCondition Condition,
-    int Runs,
-    Spread FinalAccuracy,
-    Spread BestAccuracy,
-    double CollapseRate,
-    Spread Drawdown,
-    double LargestDrawdown,
-    Spread Roughness,
-    Spread FreeResidual,
-    Spread NudgedResidual,
-    Spread NotConverged,
-    Spread Period2,
-    Spread MeanDt,
-    Spread ClippedShare,
-    Spread TauCv)
+public sealed record RunOutcome(
+    StabilityRun Run,
+    double FinalAccuracy,
+    double BestAccuracy,
+    int BestEpoch,
+    bool Collapsed,
+    int? CollapseEpoch,
+    double Drawdown,
+    double Roughness,
+    IReadOnlyList<DeadOutput> DeadAtEnd,
+    IReadOnlyList<DeadOutput> EverDead,
+    IReadOnlyList<int> SilentAtEnd)
 {
     public const double CollapseFloor = 0.5;
     public const double CollapseDrop = 0.10;
 
-    public static ConditionSummary Of(StabilityCondition condition, IReadOnlyList<StabilityRun> runs)
+    public EpochMetrics? Last => Run.History.Count > 0 ? Run.History[^1] : null;
+
+    public static RunOutcome Of(StabilityRun run, int classes)
     {
-        var finals = runs.Select(r => r.History.Count > 0 ? r.History[^1].TestAccuracy : double.NaN).ToList();
-        var bests = runs.Select(r => r.History.Count > 0 ? r.History.Max(h => h.TestAccuracy) : double.NaN).ToList();
-        var drawdowns = runs.Select(r => DrawdownOf(r.History)).ToList();
-        var last = runs.Where(r => r.History.Count > 0).Select(r => r.History[^1]).ToList();
-        return new ConditionSummary(
-            condition,
-            runs.Count,
-            Spread.Of(finals),
-            Spread.Of(bests),
-            runs.Count == 0 ? double.NaN : (double)runs.Count(Collapsed) / runs.Count,
-            Spread.Of(drawdowns),
-            drawdowns.Count == 0 ? double.NaN : drawdowns.Max(),
-            Spread.Of(runs.Select(r => RoughnessOf(r.History))),
-            Spread.Of(last.Select(h => h.FreeResidual)),
-            Spread.Of(last.Select(h => h.NudgedResidual)),
-            Spread.Of(last.Select(h => h.FreeNotConverged)),
-            Spread.Of(last.Select(h => h.FreePeriod2)),
-            Spread.Of(runs.Select(r => r.TimeSteps.MeanDt)),
-            Spread.Of(runs.Select(r => r.TimeSteps.ClippedShare)),
-            Spread.Of(runs.Select(r => r.TimeSteps.TauCoefficientOfVariation)));
+        var history = run.History;
+        var tested = history.Where(h => !double.IsNaN(h.TestAccuracy)).ToList();
+        var best = tested.Count > 0 ? tested.MaxBy(h => h.TestAccuracy)! : null;
+        var final = run.Diverged ? 1.0 / classes : history.Count > 0 ? history[^1].TestAccuracy : double.NaN;
+        var (collapsed, collapseEpoch) = CollapseOf(run);
+        var deadAtEnd = new List<DeadOutput>();
+        if (history.Count > 0)
+        {
+            foreach (var unit in history[^1].DeadOutputs)
+            {
+                var since = history.Count;
+                while (since > 1 && history[since - 2].DeadOutputs.Contains(unit))
+                {
+                    since--;
+                }
+
+                deadAtEnd.Add(new DeadOutput(unit, history[since - 1].Epoch));
+            }
+        }
+
+        var ever = history.SelectMany(h => h.DeadOutputs.Select(u => new DeadOutput(u, h.Epoch))).GroupBy(d => d.Unit).Select(g => g.MinBy(d => d.SinceEpoch))
+            .OrderBy(d => d.Unit).ToList();
+        return new RunOutcome(run, final, best?.TestAccuracy ?? double.NaN, best?.Epoch ?? 0, collapsed, collapseEpoch, DrawdownOf(history), RoughnessOf(history),
+            deadAtEnd, ever, history.Count > 0 ? history[^1].SilentOutputs : []);
+    }
+
+    /// <summary>Collapsed: diverged, or after reaching 50 % the test accuracy fell below 50 % or more than 10 points under its running best.</summary>
+    public static (bool Collapsed, int? Epoch) CollapseOf(StabilityRun run)
+    {
+        var best = double.NegativeInfinity;
+        foreach (var h in run.History)
+        {
+            best = Math.Max(best, h.TestAccuracy);
+            if (best >= CollapseFloor && (h.TestAccuracy < CollapseFloor || best - h.TestAccuracy > CollapseDrop))
+            {
+                return (true, h.Epoch);
+            }
+        }
+
+        return run.Diverged ? (true, run.DivergedInEpoch) : (false, null);
     }
 
     /// <summary>Largest fall of test accuracy below its running best.</summary>
@@ -95,75 +95,175 @@ public sealed record ConditionSummary(
         var steps = Enumerable.Range(start, Math.Max(0, history.Count - start)).Select(e => Math.Abs(history[e].TestAccuracy - history[e - 1].TestAccuracy)).ToList();
         return steps.Count == 0 ? double.NaN : steps.Average();
     }
+}
 
-    public static bool Collapsed(StabilityRun run)
+/// <summary>The mean test accuracy of a cell's runs after one epoch, with its 95 % bootstrap interval over seeds (a band of the mean, not of the runs).</summary>
+public readonly record struct EpochBand(int Epoch, int Runs, Interval TestAccuracy, double StandardDeviation);
+
+/// <summary>
+/// One cell over its seeds: mean and 95 % BCa bootstrap interval of final and best test accuracy
+/// (with the SD over seeds), collapses with their Wilson interval, drawdown and roughness, the
+/// last epoch's residuals and convergence, the realized time steps, dead outputs, and per-epoch bands.
+/// </summary>
+public sealed record CellSummary(
+    StabilityCell Cell,
+    int Runs,
+    Interval FinalAccuracy,
+    double FinalSd,
+    Interval BestAccuracy,
+    double BestSd,
+    int Collapsed,
+    Interval CollapseRate,
+    Descriptive Drawdown,
+    Descriptive Roughness,
+    Descriptive FreeResidual,
+    Descriptive NudgedResidual,
+    Descriptive NotConverged,
+    Descriptive Period2,
+    Descriptive MeanDt,
+    Descriptive ClippedShare,
+    Descriptive TauCv,
+    int RunsWithDeadOutputs,
+    Descriptive DeadOutputs,
+    IReadOnlyList<EpochBand> Bands);
+
+/// <summary>
+/// A τ condition against the homogeneous cell of its group, runs paired by seed: the mean
+/// difference (condition − homogeneous) of final and best test accuracy with a 95 % BCa bootstrap
+/// interval, the Wilcoxon signed-rank p-value and its Holm adjustment over every comparison of the
+/// study, collapses on each side, and the Brown–Forsythe test of equal spread of final accuracies
+/// with the SD ratio (condition / homogeneous).
+/// </summary>
+public sealed record PairedComparison(
+    StabilityCell Cell,
+    StabilityCell Baseline,
+    int Pairs,
+    Interval FinalDifference,
+    SignedRankResult FinalTest,
+    double FinalHolm,
+    Interval BestDifference,
+    SignedRankResult BestTest,
+    double BestHolm,
+    int CollapsedCell,
+    int CollapsedBaseline,
+    FTestResult FinalVariance,
+    double FinalSdRatio);
+
+/// <summary>The dead-output remedy (nudge outside ρ) against the same cell with the nudge inside, paired by seed.</summary>
+public sealed record RemedyComparison(
+    StabilityCell Cell,
+    StabilityCell Baseline,
+    int Pairs,
+    Interval FinalDifference,
+    SignedRankResult FinalTest,
+    int DeadRunsCell,
+    int DeadRunsBaseline,
+    int CollapsedCell,
+    int CollapsedBaseline);
+
+/// <summary>The statistics of a whole study, computed from its runs (src/Neuromorphic.Learning/README.md, "Stability study").</summary>
+public sealed record StabilityAnalysis(
+    IReadOnlyList<CellSummary> Cells,
+    IReadOnlyList<PairedComparison> Comparisons,
+    IReadOnlyList<RemedyComparison> Remedies,
+    IReadOnlyList<RunOutcome> Outcomes,
+    ulong BootstrapSeed)
+{
+    /// <summary>The seed of every bootstrap in a study's report (each statistic has its own key).</summary>
+    public const ulong DefaultBootstrapSeed = 20_260_303;
+
+    /// <summary>
+    /// Summarises <paramref name="runs"/> per cell of <paramref name="cells"/> and compares each
+    /// heterogeneous cell with the homogeneous cell of its group, and each remedy cell with its
+    /// inside-nudge twin, over the seeds both have. <paramref name="classes"/> sets the chance
+    /// accuracy of diverged runs. Deterministic: bootstraps are keyed by cell and statistic.
+    /// </summary>
+    public static StabilityAnalysis Of(IReadOnlyList<StabilityCell> cells, IReadOnlyList<StabilityRun> runs, int classes, ulong bootstrapSeed = DefaultBootstrapSeed)
     {
-        if (run.Diverged)
-        {
-            return true;
-        }
+        var outcomes = runs.Select(r => RunOutcome.Of(r, classes)).ToList();
+        var byCell = cells.ToDictionary(c => c, c => outcomes.Where(o => o.Run.Cell == c).OrderBy(o => o.Run.Seed).ToList());
+        var summaries = cells.Select((c, i) => Summarise(c, byCell[c], bootstrapSeed, (ulong)i)).ToList();
 
-        var best = double.NegativeInfinity;
-        foreach (var h in run.History)
+        var pairs = new List<(StabilityCell Cell, StabilityCell Baseline, List<(RunOutcome A, RunOutcome B)> Pairs, int Index)>();
+        for (var i = 0; i < cells.Count; i++)
         {
-            best = Math.Max(best, h.TestAccuracy);
-            if (best >= CollapseFloor && (h.TestAccuracy < CollapseFloor || best - h.TestAccuracy > CollapseDrop))
+            var cell = cells[i];
+            if (!cell.IsHomogeneous && cell.Nudge == Models.OutputNudge.Inside && byCell.TryGetValue(cell.Baseline, out var baseline))
             {
-                return true;
+                pairs.Add((cell, cell.Baseline, Pair(byCell[cell], baseline), i));
             }
         }
 
-        return false;
-    }
-
-    /// <summary>Column names of <see cref="CsvRow"/>.</summary>
-    public static readonly IReadOnlyList<string> CsvColumns =
-    [
-        "condition", "distribution", "spread", "runs", "final_accuracy_mean", "final_accuracy_std", "best_accuracy_mean", "best_accuracy_std",
-        "collapse_rate", "drawdown_mean", "drawdown_max", "roughness_mean", "free_residual_mean", "nudged_residual_mean", "not_converged_mean",
-        "period2_mean", "dt_mean", "clipped_share_mean", "tau_cv_mean",
-    ];
-
-    public IReadOnlyList<string> CsvRow =>
-    [
-        Condition.Label, Condition.Distribution.Name, Number(Condition.Distribution.Spread), Runs.ToString(CultureInfo.InvariantCulture),
-        Number(FinalAccuracy.Mean), Number(FinalAccuracy.StandardDeviation), Number(BestAccuracy.Mean), Number(BestAccuracy.StandardDeviation),
-        Number(CollapseRate), Number(Drawdown.Mean), Number(LargestDrawdown), Number(Roughness.Mean), Number(FreeResidual.Mean),
-        Number(NudgedResidual.Mean), Number(NotConverged.Mean), Number(Period2.Mean), Number(MeanDt.Mean), Number(ClippedShare.Mean), Number(TauCv.Mean),
-    ];
-
-    public static string Csv(IEnumerable<ConditionSummary> summaries)
-    {
-        var sb = new StringBuilder(string.Join(",", CsvColumns)).Append('\n');
-        foreach (var summary in summaries)
+        var finalTests = pairs.Select(p => SignedRankTest.Of(p.Pairs.Select(x => x.A.FinalAccuracy - x.B.FinalAccuracy))).ToList();
+        var bestTests = pairs.Select(p => SignedRankTest.Of(p.Pairs.Select(x => x.A.BestAccuracy - x.B.BestAccuracy))).ToList();
+        var finalHolm = MultipleComparisons.Holm(finalTests.Select(t => t.Count == 0 ? double.NaN : t.PValue).ToList());
+        var bestHolm = MultipleComparisons.Holm(bestTests.Select(t => t.Count == 0 ? double.NaN : t.PValue).ToList());
+        var comparisons = new List<PairedComparison>();
+        for (var j = 0; j < pairs.Count; j++)
         {
-            sb.Append(string.Join(",", summary.CsvRow.Select(v => v.Contains(',') ? $"\"{v}\"" : v))).Append('\n');
+            var (cell, baseline, paired, index) = pairs[j];
+            var key = 1000 + 16 * (ulong)index;
+            var finalsA = paired.Select(p => p.A.FinalAccuracy).ToArray();
+            var finalsB = paired.Select(p => p.B.FinalAccuracy).ToArray();
+            var sdB = Descriptive.Of(finalsB).StandardDeviation;
+            comparisons.Add(new PairedComparison(cell, baseline, paired.Count,
+                Bootstrap.Mean(paired.Select(p => p.A.FinalAccuracy - p.B.FinalAccuracy).ToList(), bootstrapSeed, key), finalTests[j], finalHolm[j],
+                Bootstrap.Mean(paired.Select(p => p.A.BestAccuracy - p.B.BestAccuracy).ToList(), bootstrapSeed, key + 1), bestTests[j], bestHolm[j],
+                paired.Count(p => p.A.Collapsed), paired.Count(p => p.B.Collapsed),
+                VarianceTest.BrownForsythe([finalsA, finalsB]),
+                sdB > 0 ? Descriptive.Of(finalsA).StandardDeviation / sdB : double.NaN));
         }
 
-        return sb.ToString();
-    }
-
-    /// <summary>A Markdown table: one row per condition, accuracies in percent.</summary>
-    public static string Markdown(IEnumerable<ConditionSummary> summaries, string title)
-    {
-        var sb = new StringBuilder();
-        sb.Append("# ").Append(title).Append("\n\n");
-        sb.Append("| condition | runs | final test acc (%, mean ± SD) | best test acc (%, mean ± SD) | collapse rate | drawdown (pts, mean / max) | roughness (pts) | free residual | not converged (%) | period-2 (%) | mean dt | clipped (%) |\n");
-        sb.Append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        foreach (var s in summaries)
+        var remedies = new List<RemedyComparison>();
+        for (var i = 0; i < cells.Count; i++)
         {
-            sb.Append(CultureInfo.InvariantCulture,
-                $"| {s.Condition.Label} | {s.Runs} | {s.FinalAccuracy.Format(100)} | {s.BestAccuracy.Format(100)} | {Percent(s.CollapseRate)} | {(100 * s.Drawdown.Mean).ToString("0.00", CultureInfo.InvariantCulture)} / {(100 * s.LargestDrawdown).ToString("0.00", CultureInfo.InvariantCulture)} | {(100 * s.Roughness.Mean).ToString("0.00", CultureInfo.InvariantCulture)} | {s.FreeResidual.Mean.ToString("0.0e0", CultureInfo.InvariantCulture)} | {(100 * s.NotConverged.Mean).ToString("0.0", CultureInfo.InvariantCulture)} | {(100 * s.Period2.Mean).ToString("0.0", CultureInfo.InvariantCulture)} | {s.MeanDt.Mean.ToString("0.###", CultureInfo.InvariantCulture)} | {(100 * s.ClippedShare.Mean).ToString("0.0", CultureInfo.InvariantCulture)} |\n");
+            var cell = cells[i];
+            if (cell.Nudge != Models.OutputNudge.Outside || !byCell.TryGetValue(cell.WithoutRemedy, out var inside))
+            {
+                continue;
+            }
+
+            var paired = Pair(byCell[cell], inside);
+            remedies.Add(new RemedyComparison(cell, cell.WithoutRemedy, paired.Count,
+                Bootstrap.Mean(paired.Select(p => p.A.FinalAccuracy - p.B.FinalAccuracy).ToList(), bootstrapSeed, 5000 + 16 * (ulong)i),
+                SignedRankTest.Of(paired.Select(p => p.A.FinalAccuracy - p.B.FinalAccuracy)),
+                paired.Count(p => p.A.DeadAtEnd.Count > 0), paired.Count(p => p.B.DeadAtEnd.Count > 0),
+                paired.Count(p => p.A.Collapsed), paired.Count(p => p.B.Collapsed)));
         }
 
-        sb.Append("\nCollapse: a run diverges, or after reaching 50 % its test accuracy falls below 50 % or more than 10 points under its running best. ");
-        sb.Append("Drawdown: largest fall of test accuracy below its running best. Roughness: mean |Δ test accuracy| between epochs over the second half. ");
-        sb.Append("Residuals and convergence are those of the last epoch's training minibatches. ");
-        sb.Append("± is one standard deviation over the runs (not a standard error or an interval).\n");
-        return sb.ToString();
+        return new StabilityAnalysis(summaries, comparisons, remedies, outcomes, bootstrapSeed);
     }
 
-    private static string Percent(double value) => double.IsNaN(value) ? "–" : (100 * value).ToString("0", CultureInfo.InvariantCulture) + " %";
+    private static List<(RunOutcome A, RunOutcome B)> Pair(List<RunOutcome> cell, List<RunOutcome> baseline)
+    {
+        var bySeed = baseline.ToDictionary(o => o.Run.Seed);
+        return cell.Where(o => bySeed.ContainsKey(o.Run.Seed)).Select(o => (o, bySeed[o.Run.Seed])).ToList();
+    }
 
-    private static string Number(double value) => double.IsNaN(value) ? "" : value.ToString("G9", CultureInfo.InvariantCulture);
+    private static CellSummary Summarise(StabilityCell cell, List<RunOutcome> outcomes, ulong seed, ulong index)
+    {
+        var key = 16 * index;
+        var finals = outcomes.Select(o => o.FinalAccuracy).ToList();
+        var bests = outcomes.Select(o => o.BestAccuracy).ToList();
+        var last = outcomes.Select(o => o.Last).OfType<EpochMetrics>().ToList();
+        var collapsed = outcomes.Count(o => o.Collapsed);
+        var epochs = outcomes.Count == 0 ? 0 : outcomes.Max(o => o.Run.History.Count);
+        var bands = new List<EpochBand>();
+        for (var e = 0; e < epochs; e++)
+        {
+            var values = outcomes.Where(o => o.Run.History.Count > e).Select(o => o.Run.History[e].TestAccuracy).Where(double.IsFinite).ToList();
+            bands.Add(new EpochBand(e + 1, values.Count, Bootstrap.Mean(values, seed, 100_000 + 100 * index + (ulong)e), Descriptive.Of(values).StandardDeviation));
+        }
+
+        return new CellSummary(cell, outcomes.Count,
+            Bootstrap.Mean(finals, seed, key), Descriptive.Of(finals).StandardDeviation,
+            Bootstrap.Mean(bests, seed, key + 1), Descriptive.Of(bests).StandardDeviation,
+            collapsed, Proportion.Wilson(collapsed, outcomes.Count),
+            Descriptive.Of(outcomes.Select(o => o.Drawdown)), Descriptive.Of(outcomes.Select(o => o.Roughness)),
+            Descriptive.Of(last.Select(h => h.FreeResidual)), Descriptive.Of(last.Select(h => h.NudgedResidual)),
+            Descriptive.Of(last.Select(h => h.FreeNotConverged)), Descriptive.Of(last.Select(h => h.FreePeriod2)),
+            Descriptive.Of(outcomes.Select(o => o.Run.TimeSteps.MeanDt)), Descriptive.Of(outcomes.Select(o => o.Run.TimeSteps.ClippedShare)),
+            Descriptive.Of(outcomes.Select(o => o.Run.TimeSteps.TauCv)),
+            outcomes.Count(o => o.DeadAtEnd.Count > 0), Descriptive.Of(outcomes.Select(o => (double)o.DeadAtEnd.Count)), bands);
+    }
 }

@@ -186,7 +186,16 @@ internal static class EpKernels
     /// next = s + dt·(clip(g, 0, 1) − s). <paramref name="width"/> is the padded layer width.
     /// </summary>
     public static void FeedbackStep(ReadOnlySpan<float> drive, ReadOnlySpan<float> above, int ldAbove, int aboveCount,
+        ReadOnlySpan<float> wAbove, int ldw, ReadOnlySpan<float> state, Span<float> next, ReadOnlySpan<float> dt, int rows, int width) =>
+        FeedbackStep<PrototypicalRule>(drive, above, ldAbove, aboveCount, wAbove, ldw, state, next, dt, rows, width);
+
+    /// <summary>
+    /// <see cref="FeedbackStep"/> with the state update of <typeparamref name="TRule"/> applied to the
+    /// total drive g (the prototypical leaky step or the energy-based one).
+    /// </summary>
+    public static void FeedbackStep<TRule>(ReadOnlySpan<float> drive, ReadOnlySpan<float> above, int ldAbove, int aboveCount,
         ReadOnlySpan<float> wAbove, int ldw, ReadOnlySpan<float> state, Span<float> next, ReadOnlySpan<float> dt, int rows, int width)
+        where TRule : struct, IStepRule
     {
         if (rows == 0)
         {
@@ -213,14 +222,14 @@ internal static class EpKernels
             var j = 0;
             for (; j + 4 * Lanes.Width <= width; j += 4 * Lanes.Width)
             {
-                Feedback4x4(ref d0, ref u0, ldAbove, aboveCount, ref w0, ldw, ref s0, ref n0, ref t0, r, j, width);
+                Feedback4x4<TRule>(ref d0, ref u0, ldAbove, aboveCount, ref w0, ldw, ref s0, ref n0, ref t0, r, j, width);
             }
 
             for (; j < width; j += Lanes.Width)
             {
                 for (var rr = r; rr < r + 4; rr++)
                 {
-                    Feedback1x1(ref d0, ref u0, ldAbove, aboveCount, ref w0, ldw, ref s0, ref n0, ref t0, rr, j, width);
+                    Feedback1x1<TRule>(ref d0, ref u0, ldAbove, aboveCount, ref w0, ldw, ref s0, ref n0, ref t0, rr, j, width);
                 }
             }
         }
@@ -229,14 +238,15 @@ internal static class EpKernels
         {
             for (var j = 0; j < width; j += Lanes.Width)
             {
-                Feedback1x1(ref d0, ref u0, ldAbove, aboveCount, ref w0, ldw, ref s0, ref n0, ref t0, r, j, width);
+                Feedback1x1<TRule>(ref d0, ref u0, ldAbove, aboveCount, ref w0, ldw, ref s0, ref n0, ref t0, r, j, width);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Feedback4x4(ref float d0, ref float u0, int ldu, int count, ref float w0, int ldw, ref float s0, ref float n0,
+    private static void Feedback4x4<TRule>(ref float d0, ref float u0, int ldu, int count, ref float w0, int ldw, ref float s0, ref float n0,
         ref float t0, int r, int j, int width)
+        where TRule : struct, IStepRule
     {
         const int V = Lanes.Width;
         var o0 = r * width + j;
@@ -285,26 +295,28 @@ internal static class EpKernels
         var t_1 = Load(ref t0, j + V);
         var t_2 = Load(ref t0, j + 2 * V);
         var t_3 = Load(ref t0, j + 3 * V);
-        StepStore(ref s0, ref n0, o0, c00, c01, c02, c03, t_0, t_1, t_2, t_3);
-        StepStore(ref s0, ref n0, o1, c10, c11, c12, c13, t_0, t_1, t_2, t_3);
-        StepStore(ref s0, ref n0, o2, c20, c21, c22, c23, t_0, t_1, t_2, t_3);
-        StepStore(ref s0, ref n0, o3, c30, c31, c32, c33, t_0, t_1, t_2, t_3);
+        StepStore<TRule>(ref s0, ref n0, o0, c00, c01, c02, c03, t_0, t_1, t_2, t_3);
+        StepStore<TRule>(ref s0, ref n0, o1, c10, c11, c12, c13, t_0, t_1, t_2, t_3);
+        StepStore<TRule>(ref s0, ref n0, o2, c20, c21, c22, c23, t_0, t_1, t_2, t_3);
+        StepStore<TRule>(ref s0, ref n0, o3, c30, c31, c32, c33, t_0, t_1, t_2, t_3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StepStore(ref float s0, ref float n0, int o, Vector256<float> g0, Vector256<float> g1, Vector256<float> g2,
+    private static void StepStore<TRule>(ref float s0, ref float n0, int o, Vector256<float> g0, Vector256<float> g1, Vector256<float> g2,
         Vector256<float> g3, Vector256<float> t0, Vector256<float> t1, Vector256<float> t2, Vector256<float> t3)
+        where TRule : struct, IStepRule
     {
         const int V = Lanes.Width;
-        Store(ref n0, o, Lanes.LeakyStep(g0, Load(ref s0, o), t0));
-        Store(ref n0, o + V, Lanes.LeakyStep(g1, Load(ref s0, o + V), t1));
-        Store(ref n0, o + 2 * V, Lanes.LeakyStep(g2, Load(ref s0, o + 2 * V), t2));
-        Store(ref n0, o + 3 * V, Lanes.LeakyStep(g3, Load(ref s0, o + 3 * V), t3));
+        Store(ref n0, o, TRule.Step(g0, Load(ref s0, o), t0));
+        Store(ref n0, o + V, TRule.Step(g1, Load(ref s0, o + V), t1));
+        Store(ref n0, o + 2 * V, TRule.Step(g2, Load(ref s0, o + 2 * V), t2));
+        Store(ref n0, o + 3 * V, TRule.Step(g3, Load(ref s0, o + 3 * V), t3));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Feedback1x1(ref float d0, ref float u0, int ldu, int count, ref float w0, int ldw, ref float s0, ref float n0,
+    private static void Feedback1x1<TRule>(ref float d0, ref float u0, int ldu, int count, ref float w0, int ldw, ref float s0, ref float n0,
         ref float t0, int r, int j, int width)
+        where TRule : struct, IStepRule
     {
         var o = r * width + j;
         var acc = Load(ref d0, o);
@@ -315,7 +327,7 @@ internal static class EpKernels
             acc = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref ur, p)), Load(ref wj, p * ldw), acc);
         }
 
-        Store(ref n0, o, Lanes.LeakyStep(acc, Load(ref s0, o), Load(ref t0, j)));
+        Store(ref n0, o, TRule.Step(acc, Load(ref s0, o), Load(ref t0, j)));
     }
 
     /// <summary>
@@ -323,7 +335,13 @@ internal static class EpKernels
     /// g = drive + β·(target − s), next = s + dt·(clip(g, 0, 1) − s).
     /// </summary>
     public static void TopStep(ReadOnlySpan<float> drive, ReadOnlySpan<float> target, float beta, ReadOnlySpan<float> state, Span<float> next,
+        ReadOnlySpan<float> dt, int rows, int width) =>
+        TopStep<PrototypicalRule>(drive, target, beta, state, next, dt, rows, width);
+
+    /// <summary>One step of the top (output) layer with its nudge towards the target, by <typeparamref name="TRule"/>.</summary>
+    public static void TopStep<TRule>(ReadOnlySpan<float> drive, ReadOnlySpan<float> target, float beta, ReadOnlySpan<float> state, Span<float> next,
         ReadOnlySpan<float> dt, int rows, int width)
+        where TRule : struct, IStepRule
     {
         CheckDepth(width);
         var count = rows * width;
@@ -343,9 +361,7 @@ internal static class EpKernels
             var o = r * width;
             for (var j = 0; j < width; j += Lanes.Width)
             {
-                var s = Load(ref s0, o + j);
-                var g = Vector256.FusedMultiplyAdd(nudge, Load(ref y0, o + j) - s, Load(ref d0, o + j));
-                Store(ref n0, o + j, Lanes.LeakyStep(g, s, Load(ref t0, j)));
+                Store(ref n0, o + j, TRule.Top(Load(ref d0, o + j), Load(ref y0, o + j), nudge, Load(ref s0, o + j), Load(ref t0, j)));
             }
         }
     }

@@ -22,12 +22,13 @@ public sealed class EpModel
     public const string InputName = "input";
     public const string OutputName = "output";
 
-    internal EpModel(EpParameters parameters, int freeSteps, string name, JsonObject? training)
+    internal EpModel(EpParameters parameters, int freeSteps, string name, JsonObject? training, EpDynamics dynamics = EpDynamics.Prototypical)
     {
         Parameters = parameters;
         FreeSteps = freeSteps;
         Name = name;
         Training = training;
+        Dynamics = dynamics;
     }
 
     public string Name { get; }
@@ -40,6 +41,15 @@ public sealed class EpModel
 
     /// <summary>Free-phase steps T1 the model was trained with (used by default at evaluation).</summary>
     public int FreeSteps { get; }
+
+    /// <summary>
+    /// The dynamics of the free phase: the model file's <c>training.hyperparameters.primitive</c>
+    /// (prototypical when absent). Both have the same fixed points (README, "Both dynamics").
+    /// </summary>
+    public EpDynamics Dynamics { get; }
+
+    /// <summary>The same network relaxed with other dynamics (the parameters are shared, not copied).</summary>
+    public EpModel WithDynamics(EpDynamics dynamics) => dynamics == Dynamics ? this : new EpModel(Parameters, FreeSteps, Name, Training, dynamics);
 
     /// <summary>The training metadata of the network file, if any.</summary>
     public JsonObject? Training { get; }
@@ -171,7 +181,15 @@ public sealed class EpModel
             freeSteps = steps;
         }
 
-        return new EpModel(parameters, freeSteps, network.Name, network.Training);
+        var dynamics = EpDynamics.Prototypical;
+        if (network.Training?["hyperparameters"]?["primitive"] is JsonValue primitiveNode)
+        {
+            dynamics = primitiveNode.TryGetValue(out string? primitive) && primitive is "prototypical" or "energy"
+                ? primitive == "energy" ? EpDynamics.Energy : EpDynamics.Prototypical
+                : throw Bad("$.training.hyperparameters.primitive", primitiveNode.ToJsonString(), "\"prototypical\" or \"energy\" (the dynamics the model was trained with)");
+        }
+
+        return new EpModel(parameters, freeSteps, network.Name, network.Training, dynamics);
     }
 
     /// <summary>
@@ -233,7 +251,7 @@ public sealed class EpModel
     {
         CheckImages(images);
         var count = Math.Min(limit ?? images.Count, images.Count);
-        return new Evaluator(Parameters, threads).Evaluate(images, count, Steps(freeSteps), progress, cancellationToken);
+        return new Evaluator(Parameters, threads, Dynamics).Evaluate(images, count, Steps(freeSteps), progress, cancellationToken);
     }
 
     /// <summary>Predicted class of every image (the most active output neuron after T1 free steps).</summary>
@@ -262,7 +280,7 @@ public sealed class EpModel
         }
 
         var outputs = new float[count * ClassCount];
-        new Evaluator(Parameters, threads).Outputs(inputs, count, Steps(freeSteps), outputs);
+        new Evaluator(Parameters, threads, Dynamics).Outputs(inputs, count, Steps(freeSteps), outputs);
         return outputs;
     }
 

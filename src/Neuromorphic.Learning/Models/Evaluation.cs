@@ -24,14 +24,14 @@ public sealed record EvaluationResult(int Count, int Correct, double Loss, doubl
 /// relaxation in parallel over blocks of samples). A sample's result does not depend on the
 /// chunk it falls in or on the thread count.
 /// </summary>
-internal sealed class Evaluator(EpParameters parameters, int threads)
+internal sealed class Evaluator(EpParameters parameters, int threads, EpDynamics dynamics = EpDynamics.Prototypical)
 {
     public const int ChunkRows = 256;
 
     private readonly int _threads = Parallelism.Resolve(threads);
     private Relaxation? _workspace;
 
-    private Relaxation Workspace => _workspace ??= new Relaxation(parameters, ChunkRows);
+    private Relaxation Workspace => _workspace ??= new Relaxation(parameters, ChunkRows, DynamicsNames.Rule(dynamics));
 
     public EvaluationResult Evaluate(LabeledImages images, int count, int steps, IProgress<WorkProgress>? progress = null,
         CancellationToken cancellationToken = default)

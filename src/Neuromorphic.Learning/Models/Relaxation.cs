@@ -11,9 +11,11 @@ internal sealed class PhaseResiduals(int capacity)
 
 /// <summary>
 /// The state of a minibatch while it relaxes, and the relaxation itself. Every non-input layer is
-/// updated synchronously from the old state (Jacobi), s ← s + dt ⊙ (ρ(∂Φ^β/∂s) − s) with
-/// ∂Φ^β/∂s_k = W_k s_{k−1} + b_k + W_{k+1}ᵀ s_{k+1} and, for the output, the nudge β(y − s_L)
-/// inside ρ (Laborieux et al. 2021). The input projection W_1 x + b_1 is computed once per batch
+/// updated synchronously from the old state (Jacobi). Prototypical dynamics (the default):
+/// s ← s + dt ⊙ (ρ(∂Φ^β/∂s) − s) with ∂Φ^β/∂s_k = W_k s_{k−1} + b_k + W_{k+1}ᵀ s_{k+1} and, for the
+/// output, the nudge β(y − s_L) inside ρ (Laborieux et al. 2021) or, with the outside nudge, added
+/// after ρ. Energy-based dynamics (Scellier and Bengio 2017): s ← clip(s + dt ⊙ (−s + ρ′(s) ⊙
+/// (W_k ρ(s_{k−1}) + b_k + W_{k+1}ᵀ ρ(s_{k+1})) [+ β(y − s_L)]), 0, 1) (see <see cref="EnergyRule"/>). The input projection W_1 x + b_1 is computed once per batch
 /// (<see cref="Project"/>). Samples never interact, so blocks of rows relax on different threads
 /// without any synchronisation and give the same bits on any thread count.
 /// </summary>
@@ -28,10 +30,11 @@ internal sealed class Relaxation
     private readonly float[][][] _rotating;
     private readonly float[]?[] _drive;
 
-    public Relaxation(EpParameters parameters, int capacity)
+    public Relaxation(EpParameters parameters, int capacity, StepRuleKind rule = StepRuleKind.Prototypical)
     {
         Parameters = parameters;
         Capacity = capacity;
+        Rule = rule;
         var layers = parameters.LayerCount;
         var strides = parameters.Strides;
         Input = new float[capacity * strides[0]];
@@ -59,6 +62,9 @@ internal sealed class Relaxation
 
     public EpParameters Parameters { get; }
     public int Capacity { get; }
+
+    /// <summary>How states move: the prototypical or the energy-based dynamics, and where the output's nudge sits.</summary>
+    public StepRuleKind Rule { get; }
 
     /// <summary>Clamped input x, [rows × Strides[0]].</summary>
     public float[] Input { get; }
@@ -202,6 +208,23 @@ internal sealed class Relaxation
 
     private void Step(int first, int rows, int current, int next, float beta)
     {
+        switch (Rule)
+        {
+            case StepRuleKind.Energy:
+                Step<EnergyRule>(first, rows, current, next, beta);
+                break;
+            case StepRuleKind.OutsideNudge:
+                Step<OutsideNudgeRule>(first, rows, current, next, beta);
+                break;
+            default:
+                Step<PrototypicalRule>(first, rows, current, next, beta);
+                break;
+        }
+    }
+
+    private void Step<TRule>(int first, int rows, int current, int next, float beta)
+        where TRule : struct, IStepRule
+    {
         var p = Parameters;
         var layers = p.LayerCount;
         var strides = p.Strides;
@@ -215,13 +238,13 @@ internal sealed class Relaxation
         for (var k = 1; k < layers; k++)
         {
             var drive = k == 1 ? Projection.AsSpan(first * strides[1]) : _drive[k - 1].AsSpan(first * strides[k]);
-            EpKernels.FeedbackStep(drive, _rotating[k][current].AsSpan(first * strides[k + 1]), strides[k + 1], p.Sizes[k + 1],
+            EpKernels.FeedbackStep<TRule>(drive, _rotating[k][current].AsSpan(first * strides[k + 1]), strides[k + 1], p.Sizes[k + 1],
                 p.Weights[k], strides[k], _rotating[k - 1][current].AsSpan(first * strides[k]), _rotating[k - 1][next].AsSpan(first * strides[k]),
                 p.Dt[k - 1], rows, strides[k]);
         }
 
         var top = layers == 1 ? Projection.AsSpan(first * strides[1]) : _drive[layers - 1].AsSpan(first * strides[layers]);
-        EpKernels.TopStep(top, Target.AsSpan(first * strides[layers]), beta, _rotating[layers - 1][current].AsSpan(first * strides[layers]),
+        EpKernels.TopStep<TRule>(top, Target.AsSpan(first * strides[layers]), beta, _rotating[layers - 1][current].AsSpan(first * strides[layers]),
             _rotating[layers - 1][next].AsSpan(first * strides[layers]), p.Dt[layers - 1], rows, strides[layers]);
     }
 }

@@ -32,7 +32,7 @@ internal sealed class BatchLearner
         _optimizer = optimizer;
         _options = options;
         _threads = Parallelism.Resolve(options.Threads);
-        Workspace = new Relaxation(parameters, options.BatchSize);
+        Workspace = new Relaxation(parameters, options.BatchSize, DynamicsNames.Rule(options.Dynamics, options.Nudge));
         _signal = parameters.Weights.Select(w => new float[w.Length]).ToArray();
         _biasSignal = parameters.Biases.Select(b => new float[b.Length]).ToArray();
         _inputLayerDifference = new float[options.BatchSize * parameters.Strides[1]];
@@ -66,7 +66,7 @@ internal sealed class BatchLearner
     /// schedule's factor. Free-phase outputs and residuals are added to the tallies.
     /// </summary>
     public void Train(LabeledImages images, ReadOnlySpan<int> indices, int sign, double rateScale, OutputTally output,
-        PhaseTally free, PhaseTally nudged)
+        PhaseTally free, PhaseTally nudged, OutputActivity? activity = null)
     {
         var rows = indices.Length;
         var work = Workspace;
@@ -112,6 +112,8 @@ internal sealed class BatchLearner
         {
             nudged.Add(work.NudgedBResiduals, rows);
         }
+
+        activity?.Add(p.Strides[^1], rows, work.Free[^1], work.NudgedA[^1], betaB is null ? null : work.NudgedB[^1]);
 
         var second = work.NudgedA;
         var first = betaB is null ? work.Free : work.NudgedB;

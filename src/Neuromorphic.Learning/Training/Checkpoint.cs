@@ -47,6 +47,11 @@ internal static class Checkpoint
             ["epochsCompleted"] = state.EpochsCompleted,
             ["optimizerSteps"] = state.Optimizer.StepCount,
             ["historyCount"] = state.History.Count,
+            ["outputs"] = new JsonArray(state.History.Select(h => (JsonNode)new JsonObject
+            {
+                ["dead"] = new JsonArray(h.DeadOutputs.Select(c => (JsonNode)c).ToArray()),
+                ["silent"] = new JsonArray(h.SilentOutputs.Select(c => (JsonNode)c).ToArray()),
+            }).ToArray()),
         };
         var headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
         using var buffer = new MemoryStream();
@@ -178,7 +183,13 @@ internal static class Checkpoint
                 offset += sizeof(double);
             }
 
-            state.History.Add(EpochMetrics.FromCsvRow(values));
+            var metrics = EpochMetrics.FromCsvRow(values);
+            if (header["outputs"] is JsonArray outputs && h < outputs.Count && outputs[h] is JsonObject units)
+            {
+                metrics = metrics with { DeadOutputs = Units(units["dead"]), SilentOutputs = Units(units["silent"]) };
+            }
+
+            state.History.Add(metrics);
         }
 
         return state;
@@ -210,6 +221,8 @@ internal static class Checkpoint
             }
         }
     }
+
+    private static int[] Units(JsonNode? node) => node is JsonArray array ? array.Select(n => n!.GetValue<int>()).ToArray() : [];
 
     private static string Describe(string? value) => value is null ? "not set" : value.Length == 0 ? "set" : value;
 

@@ -93,10 +93,10 @@ public sealed class EpTrainer(EpTrainingOptions options, Dataset dataset, ILogge
 
         var firstEpoch = state.EpochsCompleted;
         var learner = new BatchLearner(state.Parameters, state.Optimizer, Options);
-        var evaluator = new Evaluator(state.Parameters, Options.Threads);
+        var evaluator = new Evaluator(state.Parameters, Options.Threads, Options.Dynamics);
         var batches = (train.Count + Options.BatchSize - 1) / Options.BatchSize;
         var order = new int[train.Count];
-        var model = new EpModel(state.Parameters, Options.FreeSteps, ModelName(outputs.ModelPath), null);
+        var model = new EpModel(state.Parameters, Options.FreeSteps, ModelName(outputs.ModelPath), null, Options.Dynamics);
         for (var epoch = state.EpochsCompleted; epoch < Options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
@@ -106,6 +106,7 @@ public sealed class EpTrainer(EpTrainingOptions options, Dataset dataset, ILogge
             var output = new OutputTally();
             var free = new PhaseTally();
             var nudged = new PhaseTally();
+            var activity = new OutputActivity(state.Parameters.OutputSize);
             var stage = $"epoch {epoch + 1}/{Options.Epochs}";
             for (var batch = 0; batch < batches; batch++)
             {
@@ -113,7 +114,7 @@ public sealed class EpTrainer(EpTrainingOptions options, Dataset dataset, ILogge
                 var start = batch * Options.BatchSize;
                 var rows = Math.Min(Options.BatchSize, train.Count - start);
                 var sign = Options.Estimator == GradientEstimator.RandomSign && (signs.NextUInt64() & 1) == 1 ? -1 : 1;
-                learner.Train(train, order.AsSpan(start, rows), sign, rateScale, output, free, nudged);
+                learner.Train(train, order.AsSpan(start, rows), sign, rateScale, output, free, nudged, activity);
                 progress?.Report(new WorkProgress(stage, batch + 1, batches, $"train accuracy {output.Accuracy:P1}"));
             }
 
@@ -145,6 +146,8 @@ public sealed class EpTrainer(EpTrainingOptions options, Dataset dataset, ILogge
                 TestResidual = evaluation?.MeanResidual ?? double.NaN,
                 TestNotConverged = evaluation?.NotConvergedShare ?? double.NaN,
                 LearningRateScale = rateScale,
+                DeadOutputs = activity.Dead,
+                SilentOutputs = activity.Silent,
                 EpochSeconds = clock.Elapsed.TotalSeconds,
                 TrainSeconds = trainSeconds,
                 SamplesPerSecond = train.Count / trainSeconds,
@@ -157,6 +160,12 @@ public sealed class EpTrainer(EpTrainingOptions options, Dataset dataset, ILogge
                 "Epoch {Epoch}/{Epochs}: train {TrainAccuracy:P2} (loss {TrainLoss:0.0000}), test {TestAccuracy:P2}, residual free {FreeResidual:0.0e0} nudged {NudgedResidual:0.0e0}, not converged {NotConverged:P1}, period-2 {Period2:P1}, {Seconds:0.0} s, {SamplesPerSecond:0} samples/s",
                 metrics.Epoch, Options.Epochs, metrics.TrainAccuracy, metrics.TrainLoss, metrics.TestAccuracy, metrics.FreeResidual, metrics.NudgedResidual,
                 metrics.FreeNotConverged, metrics.FreePeriod2, metrics.EpochSeconds, metrics.SamplesPerSecond);
+            if (metrics.DeadOutputs.Count > 0)
+            {
+                _log.LogWarning("Epoch {Epoch}: output units {Dead} are dead (zero in every phase of every training sample: no learning signal)",
+                    metrics.Epoch, string.Join(", ", metrics.DeadOutputs));
+            }
+
             epochCompleted?.Invoke(metrics);
         }
 
@@ -166,7 +175,7 @@ public sealed class EpTrainer(EpTrainingOptions options, Dataset dataset, ILogge
         }
 
         var finished = new EpModel(state.Parameters, Options.FreeSteps, model.Name,
-            TrainingMetadata.Build(Options, outputs.DatasetSpec, dataset, train.Count, test.Count, draw, state.History));
+            TrainingMetadata.Build(Options, outputs.DatasetSpec, dataset, train.Count, test.Count, draw, state.History), Options.Dynamics);
         return new TrainingResult(finished, state.History, draw, firstEpoch, outputs.ModelPath, checkpointPath, outputs.EffectiveMetricsPath);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Learning.Kernels;
+using Neuromorphic.Learning.Models;
 using Neuromorphic.Learning.TimeConstants;
 
 namespace Neuromorphic.Learning.Training;
@@ -49,6 +50,12 @@ public sealed record EpTrainingOptions
     public ulong? TauSeed { get; init; }
 
     public TimeStepSettings TimeSteps { get; init; } = new(new TauDistribution(TauFamily.LogNormal, 0.5));
+
+    /// <summary>The prototypical (default) or the energy-based dynamics.</summary>
+    public EpDynamics Dynamics { get; init; } = EpDynamics.Prototypical;
+
+    /// <summary>Where the output's nudge enters in the prototypical dynamics (inside ρ by default; outside is the dead-output remedy).</summary>
+    public OutputNudge Nudge { get; init; } = OutputNudge.Inside;
     public GradientEstimator Estimator { get; init; } = GradientEstimator.Symmetric;
     public double Beta { get; init; } = 0.2;
 
@@ -165,6 +172,12 @@ public sealed record EpTrainingOptions
         Require(TrainLimit is null or >= 1, nameof(TrainLimit), TrainLimit ?? 0, "a number of training images ≥ 1");
         Require(TestLimit is null or >= 0, nameof(TestLimit), TestLimit ?? 0, "a number of test images ≥ 0");
         Require(Threads >= 0, nameof(Threads), Threads, "a thread count ≥ 0 (0: all processors)");
+        if (Dynamics == EpDynamics.Energy && Nudge == OutputNudge.Outside)
+        {
+            throw Bad(nameof(Nudge), DynamicsNames.Name(Nudge),
+                "inside with the energy dynamics (its nudge is already the cost gradient outside ρ′; the outside nudge is a remedy of the prototypical form)");
+        }
+
         TimeSteps.Validate();
     }
 
@@ -247,6 +260,16 @@ public sealed record EpTrainingOptions
         settings.Add(("--dt-mean", Format(TimeSteps.DtMean)));
         settings.Add(("--dt-min", Format(TimeSteps.DtMin)));
         settings.Add(("--tau-match", TimeSteps.Matching == TauMatching.MeanDt ? "dt" : "tau"));
+        if (Dynamics != EpDynamics.Prototypical)
+        {
+            settings.Add(("--dynamics", DynamicsNames.Name(Dynamics)));
+        }
+
+        if (Nudge != OutputNudge.Inside)
+        {
+            settings.Add(("--nudge", DynamicsNames.Name(Nudge)));
+        }
+
         settings.Add(("--estimator", EstimatorName(Estimator)));
         settings.Add(("--beta", Format(Beta)));
         settings.Add(("--free-steps", FreeSteps.ToString(CultureInfo.InvariantCulture)));

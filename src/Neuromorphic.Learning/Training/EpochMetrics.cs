@@ -29,6 +29,15 @@ public sealed record EpochMetrics
     public double TestResidual { get; init; } = double.NaN;
     public double TestNotConverged { get; init; } = double.NaN;
 
+    /// <summary>
+    /// Output units that were exactly zero at the end of every phase of every training sample this
+    /// epoch: their EP learning signal was exactly zero (README, "Dead outputs"). Not in the CSV.
+    /// </summary>
+    public IReadOnlyList<int> DeadOutputs { get; init; } = [];
+
+    /// <summary>Output units that were exactly zero at every training sample's free fixed point this epoch (never predicted). Not in the CSV.</summary>
+    public IReadOnlyList<int> SilentOutputs { get; init; } = [];
+
     /// <summary>Factor applied to every learning rate this epoch (cosine schedule; 1 without).</summary>
     public double LearningRateScale { get; init; } = 1;
 

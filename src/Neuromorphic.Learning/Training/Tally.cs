@@ -94,3 +94,51 @@ internal sealed class OutputTally
         return best;
     }
 }
+
+/// <summary>
+/// Which output units were ever non-zero during an epoch's training minibatches: in any phase
+/// (free or nudged), and in the free phase. A unit that was exactly zero at the end of every phase
+/// of every sample had an EP learning signal of exactly zero all epoch (its weights and bias did
+/// not learn): it is dead. One that was zero at every free fixed point is silent (never predicted).
+/// </summary>
+internal sealed class OutputActivity(int classes)
+{
+    private readonly bool[] _active = new bool[classes];
+    private readonly bool[] _freeActive = new bool[classes];
+
+    /// <summary>Rows [0, rows) of the output states of each phase (the first is the free phase).</summary>
+    public void Add(int stride, int rows, float[] free, params float[]?[] nudged)
+    {
+        Mark(free, stride, rows, _freeActive);
+        Mark(free, stride, rows, _active);
+        foreach (var phase in nudged)
+        {
+            if (phase is not null)
+            {
+                Mark(phase, stride, rows, _active);
+            }
+        }
+    }
+
+    /// <summary>Units zero in every phase (no learning signal), in index order.</summary>
+    public IReadOnlyList<int> Dead => Indices(_active);
+
+    /// <summary>Units zero at every free fixed point, in index order.</summary>
+    public IReadOnlyList<int> Silent => Indices(_freeActive);
+
+    private static void Mark(float[] states, int stride, int rows, bool[] active)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            for (var c = 0; c < active.Length; c++)
+            {
+                if (states[r * stride + c] != 0f)
+                {
+                    active[c] = true;
+                }
+            }
+        }
+    }
+
+    private static int[] Indices(bool[] active) => Enumerable.Range(0, active.Length).Where(c => !active[c]).ToArray();
+}

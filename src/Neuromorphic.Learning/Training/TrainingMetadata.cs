@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Neuromorphic.Core.Data;
+using Neuromorphic.Learning.Models;
 using Neuromorphic.Learning.TimeConstants;
 
 namespace Neuromorphic.Learning.Training;
@@ -10,9 +11,9 @@ namespace Neuromorphic.Learning.Training;
 /// hyperparameter, the time-constant draw, and the metrics. Wall-clock times are left out so that
 /// equal runs write byte-identical files.
 /// </summary>
-internal static class TrainingMetadata
+public static class TrainingMetadata
 {
-    public static JsonObject Build(EpTrainingOptions options, string datasetSpec, Dataset dataset, int trainCount, int testCount,
+    internal static JsonObject Build(EpTrainingOptions options, string datasetSpec, Dataset dataset, int trainCount, int testCount,
         TimeStepDraw draw, IReadOnlyList<EpochMetrics> history)
     {
         var layers = new JsonArray();
@@ -58,8 +59,8 @@ internal static class TrainingMetadata
                 ["cosineSchedule"] = options.Cosine,
                 ["initScale"] = options.InitScale,
                 ["activation"] = "hard-sigmoid",
-                ["primitive"] = "prototypical",
-                ["nudge"] = "inside-rho",
+                ["primitive"] = DynamicsNames.Primitive(options.Dynamics),
+                ["nudge"] = DynamicsNames.NudgeRecord(options.Dynamics, options.Nudge),
                 ["updates"] = "synchronous",
                 ["initialState"] = "zero",
             },
@@ -85,7 +86,7 @@ internal static class TrainingMetadata
 
         if (history.Count > 0)
         {
-            result["final"] = Metrics(history[^1]);
+            result["final"] = EpochJson(history[^1]);
             var best = history.Where(h => !double.IsNaN(h.TestAccuracy)).MaxBy(h => h.TestAccuracy);
             if (best is not null)
             {
@@ -96,7 +97,7 @@ internal static class TrainingMetadata
         var rows = new JsonArray();
         foreach (var metrics in history)
         {
-            rows.Add(Metrics(metrics));
+            rows.Add(EpochJson(metrics));
         }
 
         result["history"] = rows;
@@ -106,7 +107,64 @@ internal static class TrainingMetadata
     private static string ToolVersion =>
         typeof(TrainingMetadata).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
 
-    private static JsonObject Metrics(EpochMetrics m) => new()
+    /// <summary>One epoch's metrics as a model file's <c>training.history</c> holds them: no wall-clock times; dead and silent outputs only when there are any.</summary>
+    public static JsonObject EpochJson(EpochMetrics m)
+    {
+        var json = DeterministicMetrics(m);
+        if (m.DeadOutputs.Count > 0)
+        {
+            json["deadOutputs"] = new JsonArray(m.DeadOutputs.Select(c => (JsonNode)c).ToArray());
+        }
+
+        if (m.SilentOutputs.Count > 0)
+        {
+            json["silentOutputs"] = new JsonArray(m.SilentOutputs.Select(c => (JsonNode)c).ToArray());
+        }
+
+        return json;
+    }
+
+    /// <summary>
+    /// The per-epoch metrics of a model file's <c>training.history</c> (wall-clock times are not
+    /// recorded there and read as 0; missing values as NaN; dead and silent outputs as empty).
+    /// </summary>
+    public static IReadOnlyList<EpochMetrics> ReadHistory(JsonObject? training)
+    {
+        if (training?["history"] is not JsonArray rows)
+        {
+            return [];
+        }
+
+        var history = new List<EpochMetrics>();
+        foreach (var row in rows.OfType<JsonObject>())
+        {
+            double Value(string key) => row[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
+            int[] Units(string key) => row[key] is JsonArray a ? a.Select(n => n!.GetValue<int>()).ToArray() : [];
+            history.Add(new EpochMetrics
+            {
+                Epoch = row["epoch"]!.GetValue<int>(),
+                TrainAccuracy = Value("trainAccuracy"),
+                TrainLoss = Value("trainLoss"),
+                TestAccuracy = Value("testAccuracy"),
+                TestLoss = Value("testLoss"),
+                FreeResidual = Value("freeResidual"),
+                NudgedResidual = Value("nudgedResidual"),
+                FreeNotConverged = Value("freeNotConverged"),
+                NudgedNotConverged = Value("nudgedNotConverged"),
+                FreePeriod2 = Value("freePeriod2"),
+                NudgedPeriod2 = Value("nudgedPeriod2"),
+                TestResidual = Value("testResidual"),
+                TestNotConverged = Value("testNotConverged"),
+                LearningRateScale = Value("learningRateScale"),
+                DeadOutputs = Units("deadOutputs"),
+                SilentOutputs = Units("silentOutputs"),
+            });
+        }
+
+        return history;
+    }
+
+    private static JsonObject DeterministicMetrics(EpochMetrics m) => new()
     {
         ["epoch"] = m.Epoch,
         ["trainAccuracy"] = Value(m.TrainAccuracy),

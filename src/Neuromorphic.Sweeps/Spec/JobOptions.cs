@@ -5,6 +5,7 @@ using Neuromorphic.Chip.Timing;
 using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Core.IO;
+using Neuromorphic.Learning.Models;
 using Neuromorphic.Learning.TimeConstants;
 using Neuromorphic.Learning.Training;
 using Neuromorphic.Simulation;
@@ -87,6 +88,8 @@ public static class JobOptions
         new("dt-mean", OptionType.Number, nameof(TimeStepSettings.DtMean)),
         new("dt-min", OptionType.Number, nameof(TimeStepSettings.DtMin)),
         new("tau-match", OptionType.Text, "Matching", ["dt", "tau"]),
+        new("dynamics", OptionType.Text, nameof(EpTrainingOptions.Dynamics), DynamicsNames.Dynamics),
+        new("nudge", OptionType.Text, nameof(EpTrainingOptions.Nudge), DynamicsNames.Nudges),
         new("estimator", OptionType.Text, nameof(EpTrainingOptions.Estimator), EpTrainingOptions.EstimatorNames),
         new("beta", OptionType.Number, nameof(EpTrainingOptions.Beta)),
         new("free-steps", OptionType.Integer, nameof(EpTrainingOptions.FreeSteps)),
@@ -260,6 +263,8 @@ public static class JobOptions
             TauSeed = Seed(values, "tau-seed"),
             TimeSteps = new TimeStepSettings(distribution, Number(values, "dt-mean") ?? defaults.TimeSteps.DtMean,
                 Number(values, "dt-min") ?? defaults.TimeSteps.DtMin, matching),
+            Dynamics = Text(values, "dynamics") is { } dynamics ? DynamicsNames.ParseDynamics(dynamics) : defaults.Dynamics,
+            Nudge = Text(values, "nudge") is { } nudge ? DynamicsNames.ParseNudge(nudge) : defaults.Nudge,
             Estimator = Text(values, "estimator") is { } estimator ? EpTrainingOptions.ParseEstimator(estimator) : defaults.Estimator,
             Beta = Number(values, "beta") ?? defaults.Beta,
             FreeSteps = Int(values, "free-steps") ?? defaults.FreeSteps,
@@ -282,12 +287,13 @@ public static class JobOptions
     /// <summary>
     /// The canonical training options: every option that changes the result, with <c>lr-scale</c>
     /// folded into <c>lr</c> (so equal effective rates are the same job) and the spread left out of
-    /// a homogeneous distribution.
+    /// a homogeneous distribution. The dynamics and the nudge appear only when they are not the
+    /// defaults (prototypical, inside ρ), so the jobs of sweeps written before them keep their ids.
     /// </summary>
     public static JsonObject CanonicalTrain(EpTrainingOptions options, string dataset)
     {
         var distribution = options.TimeSteps.Distribution;
-        return new JsonObject
+        var canonical = new JsonObject
         {
             ["dataset"] = dataset,
             ["layers"] = string.Join(",", options.Layers),
@@ -313,6 +319,17 @@ public static class JobOptions
             ["train-limit"] = options.TrainLimit,
             ["test-limit"] = options.TestLimit,
         };
+        if (options.Dynamics != EpDynamics.Prototypical)
+        {
+            canonical["dynamics"] = DynamicsNames.Name(options.Dynamics);
+        }
+
+        if (options.Nudge != OutputNudge.Inside)
+        {
+            canonical["nudge"] = DynamicsNames.Name(options.Nudge);
+        }
+
+        return canonical;
     }
 
     /// <summary>The option of <paramref name="kind"/> whose request property is <paramref name="property"/>, or null.</summary>

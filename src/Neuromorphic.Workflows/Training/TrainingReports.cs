@@ -36,6 +36,8 @@ public static class TrainingReports
         ["testResidual"] = Workflows.Json.Finite(m.TestResidual),
         ["testNotConverged"] = Workflows.Json.Finite(m.TestNotConverged),
         ["learningRateScale"] = m.LearningRateScale,
+        ["deadOutputs"] = new JsonArray(m.DeadOutputs.Select(c => (JsonNode)c).ToArray()),
+        ["silentOutputs"] = new JsonArray(m.SilentOutputs.Select(c => (JsonNode)c).ToArray()),
     };
 
     /// <summary>Reads metrics written by <see cref="Json"/> (missing or null values as NaN, times as 0 when left out).</summary>
@@ -58,9 +60,14 @@ public static class TrainingReports
             TestResidual = Value("testResidual"),
             TestNotConverged = Value("testNotConverged"),
             LearningRateScale = Value("learningRateScale"),
+            DeadOutputs = Units(json, "deadOutputs"),
+            SilentOutputs = Units(json, "silentOutputs"),
             EpochSeconds = json.ContainsKey("epochSeconds") ? Value("epochSeconds") : 0,
             TrainSeconds = json.ContainsKey("trainSeconds") ? Value("trainSeconds") : 0,
             SamplesPerSecond = json.ContainsKey("samplesPerSecond") ? Value("samplesPerSecond") : 0,
         };
     }
+
+    private static IReadOnlyList<int> Units(JsonObject json, string key) =>
+        json[key] is JsonArray units ? units.Select(u => u!.GetValue<int>()).ToArray() : [];
 }

@@ -168,5 +168,32 @@ public class ChartsTests
         }
     }
 
+    [Fact]
+    public void Study_results_against_the_lr_scale_have_one_line_per_condition_with_interval_bars_and_ticks_at_the_scales()
+    {
+        using var dir = new TempDirectory();
+        double[] scales = [1, 2, 4];
+        var plot = Charts.IntervalLines(dir.File("final.png"), "Final test accuracy", "learning-rate scale (× base rates 0.05, 0.02)", "final test accuracy (%)",
+            [
+                new IntervalSeries("homogeneous", scales, [new(85, 84, 86), new(84, 82, 85), new(70, 60, 78)]),
+                new IntervalSeries("lognormal(σ=0.5)", scales, [new(85.2, 84.5, 86), new(84.1, 83, 85), new(74, 66, 80)]),
+            ], log2X: true, note: StudyPlots.IntervalNote);
+        AssertPng(dir.File("final.png"));
+        AssertUnit(plot.Axes.Left.Label.Text);
+        AssertUnit(plot.Axes.Bottom.Label.Text);
+        var ticks = MajorTicks(plot.Axes.Bottom);
+        Assert.Equal(["×1", "×2", "×4"], ticks.Select(t => t.Label));
+        Assert.Equal([0.0, 1.0, 2.0], ticks.Select(t => t.Position));   // log2 spacing: 1, 2, 4 evenly
+        var bars = plot.GetPlottables().OfType<ScottPlot.Plottables.ErrorBar>().ToList();
+        Assert.Equal(2, bars.Count);
+        var lines = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToList();
+        Assert.Equal(["homogeneous", "lognormal(σ=0.5)"], lines.Select(l => l.LegendText));
+        // Series are nudged apart sideways, less than a quarter of the way to the next scale.
+        var first = lines[0].Data.GetScatterPoints().Select(p => p.X).ToArray();
+        var second = lines[1].Data.GetScatterPoints().Select(p => p.X).ToArray();
+        Assert.All(first.Zip(second), p => Assert.InRange(p.Second - p.First, 0.01, 0.25));
+        Assert.Contains(plot.GetPlottables().OfType<ScottPlot.Plottables.Annotation>(), a => a.Text.Contains("bootstrap", StringComparison.Ordinal));
+    }
+
     private static Estimate Percent(Estimate e) => new(100 * e.Value, 100 * e.Low, 100 * e.High);
 }

@@ -152,33 +152,144 @@ public sealed class LearningCommandTests
     }
 
     [Fact]
-    public void Experiment_writes_runs_summary_and_plots()
+    public void Experiment_runs_the_grid_and_writes_statistics_and_plots()
     {
         using var temp = new TempDirectory();
         var result = CliRunner.Run(["experiment", "stability", .. s_small, "--train-limit", "128", "--test-limit", "50", "--epochs", "2", "--seeds", "2",
-            "--tau-dist", "homogeneous,lognormal:0.5", "--json", "--out", temp.File("study")]);
+            "--tau-dist", "homogeneous,lognormal:0.5", "--lr-scale", "1,2", "--dynamics", "prototypical,energy", "--remedy-tau-dist", "homogeneous",
+            "--json", "--out", temp.File("study")]);
         Assert.True(result.ExitCode == 0, result.ToString());
         var summary = JsonNode.Parse(result.Stdout)!;
-        Assert.Equal(2, summary["conditions"]!.AsArray().Count);
-        Assert.Equal(4, summary["runs"]!.AsArray().Count);
-        foreach (var file in new[] { "summary.csv", "summary.md", "accuracy.png", "residual.png", "runs/homogeneous-seed1.metrics.csv", "runs/lognormal-0.5-seed2.json" })
+        Assert.Equal("neuromorphic.stability-summary/1", summary["schema"]!.GetValue<string>());
+        Assert.Equal(10, summary["cells"]!.AsArray().Count);        // 2 τ × 2 lr × 2 dynamics + 2 remedy cells
+        Assert.Equal(4, summary["comparisons"]!.AsArray().Count);   // lognormal against homogeneous in each of the 4 main groups
+        Assert.Equal(2, summary["remedies"]!.AsArray().Count);
+        Assert.Equal(20, summary["runs"]!.AsArray().Count);
+        var comparison = summary["comparisons"]![0]!;
+        Assert.Equal(2, comparison["pairs"]!.GetValue<int>());
+        Assert.NotNull(comparison["finalWilcoxon"]!["p"]);
+        Assert.NotNull(summary["cells"]![0]!["bands"]![1]!["testAccuracy"]!["low"]);
+        foreach (var file in new[]
+                 {
+                     "summary.json", "summary.md", "summary.csv", "runs.csv", "final-accuracy-prototypical-t30.png", "collapse-energy-t30.png",
+                     "delta-final-prototypical-t30.png", "accuracy-energy-lr2-t30.png", "accuracy-prototypical-lr1-t30-outside.png",
+                     "sweep.json", "results.csv", "runs/energy-lognormal-0.5-lr2-t30-seed2.json",
+                     "runs/prototypical-homogeneous-lr2-t30-outside-seed2.metrics.csv",
+                 })
         {
             Assert.True(File.Exists(Path.Combine(temp.File("study"), file)), file);
         }
 
-        Assert.Equal(3, File.ReadAllLines(Path.Combine(temp.File("study"), "summary.csv")).Length);
+        Assert.Equal(20, Directory.GetFiles(Path.Combine(temp.File("study"), "jobs"), "*.json").Length);   // one sweep training job per run
+        Assert.Equal(11, File.ReadAllLines(Path.Combine(temp.File("study"), "summary.csv")).Length);
+        Assert.Equal(21, File.ReadAllLines(Path.Combine(temp.File("study"), "runs.csv")).Length);
+        var markdown = File.ReadAllText(Path.Combine(temp.File("study"), "summary.md"));
+        Assert.Contains("Paired against homogeneous", markdown);
+        Assert.Contains("Dead-output remedy", markdown);
+    }
+
+    [Fact]
+    public void Experiment_results_do_not_depend_on_threads_and_a_rerun_reads_them_back()
+    {
+        using var temp = new TempDirectory();
+        string[] grid = [.. s_small, "--train-limit", "96", "--test-limit", "40", "--epochs", "2", "--seeds", "2", "--tau-dist", "homogeneous,gamma:2",
+            "--dynamics", "energy", "--json"];
+        var one = CliRunner.Run(["experiment", "stability", .. grid, "--threads", "1", "--out", temp.File("one")]);
+        var two = CliRunner.Run(["experiment", "stability", .. grid, "--threads", "2", "--out", temp.File("two")]);
+        Assert.True(one.ExitCode == 0 && two.ExitCode == 0, one + "\n" + two);
+        var files = Directory.GetFiles(Path.Combine(temp.File("one"), "jobs"), "*.json").Select(Path.GetFileName).Order().ToArray();
+        Assert.Equal(4, files.Length);
+        foreach (var file in files)
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(temp.File("one"), "jobs", file!)), File.ReadAllBytes(Path.Combine(temp.File("two"), "jobs", file!)));
+            Assert.Contains("\"dynamics\": \"energy\"", File.ReadAllText(Path.Combine(temp.File("one"), "jobs", file!)));
+        }
+
+        var again = CliRunner.Run(["experiment", "stability", .. grid, "--out", temp.File("one")]);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("4 finished before", again.Stderr);
+        Assert.Equal(JsonNode.Parse(one.Stdout)!["cells"]!.ToJsonString(), JsonNode.Parse(again.Stdout)!["cells"]!.ToJsonString());
     }
 
     [Theory]
     [InlineData("--tau-dist", "homogeneous,cauchy", "cauchy")]
     [InlineData("--tau-dist", "lognormal:-1", "-1")]
+    [InlineData("--tau-dist", ",", "--tau-dist")]
+    [InlineData("--lr-scale", "", "--lr-scale")]
+    [InlineData("--lr-scale", "1,-2", "--lr-scale")]
+    [InlineData("--free-steps", "0", "--free-steps")]
+    [InlineData("--dynamics", "chaos", "--dynamics")]
+    [InlineData("--seeds", "1", "--seeds")]
     [InlineData("--seeds", "0", "--seeds")]
+    [InlineData("--shard", "3/2", "--shard")]
+    [InlineData("--chip-dynamics", "energy", "--chip-dynamics")]
     [InlineData("--test-limit", "0", "--test-limit")]
     public void Experiment_rejects_bad_options_with_exit_2(string option, string value, string word)
     {
         using var temp = new TempDirectory();
         var result = CliRunner.Run(["experiment", "stability", .. WithOption(option, value), "--epochs", "1", "--out", temp.File("study")]);
         CliRunner.AssertBadInput(result, word);
+    }
+
+    [Fact]
+    public void Experiment_refuses_the_remedy_without_the_prototypical_dynamics()
+    {
+        using var temp = new TempDirectory();
+        var result = CliRunner.Run(["experiment", "stability", .. s_small, "--dynamics", "energy", "--remedy-tau-dist", "homogeneous", "--epochs", "1",
+            "--out", temp.File("study")]);
+        CliRunner.AssertBadInput(result, "--remedy-tau-dist");
+    }
+
+    [Fact]
+    public void Energy_dynamics_are_recorded_in_the_model_and_used_by_eval()
+    {
+        using var temp = new TempDirectory();
+        var model = temp.File("e.json");
+        var train = CliRunner.Run(["train", .. s_small, "--dynamics", "energy", "--epochs", "1", "--train-limit", "256", "--test-limit", "100", "--json", "--out", model]);
+        Assert.True(train.ExitCode == 0, train.ToString());
+        var hyper = JsonNode.Parse(File.ReadAllText(model))!["training"]!["hyperparameters"]!;
+        Assert.Equal("energy", hyper["primitive"]!.GetValue<string>());
+        Assert.Equal("cost-gradient", hyper["nudge"]!.GetValue<string>());
+        Assert.Contains("--dynamics energy", JsonNode.Parse(File.ReadAllText(model))!["training"]!["command"]!.GetValue<string>());
+        var accuracy = JsonNode.Parse(train.Stdout)!["final"]!["testAccuracy"]!.GetValue<double>();
+        var eval = CliRunner.Run("eval", "--model", model, "--dataset", "embedded", "--test-limit", "100", "--json");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        Assert.Equal("energy", JsonNode.Parse(eval.Stdout)!["dynamics"]!.GetValue<string>());
+        Assert.Equal(accuracy, JsonNode.Parse(eval.Stdout)!["accuracy"]!.GetValue<double>());
+        var other = CliRunner.Run("eval", "--model", model, "--dataset", "embedded", "--test-limit", "100", "--dynamics", "prototypical", "--json");
+        Assert.True(other.ExitCode == 0, other.ToString());
+        Assert.Equal("prototypical", JsonNode.Parse(other.Stdout)!["dynamics"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(new[] { "--dynamics", "hopfield" }, "--dynamics")]
+    [InlineData(new[] { "--nudge", "sideways" }, "--nudge")]
+    [InlineData(new[] { "--dynamics", "energy", "--nudge", "outside" }, "--nudge")]
+    public void Train_rejects_bad_dynamics_with_exit_2(string[] options, string word)
+    {
+        using var temp = new TempDirectory();
+        CliRunner.AssertBadInput(CliRunner.Run(["train", .. s_small, .. options, "--epochs", "1", "--out", temp.File("m.json")]), word);
+    }
+
+    [Fact]
+    public void Mechanism_writes_its_report_and_rejects_a_single_seed()
+    {
+        using var temp = new TempDirectory();
+        var result = CliRunner.Run("experiment", "mechanism", "--dataset", "embedded", "--layers", "784,8,10", "--seeds", "2", "--free-steps", "5,20",
+            "--tau-dist", "homogeneous,lognormal:0.5", "--samples", "4", "--converged-steps", "60", "--json", "--out", temp.File("mech"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var summaries = JsonNode.Parse(result.Stdout)!["summaries"]!.AsArray();
+        Assert.Equal(8, summaries.Count);   // 2 dynamics × 2 T1 × 2 τ conditions
+        Assert.All(summaries, s => Assert.InRange(s!["cosine"]!["estimate"]!.GetValue<double>(), -1, 1));
+        Assert.Contains(summaries, s => s!["cosineMinusHomogeneous"] is not null);
+        foreach (var file in new[] { "mechanism.json", "mechanism.md", "mechanism.csv", "cosine-prototypical.png", "not-converged-energy.png" })
+        {
+            Assert.True(File.Exists(Path.Combine(temp.File("mech"), file)), file);
+        }
+
+        CliRunner.AssertBadInput(CliRunner.Run("experiment", "mechanism", "--dataset", "embedded", "--seeds", "1", "--out", temp.File("m2")), "--seeds");
+        CliRunner.AssertBadInput(CliRunner.Run("experiment", "mechanism", "--dataset", "embedded", "--seeds", "2", "--estimator", "random-sign",
+            "--out", temp.File("m3")), "--estimator");
     }
 
     /// <summary>The small settings with <paramref name="option"/> set (replaced when they already hold it).</summary>

@@ -85,7 +85,7 @@ public partial class ReadmeCommandsTests
                 Set("--train-limit", "300");
                 Set("--test-limit", "100");
                 Set("--epochs", "1");
-                Set("--seeds", "1");
+                Set("--seeds", "2");
                 break;
             case "eval":
                 Set("--test-limit", "200");

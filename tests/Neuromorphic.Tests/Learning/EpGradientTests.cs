@@ -1,3 +1,4 @@
+using Neuromorphic.Learning.Kernels;
 using Neuromorphic.Learning.Models;
 using Neuromorphic.Learning.TimeConstants;
 using Neuromorphic.Learning.Training;
@@ -10,12 +11,45 @@ public sealed class EpGradientTests
     private static readonly int[] s_sizes = [6, 5, 4, 3];
     private const int Batch = 4;
 
-    [Fact]
-    public void Symmetric_update_matches_the_finite_difference_gradient_at_the_free_fixed_point()
+    [Theory]
+    [InlineData(EpDynamics.Prototypical)]
+    [InlineData(EpDynamics.Energy)]
+    public void Symmetric_update_matches_the_finite_difference_gradient_at_the_free_fixed_point(EpDynamics dynamics)
     {
-        var (signal, gradient) = Compare(GradientEstimator.Symmetric, beta: 0.01);
+        var (signal, gradient) = Compare(GradientEstimator.Symmetric, beta: 0.01, dynamics);
         var cosine = Cosine(signal, gradient.Select(g => -g).ToArray());
         Assert.True(cosine >= 0.99, $"cosine {cosine:0.0000}");
+    }
+
+    [Fact]
+    public void Both_dynamics_settle_to_the_same_fixed_point_and_so_have_the_same_gradient_there()
+    {
+        var parameters = EpReference.RandomParameters(s_sizes, 3, 0.5f);
+        var draw = TimeStepDraw.Draw(s_sizes[1..], new TimeStepSettings(new TauDistribution(TauFamily.LogNormal, 0.5), 0.5, 0.1), 4);
+        parameters.SetTimeSteps(draw.Dt, draw.Tau);
+        var images = EpReference.RandomImages(Batch, s_sizes[0], s_sizes[^1], 3);
+        var prototypical = Relax(parameters, images, 1500);
+        var energy = Relax(parameters, images, 1500, EpDynamics.Energy);
+        for (var k = 0; k < parameters.LayerCount; k++)
+        {
+            for (var i = 0; i < prototypical.Free[k].Length; i++)
+            {
+                Assert.True(Math.Abs(prototypical.Free[k][i] - energy.Free[k][i]) < 1e-5, $"layer {k + 1} entry {i}: {prototypical.Free[k][i]} vs {energy.Free[k][i]}");
+            }
+        }
+
+        Assert.Equal(s_gradient.Value, s_energyGradient.Value, (a, b) => Math.Abs(a - b) <= 1e-6 * (1 + Math.Abs(a)));
+    }
+
+    [Fact]
+    public void Energy_transient_differs_from_the_prototypical_one()
+    {
+        var parameters = EpReference.RandomParameters(s_sizes, 3, 0.5f);
+        var images = EpReference.RandomImages(Batch, s_sizes[0], s_sizes[^1], 3);
+        var prototypical = Relax(parameters, images, 3);
+        var energy = Relax(parameters, images, 3, EpDynamics.Energy);
+        var difference = prototypical.Free.Zip(energy.Free, (a, b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max()).Max();
+        Assert.True(difference > 1e-3, $"largest difference after 3 steps {difference}");
     }
 
     [Fact]
@@ -77,13 +111,14 @@ public sealed class EpGradientTests
     }
 
     private const int Steps = 500;
-    private static readonly Lazy<double[]> s_gradient = new(FiniteDifferenceGradient);
+    private static readonly Lazy<double[]> s_gradient = new(() => FiniteDifferenceGradient(StepRuleKind.Prototypical));
+    private static readonly Lazy<double[]> s_energyGradient = new(() => FiniteDifferenceGradient(StepRuleKind.Energy));
 
     /// <summary>The EP learning signal of every parameter and the finite-difference gradient of the loss, in the same order.</summary>
-    private static (double[] Signal, double[] Gradient) Compare(GradientEstimator estimator, double beta)
+    private static (double[] Signal, double[] Gradient) Compare(GradientEstimator estimator, double beta, EpDynamics dynamics = EpDynamics.Prototypical)
     {
         var (parameters, images) = Problem();
-        var options = EpReference.Options(s_sizes, Batch, beta, Steps, estimator);
+        var options = EpReference.Options(s_sizes, Batch, beta, Steps, estimator, dynamics);
         var optimizer = new Optimizer(OptimizerKind.Sgd, 0, 0, Optimizer.TensorLengths(parameters));
         var learner = new BatchLearner(parameters, optimizer, options) { ApplyUpdates = false };
         learner.Train(images, Enumerable.Range(0, Batch).ToArray(), 1, 1, new OutputTally(), new PhaseTally(), new PhaseTally());
@@ -101,14 +136,14 @@ public sealed class EpGradientTests
             }
         }
 
-        return (signal.ToArray(), s_gradient.Value);
+        return (signal.ToArray(), dynamics == EpDynamics.Energy ? s_energyGradient.Value : s_gradient.Value);
     }
 
     private static (EpParameters Parameters, Neuromorphic.Core.Data.LabeledImages Images) Problem() =>
         (EpReference.RandomParameters(s_sizes, 1, 0.5f), EpReference.RandomImages(Batch, s_sizes[0], s_sizes[^1], 1));
 
     /// <summary>dL/dθ by central differences of the loss at the free fixed point, computed in double precision.</summary>
-    private static double[] FiniteDifferenceGradient()
+    private static double[] FiniteDifferenceGradient(StepRuleKind rule)
     {
         var (parameters, images) = Problem();
         var reference = new EpReference(parameters);
@@ -120,9 +155,9 @@ public sealed class EpGradientTests
         {
             var saved = tensor[index];
             tensor[index] = saved + epsilon;
-            var up = reference.Loss(inputs, targets, Steps);
+            var up = reference.Loss(inputs, targets, Steps, rule);
             tensor[index] = saved - epsilon;
-            var down = reference.Loss(inputs, targets, Steps);
+            var down = reference.Loss(inputs, targets, Steps, rule);
             tensor[index] = saved;
             return (up - down) / (2 * epsilon);
         }
@@ -143,9 +178,9 @@ public sealed class EpGradientTests
         return gradient.ToArray();
     }
 
-    private static Relaxation Relax(EpParameters parameters, Neuromorphic.Core.Data.LabeledImages images, int steps)
+    private static Relaxation Relax(EpParameters parameters, Neuromorphic.Core.Data.LabeledImages images, int steps, EpDynamics dynamics = EpDynamics.Prototypical)
     {
-        var relaxation = new Relaxation(parameters, images.Count);
+        var relaxation = new Relaxation(parameters, images.Count, DynamicsNames.Rule(dynamics));
         for (var b = 0; b < images.Count; b++)
         {
             relaxation.SetInput(b, images.Image(b));

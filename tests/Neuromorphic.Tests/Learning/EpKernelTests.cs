@@ -96,6 +96,98 @@ public sealed class EpKernelTests
     }
 
     [Fact]
+    public void Energy_FeedbackStep_matches_the_scalar_reference_and_does_not_depend_on_blocking()
+    {
+        var rng = new CounterRng(1, 5);
+        for (var shape = 0; shape < Shapes; shape++)
+        {
+            var rows = 1 + rng.NextInt(11);
+            var width = Lanes.Width * (1 + rng.NextInt(9));
+            var aboveCount = rng.NextInt(13);
+            var ldAbove = Lanes.Pad(Math.Max(1, aboveCount));
+            var drive = Random(rng, rows * width, -1, 2);
+            // Neighbours stay in [0, 1] (the kernels use s as ρ(s) there); the own state may lie outside, where ρ′ = 0.
+            var above = Random(rng, rows * ldAbove, 0, 1);
+            var wAbove = Random(rng, Math.Max(1, aboveCount) * width, -1, 1);
+            var state = Random(rng, rows * width, -0.25f, 1.25f);
+            var dt = Random(rng, width, 0.05f, 1);
+            var fast = new float[rows * width];
+            var reference = new float[rows * width];
+            var rowByRow = new float[rows * width];
+            EpKernels.FeedbackStep<EnergyRule>(drive, above, ldAbove, aboveCount, wAbove, width, state, fast, dt, rows, width);
+            ScalarKernels.FeedbackStep(drive, above, ldAbove, aboveCount, wAbove, width, state, reference, dt, rows, width, StepRuleKind.Energy);
+            for (var r = 0; r < rows; r++)
+            {
+                EpKernels.FeedbackStep<EnergyRule>(drive.AsSpan(r * width), above.AsSpan(r * ldAbove), ldAbove, aboveCount, wAbove, width,
+                    state.AsSpan(r * width), rowByRow.AsSpan(r * width), dt, 1, width);
+            }
+
+            AssertClose(reference, fast, aboveCount + 2, $"shape {shape}: {rows}×{width}, {aboveCount} above");
+            Assert.Equal(fast, rowByRow);
+            Assert.All(fast, v => Assert.InRange(v, 0f, 1f));
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TopStep_of_the_energy_and_outside_nudge_rules_matches_the_scalar_reference(bool energy)
+    {
+        var rule = energy ? StepRuleKind.Energy : StepRuleKind.OutsideNudge;
+        var rng = new CounterRng(1, 6 + (ulong)rule);
+        var outside = 0;
+        for (var shape = 0; shape < Shapes; shape++)
+        {
+            var rows = 1 + rng.NextInt(11);
+            var width = Lanes.Width * (1 + rng.NextInt(4));
+            var beta = (float)rng.Uniform(-1, 1);
+            var drive = Random(rng, rows * width, -1, 2);
+            var target = Random(rng, rows * width, 0, 1);
+            var state = Random(rng, rows * width, -0.25f, 1.25f);
+            var dt = Random(rng, width, 0.05f, 1);
+            var fast = new float[rows * width];
+            var reference = new float[rows * width];
+            if (rule == StepRuleKind.Energy)
+            {
+                EpKernels.TopStep<EnergyRule>(drive, target, beta, state, fast, dt, rows, width);
+            }
+            else
+            {
+                EpKernels.TopStep<OutsideNudgeRule>(drive, target, beta, state, fast, dt, rows, width);
+            }
+
+            ScalarKernels.TopStep(drive, target, beta, state, reference, dt, rows, width, rule);
+            AssertClose(reference, fast, 3, $"shape {shape}");
+            outside += fast.Count(v => v is < 0 or > 1);
+        }
+
+        // The energy form projects onto [0, 1]; the outside nudge lets the output leave it.
+        if (rule == StepRuleKind.Energy)
+        {
+            Assert.Equal(0, outside);
+        }
+        else
+        {
+            Assert.True(outside > 0);
+        }
+    }
+
+    [Fact]
+    public void Outside_nudge_free_phase_is_the_prototypical_step_bit_for_bit()
+    {
+        var rng = new CounterRng(1, 9);
+        var drive = Random(rng, 4 * 16, -1, 2);
+        var target = Random(rng, 4 * 16, 0, 1);
+        var state = Random(rng, 4 * 16, 0, 1);
+        var dt = Random(rng, 16, 0.05f, 1);
+        var inside = new float[64];
+        var outsideNudge = new float[64];
+        EpKernels.TopStep<PrototypicalRule>(drive, target, 0f, state, inside, dt, 4, 16);
+        EpKernels.TopStep<OutsideNudgeRule>(drive, target, 0f, state, outsideNudge, dt, 4, 16);
+        Assert.Equal(inside, outsideNudge);
+    }
+
+    [Fact]
     public void OuterProductRows_matches_the_scalar_reference_and_does_not_depend_on_row_blocks()
     {
         var rng = new CounterRng(1, 4);

@@ -1,5 +1,6 @@
 using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Random;
+using Neuromorphic.Learning.Kernels;
 using Neuromorphic.Learning.Models;
 using Neuromorphic.Learning.Training;
 
@@ -39,27 +40,37 @@ internal sealed class EpReference
     public double[][] B { get; }
     public double[][] Dt { get; }
 
-    /// <summary>States s_1..s_L after <paramref name="steps"/> synchronous steps from <paramref name="start"/> (zeros when null).</summary>
-    public double[][] Relax(double[] x, double[] y, double beta, int steps, double[][]? start = null)
+    /// <summary>
+    /// States s_1..s_L after <paramref name="steps"/> synchronous steps from <paramref name="start"/>
+    /// (zeros when null), in the textbook form of each dynamics: prototypical s + dt·(ρ(∂Φ^β/∂s) − s)
+    /// (nudge inside ρ, or after it with <see cref="StepRuleKind.OutsideNudge"/>), energy
+    /// clip(s + dt·(−s + ρ′(s)·(W ρ(s_below) + b + Wᵀ ρ(s_above)) + β(y − s_L)), 0, 1) with ρ and ρ′
+    /// applied explicitly.
+    /// </summary>
+    public double[][] Relax(double[] x, double[] y, double beta, int steps, double[][]? start = null, StepRuleKind rule = StepRuleKind.Prototypical)
     {
         var layers = _sizes.Length - 1;
         var s = Enumerable.Range(1, layers).Select(k => start?[k - 1].ToArray() ?? new double[_sizes[k]]).ToArray();
         for (var t = 0; t < steps; t++)
         {
             var next = new double[layers][];
+            var input = rule == StepRuleKind.Energy ? s.Select(layer => layer.Select(Rho).ToArray()).ToArray() : s;
             for (var k = 1; k <= layers; k++)
             {
-                var below = k == 1 ? x : s[k - 2];
+                var below = k == 1 ? x : input[k - 2];
                 next[k - 1] = new double[_sizes[k]];
                 for (var i = 0; i < _sizes[k]; i++)
                 {
-                    var g = Drive(s, x, k, i, below);
-                    if (k == layers)
+                    var g = Drive(input, x, k, i, below);
+                    var own = s[k - 1][i];
+                    var nudge = k == layers ? beta * (y[i] - own) : 0;
+                    var dt = Dt[k - 1][i];
+                    next[k - 1][i] = rule switch
                     {
-                        g += beta * (y[i] - s[k - 1][i]);
-                    }
-
-                    next[k - 1][i] = s[k - 1][i] + Dt[k - 1][i] * (Math.Clamp(g, 0, 1) - s[k - 1][i]);
+                        StepRuleKind.Energy => Math.Clamp(own + dt * (-own + RhoPrime(own) * g + nudge), 0, 1),
+                        StepRuleKind.OutsideNudge => own + dt * (Rho(g) - own + nudge),
+                        _ => own + dt * (Rho(g + nudge) - own),
+                    };
                 }
             }
 
@@ -68,6 +79,10 @@ internal sealed class EpReference
 
         return s;
     }
+
+    private static double Rho(double v) => Math.Clamp(v, 0, 1);
+
+    private static double RhoPrime(double v) => v is >= 0 and <= 1 ? 1 : 0;
 
     /// <summary>∂Φ/∂s_{k,i} = (W_k s_{k−1} + b_k + W_{k+1}ᵀ s_{k+1})_i.</summary>
     public double Drive(double[][] s, double[] x, int k, int i, double[]? below = null)
@@ -91,13 +106,13 @@ internal sealed class EpReference
         return g;
     }
 
-    /// <summary>Mean over samples of ½‖s_L − y‖² at the free fixed point.</summary>
-    public double Loss(double[][] inputs, double[][] targets, int steps)
+    /// <summary>Mean over samples of ½‖s_L − y‖² after <paramref name="steps"/> free steps from zero (at the free fixed point when converged).</summary>
+    public double Loss(double[][] inputs, double[][] targets, int steps, StepRuleKind rule = StepRuleKind.Prototypical)
     {
         var total = 0.0;
         for (var b = 0; b < inputs.Length; b++)
         {
-            var s = Relax(inputs[b], targets[b], 0, steps);
+            var s = Relax(inputs[b], targets[b], 0, steps, null, rule);
             var output = s[^1];
             for (var c = 0; c < output.Length; c++)
             {
@@ -145,8 +160,9 @@ internal sealed class EpReference
         return parameters;
     }
 
-    public static EpTrainingOptions Options(int[] sizes, int batch, double beta, int steps, GradientEstimator estimator) => new()
+    public static EpTrainingOptions Options(int[] sizes, int batch, double beta, int steps, GradientEstimator estimator, EpDynamics dynamics = EpDynamics.Prototypical) => new()
     {
+        Dynamics = dynamics,
         Layers = sizes,
         BatchSize = batch,
         Beta = beta,

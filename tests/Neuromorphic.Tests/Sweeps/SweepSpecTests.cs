@@ -24,6 +24,8 @@ public sealed class SweepSpecTests
     [InlineData("""{ "schema": "neuromorphic.sweep/1", "kind": "train", "train": { "lr-scale": -1 } }""", "$.train.lr-scale", "positive")]
     [InlineData("""{ "schema": "neuromorphic.sweep/1", "kind": "train", "grid": { "tau-dist": ["cauchy"] } }""", "$.grid.tau-dist[0]", "cauchy")]
     [InlineData("""{ "schema": "neuromorphic.sweep/2", "kind": "run" }""", "$.schema", "neuromorphic.sweep/1")]
+    [InlineData("""{ "schema": "neuromorphic.sweep/1", "kind": "train", "grid": { "dynamics": ["energy", "hopfield"] } }""", "$.grid.dynamics[1]", "prototypical, energy")]
+    [InlineData("""{ "schema": "neuromorphic.sweep/1", "kind": "train", "train": { "dynamics": "energy", "nudge": "outside" } }""", "$.train.nudge", "inside")]
     public void A_bad_spec_is_exit_2_naming_the_field_and_writes_nothing(string spec, string field, string expected)
     {
         using var temp = new TempDirectory();
