@@ -16,8 +16,11 @@ public static class MappedNetworkBuilder
 {
     private sealed record Block(int Core, Projection Projection, int PostFirst, int PostCount, int LocalOffset, int Exponent, WeightSignMode Mode, double Scale);
 
-    public static MappedNetwork Build(NetworkSpec original, ChipSpec chip, MappingPlan plan, string? planFile = null) =>
-        Build(original, RealizedNetwork.Of(original), chip, plan, planFile);
+    public static MappedNetwork Build(NetworkSpec original, ChipSpec chip, MappingPlan plan, string? planFile = null)
+    {
+        Mapper.CheckMemory(original);
+        return Build(original, RealizedNetwork.Of(original), chip, plan, planFile);
+    }
 
     /// <summary>Builds the tables from a realization computed once by the caller (the mapper).</summary>
     internal static MappedNetwork Build(NetworkSpec original, RealizedNetwork realization, ChipSpec chip, MappingPlan plan, string? planFile = null)
@@ -255,11 +258,45 @@ public static class MappedNetworkBuilder
             messagesPer[pop] = (byCore.Select(g => g.Key).ToArray(), byCore.Select(g => g.Sum(b => b.PostCount)).ToArray());
         }
 
+        // Sparse projections (Projection.Connections): each presynaptic neuron has its own synapses, and a
+        // message only to the cores where it has at least one (in the same mesh order).
+        var perNeuron = new Dictionary<int, (int[] Cores, int[] Synapses)>();
+        foreach (var pop in network.Populations.Where(p => blocksOf[p].Any(b => b.Projection.Connections is not null)))
+        {
+            var byCore = blocksOf[pop].GroupBy(b => b.Core).OrderBy(g => meshRank[g.Key]).ToArray();
+            for (var pre = 0; pre < pop.Size; pre++)
+            {
+                var cores = new List<int>();
+                var synapses = new List<int>();
+                foreach (var core in byCore)
+                {
+                    var count = 0;
+                    foreach (var block in core)
+                    {
+                        for (var post = block.PostFirst; post < block.PostFirst + block.PostCount; post++)
+                        {
+                            count += block.Projection.IsConnected(post, pre) ? 1 : 0;
+                        }
+                    }
+
+                    if (count > 0)
+                    {
+                        cores.Add(core.Key);
+                        synapses.Add(count);
+                    }
+                }
+
+                perNeuron[pop.FirstNeuron + pre] = (cores.ToArray(), synapses.ToArray());
+            }
+        }
+
+        (int[] Cores, int[] Synapses) MessagesOf(int g) => perNeuron.TryGetValue(g, out var own) ? own : messagesPer[PopulationOf(network, g)];
+
         long messageTotal = 0;
         for (var g = 0; g < n; g++)
         {
             messageStart[g] = checked((int)messageTotal);
-            messageTotal += messagesPer[PopulationOf(network, g)].Cores.Length;
+            messageTotal += MessagesOf(g).Cores.Length;
         }
 
         messageStart[n] = checked((int)messageTotal);
@@ -268,7 +305,7 @@ public static class MappedNetworkBuilder
         long synapseTotal = 0;
         for (var g = 0; g < n; g++)
         {
-            var (cores, synapses) = messagesPer[PopulationOf(network, g)];
+            var (cores, synapses) = MessagesOf(g);
             for (var m = 0; m < cores.Length; m++)
             {
                 var index = messageStart[g] + m;
@@ -296,8 +333,14 @@ public static class MappedNetworkBuilder
                 {
                     var projection = block.Projection;
                     var unit = Math.Pow(2, LoihiFixedPoint.AlignShift + block.Exponent);
+                    var connections = projection.Connections;
                     for (var post = block.PostFirst; post < block.PostFirst + block.PostCount; post++)
                     {
+                        if (connections is not null && !connections[post * projection.From.Size + pre])
+                        {
+                            continue;
+                        }
+
                         var w = projection.Weights[post * projection.From.Size + pre] * inputGain[projection.To.FirstNeuron + post];
                         targetLocal[cursorSyn] = block.LocalOffset + (post - block.PostFirst);
                         weightFloat[cursorSyn] = (float)w;

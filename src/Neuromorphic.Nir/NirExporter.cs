@@ -12,9 +12,14 @@ public sealed record NirExportOptions
 
 /// <summary>
 /// The NIR document written, and the network it describes: the spiking realization
-/// (<see cref="EpRateRealization"/>) when <see cref="RealizedEpRate"/>. <see cref="Notes"/> says what NIR could not keep.
+/// (<see cref="EpRateRealization"/>) when <see cref="RealizedEpRate"/>. <see cref="Notes"/> says what NIR could not keep;
+/// <see cref="Inexact"/> lists the populations that a tool reading NIR's standard semantics will run differently, and why.
 /// </summary>
-public sealed record NirExportResult(NirDocument Document, NetworkSpec Exported, bool RealizedEpRate, IReadOnlyList<string> Notes);
+public sealed record NirExportResult(NirDocument Document, NetworkSpec Exported, bool RealizedEpRate, IReadOnlyList<string> Notes)
+{
+    /// <summary>Populations whose dynamics NIR cannot state (subtractive reset, refractory steps, voltage clamps): (population, feature).</summary>
+    public IReadOnlyList<(string Population, string Feature)> Inexact { get; init; } = [];
+}
 
 /// <summary>
 /// Writes a <c>neuromorphic.network/1</c> network as a NIR graph (README: "Export") such that
@@ -52,7 +57,7 @@ public static class NirExporter
         var realized = EpRateRealization.Needed(network);
         var exported = realized ? EpRateRealization.ToCubaLif(network) : network;
         var builder = new Builder(exported, options.Dt, file);
-        return new NirExportResult(builder.Run(), exported, realized, builder.Notes);
+        return new NirExportResult(builder.Run(), exported, realized, builder.Notes) { Inexact = builder.Inexact };
     }
 
     private sealed class Builder(NetworkSpec network, double dt, string file)
@@ -65,6 +70,14 @@ public static class NirExporter
         private readonly HashSet<Population> _hasInput = [];
 
         public List<string> Notes { get; } = [];
+
+        public List<(string Population, string Feature)> Inexact { get; } = [];
+
+        private void Cannot(Population population, string feature, string text)
+        {
+            Inexact.Add((population.Name, feature));
+            Notes.Add($"population {population.Name}: {text}; NIR cannot state it, so a tool reading NIR's standard semantics will run it differently (kept in node metadata, which our import reads back)");
+        }
 
         public NirDocument Run()
         {
@@ -268,27 +281,36 @@ public static class NirExporter
             if (c.Reset == ResetMode.Subtract)
             {
                 node.Metadata[ResetMetadataKey] = NirMetadataValue.Of("subtract");
+                Cannot(population, "reset", $"resets by subtraction (v ← v − threshold), where {type} resets to v_reset = 0");
             }
 
             if (c.Refractory.Max != 0 || c.Refractory.Min != 0)
             {
                 node.Metadata[RefractoryMetadataKey] = NirMetadataValue.Of(Vector(c.Refractory.Expand(population.Size)));
+                Cannot(population, "refractory", $"is silent for up to {c.Refractory.Max} steps after a spike");
             }
 
             if (c.VoltageMin is { } vMin)
             {
                 node.Metadata[VoltageMinMetadataKey] = NirMetadataValue.Of(Vector(vMin.Expand(population.Size)));
+                Cannot(population, "vMin", "clamps its voltage from below (vMin)");
             }
 
             if (c.VoltageMax is { } vMax)
             {
                 node.Metadata[VoltageMaxMetadataKey] = NirMetadataValue.Of(Vector(vMax.Expand(population.Size)));
+                Cannot(population, "vMax", "clamps its voltage from above (vMax)");
             }
         }
 
         private void AddProjection(Projection projection)
         {
             var name = Reserve(projection.Name, $"projection {projection.Name}");
+            if (projection.Connections is not null)
+            {
+                Notes.Add($"projection {projection.Name} connects {projection.SynapseCount:N0} of {(long)projection.From.Size * projection.To.Size:N0} pairs; NIR's Linear has no sparsity, so it is written (and reads back) dense, with weight 0 where there is no synapse");
+            }
+
             var weight = NirArray.Matrix(projection.Weights, projection.To.Size, projection.From.Size);
             var node = _pendingBias.Remove(projection.To, out var bias)
                 ? Add(name, NirTypes.Affine, ("weight", weight), ("bias", Vector(bias)))

@@ -113,6 +113,7 @@ public static partial class NirImporter
                 NirTypes.Input => nested ? Role.PassThrough : Role.Source,
                 NirTypes.Output => nested ? Role.PassThrough : Role.Sink,
                 NirTypes.Affine or NirTypes.Linear or NirTypes.Scale => Role.Linear,
+                _ when NirTypes.Convolutional.Contains(type) => Role.Linear,
                 _ when NirNeuron.IsSpiking(type) => Role.Spiking,
                 _ when NirNeuron.IsFilter(type) => Role.Filter,
                 _ => Role.PassThrough,
@@ -160,7 +161,7 @@ public static partial class NirImporter
                     flat.InSize = flat.Size = scale.Count;
                     break;
                 case var _ when NirTypes.Convolutional.Contains(type):
-                    _unsupported.Add(node);
+                    _convolutions.Add(_nodes.Count - 1); // unrolled once the shapes feeding it are known
                     break;
                 case var _ when role is Role.Spiking or Role.Filter:
                     flat.Size = NirNeuron.SizeOf(node, _file);

@@ -176,7 +176,8 @@ public static partial class NirImporter
                     transposes.Add((result.Count, source));
                 }
 
-                result.Add(new Projection(name, from, to, weights));
+                // An unrolled convolution connects each output only to its kernel's window: the zeros around it are no synapses.
+                result.Add(new Projection(name, from, to, weights, connections: acc.Convolutional ? weights.Select(w => w != 0).ToArray() : null));
             }
 
             foreach (var (index, source) in transposes)
@@ -253,6 +254,12 @@ public static partial class NirImporter
             {
                 try
                 {
+                    if (JsonInput.FindDuplicateKey(text) is { } duplicate)
+                    {
+                        throw new InvalidInputException(_file, $"/node/metadata/{NirExporter.TrainingMetadataKey}", $"JSON with the key \"{duplicate.Key}\" twice (at {duplicate.Path})",
+                            "JSON whose objects name each key once");
+                    }
+
                     training = JsonNode.Parse(text) as JsonObject ?? [];
                 }
                 catch (JsonException)

@@ -72,6 +72,7 @@ public static partial class NirImporter
                     accumulated.Paths++;
                     accumulated.LinearNodes.Clear();
                     accumulated.LinearNodes.AddRange(linears);
+                    accumulated.Convolutional |= linears.Any(l => NirTypes.Convolutional.Contains(_nodes[_byName[l]].Node.Type));
                     break;
             }
         }

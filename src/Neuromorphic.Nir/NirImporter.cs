@@ -17,8 +17,18 @@ public static partial class NirImporter
 {
     public static NirImportResult Import(string path, NirImportOptions? options = null) => Import(NirFile.Read(path), options);
 
-    public static NirImportResult Import(NirDocument document, NirImportOptions? options = null) =>
-        new Builder(document, options ?? new NirImportOptions()).Run();
+    public static NirImportResult Import(NirDocument document, NirImportOptions? options = null)
+    {
+        // A graph without edges has nodes that nothing connects: importing it would give populations
+        // that never receive or send a spike, silently. Refused rather than warned about.
+        if (document.Root.Edges.Count == 0)
+        {
+            throw new InvalidInputException(document.File, $"{document.Root.Path}/edges", $"no edges between its {document.Root.Nodes.Count} node(s)",
+                "at least one edge (source, destination): a graph whose nodes are not connected describes no network");
+        }
+
+        return new Builder(document, options ?? new NirImportOptions()).Run();
+    }
 
     private enum Role
     {
@@ -60,6 +70,9 @@ public static partial class NirImporter
         public double[] Sum { get; } = new double[rows * columns];
         public int Paths { get; set; }
         public List<string> LinearNodes { get; } = [];
+
+        /// <summary>A path goes through a convolution or pooling: only the entries its kernels reach are synapses.</summary>
+        public bool Convolutional { get; set; }
     }
 
     private sealed partial class Builder(NirDocument document, NirImportOptions options)
@@ -71,7 +84,6 @@ public static partial class NirImporter
         private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
         private readonly List<(int From, int To)> _links = [];
         private readonly List<(int Depth, int From, int To)> _pendingLinks = [];
-        private readonly List<NirNode> _unsupported = [];
         private readonly List<string> _notes = [];
         private readonly Dictionary<(int, int), Accumulated> _projections = [];
         private readonly List<Accumulated> _projectionOrder = [];
@@ -89,17 +101,7 @@ public static partial class NirImporter
                 Link(from, to);
             }
 
-            if (_unsupported.Count > 0)
-            {
-                var first = _unsupported[0];
-                var others = _unsupported.Count > 1
-                    ? $" (also {string.Join(", ", _unsupported.Skip(1).Select(n => $"{n.Path} {n.Type}"))})"
-                    : "";
-                throw new InvalidInputException(_file, first.Path, $"a {first.Type} node{others}",
-                    "node types the network format can express: its projections are dense, so convolution and pooling " +
-                    "(Conv1d, Conv2d, SumPool2d, AvgPool2d) are not supported");
-            }
-
+            ResolveConvolutions();
             Fuse();
             var order = PopulationOrder();
             if (order.Count == 0)

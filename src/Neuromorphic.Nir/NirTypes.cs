@@ -23,7 +23,7 @@ public static class NirTypes
     public const string SumPool2d = "SumPool2d";
     public const string AvgPool2d = "AvgPool2d";
 
-    /// <summary>Types NIR defines that the network format cannot express (dense projections only).</summary>
+    /// <summary>Convolution and pooling: imported as dense projections with the shared kernel repeated.</summary>
     public static readonly IReadOnlySet<string> Convolutional = new HashSet<string>(StringComparer.Ordinal) { Conv1d, Conv2d, SumPool2d, AvgPool2d };
 
     /// <summary>Every type NIR defines (NIR 1.0, <c>nir/ir</c>).</summary>

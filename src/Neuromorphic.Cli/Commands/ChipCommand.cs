@@ -5,11 +5,12 @@ using Neuromorphic.Chip;
 using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Core.IO;
+using Neuromorphic.SanaFe;
 using Spectre.Console;
 
 namespace Neuromorphic.Cli.Commands;
 
-/// <summary><c>neuro chip validate FILE…</c> and <c>neuro chip show FILE</c>.</summary>
+/// <summary><c>neuro chip validate FILE…</c>, <c>neuro chip show FILE</c>, <c>neuro chip import sana-fe ARCH.yaml</c> and <c>neuro chip export sana-fe CHIP</c>.</summary>
 internal static class ChipCommand
 {
     public static Command Create(CliContext context)
@@ -28,7 +29,8 @@ internal static class ChipCommand
                 try
                 {
                     var spec = ChipLoader.Load(file);
-                    log.LogInformation("{File}: valid ({Name}, {Cores} cores, hash {Hash})", file, spec.Name, spec.CoreCount, Hashing.Short(spec.ContentHash));
+                    log.LogInformation("{File}: valid ({Name}, {Cores} cores, hash {Hash}{Extends})", file, spec.Name, spec.CoreCount, Hashing.Short(spec.ContentHash),
+                        spec.Extends.Count == 0 ? "" : ", extends " + string.Join(" → ", spec.Extends));
                     context.Output.WriteLine($"ok      {file}");
                 }
                 catch (InvalidInputException ex)
@@ -61,7 +63,97 @@ internal static class ChipCommand
             return ExitCodes.Success;
         });
         chip.Subcommands.Add(show);
+        chip.Subcommands.Add(Import(context));
+        chip.Subcommands.Add(Export(context));
         return chip;
+    }
+
+    private static Command Import(CliContext context)
+    {
+        var import = new Command("import", "Convert chip descriptions from other tools into a neuromorphic.chip/1 file.");
+        var sanaFe = new Command("sana-fe", "Import a SANA-FE architecture file (arch/*.yaml): tiles, cores, pipeline units and their energy and latency, the NoC, the sync table.");
+        var file = new Argument<string>("ARCH") { Description = "The SANA-FE architecture file (YAML)." };
+        var output = new Option<string>("--out") { Description = "The chip file to write (JSON).", Required = true, HelpName = "FILE" };
+        var soma = new Option<string?>("--soma") { Description = "The soma unit whose costs every neuron pays (default: the first leaky_integrate_fire soma).", HelpName = "UNIT" };
+        var synapse = new Option<string?>("--synapse") { Description = "The synapse unit whose costs every synapse pays (default: the first synapse unit).", HelpName = "UNIT" };
+        var json = CommonOptions.Json();
+        sanaFe.Arguments.Add(file);
+        sanaFe.Options.Add(output);
+        sanaFe.Options.Add(soma);
+        sanaFe.Options.Add(synapse);
+        sanaFe.Options.Add(json);
+        context.SetAction(sanaFe, parse =>
+        {
+            var log = context.Logger<ChipSpec>();
+            var path = parse.GetValue(file)!;
+            var outPath = parse.GetValue(output)!;
+            if (Path.GetFullPath(outPath) == Path.GetFullPath(path))
+            {
+                throw new InvalidInputException(null, "--out", outPath, "a file other than the architecture file being read");
+            }
+
+            var result = SanaFeChipImporter.Import(path, new SanaFeChipOptions { Soma = parse.GetValue(soma), Synapse = parse.GetValue(synapse) });
+            foreach (var note in result.Notes)
+            {
+                log.LogWarning("{File}: {Note}", path, note);
+            }
+
+            CommonOptions.RequireOutputFolder(outPath);
+            context.Outputs.Input(path, "the architecture file").File(outPath, "--out");
+            AtomicFile.WriteAllText(outPath, $"// Imported by neuro chip import sana-fe from {Path.GetFileName(path)} (chip-models/README.md, SANA-FE files).\n" + result.Json);
+            var spec = result.Chip;
+            log.LogInformation("Wrote {Out}: {Name}, {Cores} cores, hash {Hash}", outPath, spec.Name, spec.CoreCount, Hashing.Short(spec.ContentHash));
+            if (parse.GetValue(json))
+            {
+                context.Output.WriteJson(new { file = path, output = outPath, name = spec.Name, cores = spec.CoreCount, contentHash = spec.ContentHash, notes = result.Notes });
+                return ExitCodes.Success;
+            }
+
+            context.Output.WriteLine($"Imported {path} → {outPath}");
+            Render(context.Output, spec);
+            return ExitCodes.Success;
+        });
+        import.Subcommands.Add(sanaFe);
+        return import;
+    }
+
+    private static Command Export(CliContext context)
+    {
+        var export = new Command("export", "Write a chip model in another tool's format.");
+        var sanaFe = new Command("sana-fe", "Write a chip as a SANA-FE architecture file; what SANA-FE cannot model is warned about and kept in a block SANA-FE ignores, so it re-imports to the same chip hash.");
+        var file = new Argument<string>("CHIP") { Description = "A chip file or built-in name (" + string.Join(", ", ChipLoader.BuiltinNames) + ")." };
+        var output = new Option<string>("--out") { Description = "The SANA-FE architecture file to write (YAML).", Required = true, HelpName = "FILE" };
+        var json = CommonOptions.Json();
+        sanaFe.Arguments.Add(file);
+        sanaFe.Options.Add(output);
+        sanaFe.Options.Add(json);
+        context.SetAction(sanaFe, parse =>
+        {
+            var log = context.Logger<ChipSpec>();
+            var spec = ChipLoader.Load(parse.GetValue(file)!);
+            var outPath = parse.GetValue(output)!;
+            CommonOptions.RequireOutputFolder(outPath);
+            context.Outputs.Chip(spec).File(outPath, "--out");
+            var result = SanaFeChipExporter.Write(spec, outPath);
+            foreach (var warning in result.Warnings)
+            {
+                log.LogWarning("{Chip}: {Warning}", spec.Name, warning);
+            }
+
+            log.LogInformation("Wrote {Out} ({Name}, hash {Hash})", outPath, spec.Name, Hashing.Short(spec.ContentHash));
+            if (parse.GetValue(json))
+            {
+                context.Output.WriteJson(new { chip = spec.Name, output = outPath, contentHash = spec.ContentHash, warnings = result.Warnings });
+            }
+            else
+            {
+                context.Output.WriteLine($"Exported {spec.Name} (sha256 {Hashing.Short(spec.ContentHash)}) → {outPath}");
+            }
+
+            return ExitCodes.Success;
+        });
+        export.Subcommands.Add(sanaFe);
+        return export;
     }
 
     private static T Also<T>(this T value, Action<T> action)
@@ -74,6 +166,10 @@ internal static class ChipCommand
     {
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine($"Chip        {spec.Name}  ({spec.Source}, sha256 {Hashing.Short(spec.ContentHash)})");
+        if (spec.Extends.Count > 0)
+        {
+            output.WriteLine($"Extends     {string.Join(" → ", spec.Extends)}");
+        }
         output.WriteLine($"Mesh        {spec.Mesh.Width}×{spec.Mesh.Height} tiles × {spec.Mesh.CoresPerTile} cores = {spec.CoreCount} cores, link buffer {spec.Mesh.LinkBufferMessages}");
         output.WriteLine($"Kernel      {(spec.Core.Kernel == NeuronKernel.LoihiFixed ? "loihi-fixed (24-bit state, 12-bit decays)" : "float")}{(spec.Core.GradedSpikes ? ", graded spikes" : "")}");
         output.WriteLine($"Static      {spec.StaticPowerMw.ToString(inv)} mW");

@@ -20,6 +20,15 @@ internal static class CommonOptions
 
     public static Option<int?> InferenceOption(string description) => new("--inference") { Description = description, HelpName = "N" };
 
+    /// <summary>Bad input naming <c>--out</c> when the folder that would hold <paramref name="path"/> does not exist; returns that folder.</summary>
+    public static string RequireOutputFolder(string path)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return Directory.Exists(folder)
+            ? folder
+            : throw new Neuromorphic.Core.Errors.InvalidInputException(null, "--out", path, $"a file in an existing folder ({folder} does not exist)");
+    }
+
     public static Option<string> OutDirectory(string description) => new("--out") { Description = description, HelpName = "DIR", Required = true };
 
     public static Option<string?> ConfusionPlot() => new("--confusion")

@@ -5,6 +5,7 @@ using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Core.Networks;
 using Neuromorphic.Nir;
+using Neuromorphic.SanaFe;
 using Spectre.Console;
 
 namespace Neuromorphic.Cli.Commands;
@@ -46,6 +47,7 @@ internal static class ImportCommand
                     _ => null,
                 },
             };
+            context.Outputs.Input(path, "the NIR file").File(outPath, "--out");
             var result = NirImporter.Import(path, options);
             foreach (var note in result.Notes)
             {
@@ -53,11 +55,6 @@ internal static class ImportCommand
             }
 
             var network = result.Network;
-            if (Path.GetFullPath(outPath) == Path.GetFullPath(path))
-            {
-                throw new InvalidInputException(null, "--out", outPath, "a file other than the NIR file being read");
-            }
-
             NetworkFile.Save(network, outPath);
             log.LogInformation("Wrote {Out}: {Populations} populations, {Neurons} neurons, {Synapses} synapses", outPath, network.Populations.Count,
                 network.NeuronCount, network.SynapseCount);
@@ -119,7 +116,104 @@ internal static class ImportCommand
             return ExitCodes.Success;
         });
         import.Subcommands.Add(nir);
+        import.Subcommands.Add(SanaFe(context));
         return import;
+    }
+
+    private static Command SanaFe(CliContext context)
+    {
+        var command = new Command("sana-fe",
+            "Import a SANA-FE SNN file (snn/*.yaml) with its architecture: groups as populations, edges as projections, the mapping as placement pins, input spike lists as an input events file.");
+        var file = new Argument<string>("SNN") { Description = "The SANA-FE network file (YAML)." };
+        var arch = new Option<string>("--arch") { Description = "The SANA-FE architecture file the network runs on (resolves hardware unit names and the tiles of the mapping).", Required = true, HelpName = "ARCH.yaml" };
+        var output = new Option<string>("--out") { Description = "The network file to write (JSON); input events go beside it as NAME.input.csv (step,index, steps from 1).", Required = true, HelpName = "FILE" };
+        var steps = new Option<int?>("--steps") { Description = "Steps to expand SANA-FE rate inputs over (they never stop).", HelpName = "N" };
+        var soma = new Option<string?>("--soma") { Description = "The soma unit the chip is imported with (to warn where neurons select others).", HelpName = "UNIT" };
+        var synapse = new Option<string?>("--synapse") { Description = "The synapse unit the chip is imported with.", HelpName = "UNIT" };
+        var json = CommonOptions.Json();
+        command.Arguments.Add(file);
+        command.Options.Add(arch);
+        command.Options.Add(output);
+        command.Options.Add(steps);
+        command.Options.Add(soma);
+        command.Options.Add(synapse);
+        command.Options.Add(json);
+        context.SetAction(command, parse =>
+        {
+            var log = context.Logger<SanaFeNetworkOptions>();
+            var path = parse.GetValue(file)!;
+            var outPath = parse.GetValue(output)!;
+            if (parse.GetValue(steps) is < 1)
+            {
+                throw new InvalidInputException(null, "--steps", parse.GetValue(steps)!.Value.ToString(CultureInfo.InvariantCulture), "a number of steps ≥ 1");
+            }
+
+            var folder = CommonOptions.RequireOutputFolder(outPath);
+            context.Outputs.Input(path, "the SNN file").Input(parse.GetValue(arch), "--arch").File(outPath, "--out");
+            context.Outputs.File(Path.Combine(folder, Path.GetFileNameWithoutExtension(outPath) + ".input.csv"), "--out", "its input events");
+            var result = SanaFeNetworkImporter.Import(path, parse.GetValue(arch)!, new SanaFeNetworkOptions
+            {
+                Steps = parse.GetValue(steps),
+                Chip = new SanaFeChipOptions { Soma = parse.GetValue(soma), Synapse = parse.GetValue(synapse) },
+            });
+            foreach (var note in result.Notes)
+            {
+                log.LogWarning("{File}: {Note}", path, note);
+            }
+
+            var network = result.Network;
+            if (Path.GetFullPath(outPath) == Path.GetFullPath(path))
+            {
+                throw new InvalidInputException(null, "--out", outPath, "a file other than the SNN file being read");
+            }
+
+            string? eventsPath = null;
+            if (network.InputPopulation is not null)
+            {
+                eventsPath = Path.Combine(folder, Path.GetFileNameWithoutExtension(outPath) + ".input.csv");
+                result.WriteInputEvents(eventsPath);
+            }
+
+            NetworkFile.Save(network, outPath);
+            log.LogInformation("Wrote {Out}: {Populations} populations, {Neurons} neurons, {Synapses} synapses", outPath, network.Populations.Count,
+                network.NeuronCount, network.SynapseCount);
+            if (parse.GetValue(json))
+            {
+                context.Output.WriteJson(new
+                {
+                    file = path,
+                    output = outPath,
+                    inputEvents = eventsPath,
+                    inputEventCount = result.InputEvents.Count,
+                    inputSteps = result.InputSteps,
+                    name = network.Name,
+                    contentHash = network.ContentHash,
+                    neurons = network.NeuronCount,
+                    synapses = network.SynapseCount,
+                    populations = network.Populations.Select(p => new { name = p.Name, size = p.Size, model = Population.ModelName(p.Model), pins = p.Placement.Count }),
+                    projections = network.Projections.Select(p => new { name = p.Name, from = p.From.Name, to = p.To.Name, synapses = p.SynapseCount }),
+                    readout = network.Readout?.Population,
+                    notes = result.Notes,
+                });
+                return ExitCodes.Success;
+            }
+
+            var console = context.Output;
+            console.WriteLine($"Imported {path} → {outPath}" + (eventsPath is null ? "" : $" and {eventsPath} ({result.InputEvents.Count} input events over {result.InputSteps} steps)"));
+            var table = new Table().AddColumn("population").AddColumn(new TableColumn("size").RightAligned()).AddColumn("model").AddColumn(new TableColumn("pins").RightAligned())
+                .AddColumn(new TableColumn("threshold").RightAligned()).AddColumn("reset");
+            foreach (var p in network.Populations)
+            {
+                var c = p.CubaLif;
+                table.AddRow(Markup.Escape(p.Name), p.Size.ToString("N0", CultureInfo.InvariantCulture), Population.ModelName(p.Model), p.Placement.Count.ToString(CultureInfo.InvariantCulture),
+                    Describe(c?.Threshold, c is null), c is null ? "" : c.Reset == ResetMode.Zero ? "zero" : "subtract");
+            }
+
+            console.Write(table);
+            console.WriteLine($"Read-out: {network.Readout?.Population ?? "none"}; {network.NeuronCount:N0} neurons, {network.SynapseCount:N0} synapses; SHA-256 {network.ContentHash[..12]}");
+            return ExitCodes.Success;
+        });
+        return command;
     }
 
     private static object? Range(PerNeuron? value) => value is null ? null : new { min = value.Min, max = value.Max };

@@ -12,6 +12,11 @@ namespace Neuromorphic.Cli.Commands;
 /// <summary><c>neuro trace info|verify|export|plot</c>: look into, check, export and plot a recorded trace.</summary>
 internal static class TraceCommand
 {
+    /// <summary>The files <c>trace export</c> may write (the output guard checks each).</summary>
+    private static string[] TraceOutputs(bool parquet) => parquet
+        ? ["spikes.parquet", "messages.parquet", "perf.parquet", "probes.parquet", "inferences.parquet", "summary.json"]
+        : ["spikes.csv", "messages.csv", "perf.csv", "probes.csv", "inferences.csv", "summary.json"];
+
     public static Command Create(CliContext context)
     {
         var trace = new Command("trace", "Inspect, verify, export and plot event traces (neuromorphic.trace/1).");
@@ -93,22 +98,35 @@ internal static class TraceCommand
     private static Command Export(CliContext context)
     {
         var command = new Command("export",
-            "Export a trace to CSV with SANA-FE-compatible columns (spikes.csv, messages.csv, perf.csv per step), plus inferences.csv and summary.json.");
+            "Export a trace to CSV (or Parquet) with SANA-FE-compatible columns (spikes, messages, perf per step), plus inferences and summary.json.");
         var path = CommonOptions.TraceArgument();
-        var output = CommonOptions.OutDirectory("Directory to write the CSV files and summary.json to (created if needed).");
+        var output = CommonOptions.OutDirectory("Directory to write the tables and summary.json to (created if needed, in an existing folder).");
+        var format = new Option<string>("--format")
+        {
+            Description = "csv (SANA-FE's format) or parquet (the same columns: INT64 integers, DOUBLE seconds and joules, string names; Zstandard).",
+            DefaultValueFactory = _ => "csv",
+        };
+        format.AcceptOnlyFromAmong("csv", "parquet");
         var inference = CommonOptions.InferenceOption("Export only this inference (its steps then start at timestep 1).");
         var json = CommonOptions.Json();
         command.Arguments.Add(path);
         command.Options.Add(output);
         command.Options.Add(inference);
+        command.Options.Add(format);
         command.Options.Add(json);
         context.SetAction(command, async (parse, cancellationToken) =>
         {
             var log = context.Logger<TraceReader>();
             var tracePath = parse.GetValue(path)!;
             var outDirectory = parse.GetValue(output)!;
+            context.Outputs.Input(tracePath, "the trace").Directory(outDirectory, "--out", TraceOutputs(parse.GetValue(format) == "parquet"));
+            var options = new TraceExportOptions
+            {
+                Inference = parse.GetValue(inference),
+                Format = parse.GetValue(format) == "parquet" ? TraceExportFormat.Parquet : TraceExportFormat.Csv,
+            };
             var result = await new ProgressDisplay(context, log).RunAsync("Exporting", progress => Task.Run(() =>
-                TraceCsvExporter.Export(tracePath, outDirectory, new TraceExportOptions { Inference = parse.GetValue(inference) }, log, progress),
+                TraceCsvExporter.Export(tracePath, outDirectory, options, log, progress),
                 cancellationToken));
             if (result.Damage is not null || !result.Complete)
             {

@@ -27,11 +27,8 @@ internal static class TracePlotCommand
             var log = context.Logger<TraceReader>();
             var tracePath = parse.GetValue(path)!;
             var outDirectory = parse.GetValue(output)!;
-            if (File.Exists(outDirectory))
-            {
-                throw new Core.Errors.InvalidInputException(null, "--out", outDirectory, "a directory (a file of that name exists)");
-            }
-
+            context.Outputs.Input(tracePath, "the trace").Directory(outDirectory, "--out",
+                ["raster.png", "energy.png", "latency.png", "rates.png", "cores.png", "utilisation.png", "links.png", "confusion.png", "probes.png"]);
             Directory.CreateDirectory(outDirectory);
             var written = new List<string>();
             var summaries = TracePlotData.Summaries(tracePath, log);

@@ -50,14 +50,14 @@ public static class EpRateRealization
                     }
                 }
 
-                projections.Add(new Projection(projection.Name, from, to, weights));
+                projections.Add(new Projection(projection.Name, from, to, weights, connections: projection.Connections));
                 continue;
             }
 
             // A mirror stays a mirror only if neither side was rescaled.
             var source = projection.TransposeOf is { } name ? network.FindProjection(name) : null;
             var keepsMirror = source is not null && source.To.Model != NeuronModel.EpRate;
-            projections.Add(new Projection(projection.Name, from, to, projection.Weights, keepsMirror ? projection.TransposeOf : null));
+            projections.Add(new Projection(projection.Name, from, to, projection.Weights, keepsMirror ? projection.TransposeOf : null, projection.Connections));
         }
 
         return new NetworkSpec(network.Name, network.Populations.Select(p => map[p]).ToList(), projections, network.Readout,

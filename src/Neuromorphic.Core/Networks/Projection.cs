@@ -5,14 +5,35 @@ namespace Neuromorphic.Core.Networks;
 /// <see cref="Weights"/> is row-major [post][pre]: the weight from pre-neuron j to post-neuron i is
 /// <c>Weights[i * From.Size + j]</c>. A projection declared with <c>transposeOf</c> (symmetric
 /// feedback) holds the transpose of its source's weights, computed when the network is built.
+/// <see cref="Connections"/>, when present, says which of the [post][pre] pairs have a synapse at all
+/// (a sparse or convolutional connectivity, as SANA-FE's edges and unrolled convolutions have): the
+/// others have weight 0 and no synapse on the chip, so they cost no synaptic operation, memory or message.
 /// </summary>
 public sealed class Projection
 {
-    public Projection(string name, Population from, Population to, float[] weights, string? transposeOf = null)
+    private long _synapses = -1;
+
+    public Projection(string name, Population from, Population to, float[] weights, string? transposeOf = null, bool[]? connections = null)
     {
         if (weights.Length != (long)from.Size * to.Size)
         {
             throw new ArgumentException($"projection {name}: {weights.Length} weights, expected {to.Size}×{from.Size}");
+        }
+
+        if (connections is not null)
+        {
+            if (connections.Length != weights.Length)
+            {
+                throw new ArgumentException($"projection {name}: {connections.Length} connection flags, expected {to.Size}×{from.Size}");
+            }
+
+            for (var i = 0; i < weights.Length; i++)
+            {
+                if (!connections[i] && weights[i] != 0)
+                {
+                    throw new ArgumentException($"projection {name}: weight {weights[i]} from pre {i % from.Size} to post {i / from.Size}, which are not connected");
+                }
+            }
         }
 
         Name = name;
@@ -20,6 +41,7 @@ public sealed class Projection
         To = to;
         Weights = weights;
         TransposeOf = transposeOf;
+        Connections = connections;
     }
 
     /// <summary>Identifier, "from->to" unless the file names it.</summary>
@@ -31,7 +53,13 @@ public sealed class Projection
     /// <summary>The projection this one mirrors (symmetric feedback), or null.</summary>
     public string? TransposeOf { get; }
 
-    public long SynapseCount => (long)From.Size * To.Size;
+    /// <summary>Which [post][pre] pairs have a synapse (row-major like <see cref="Weights"/>), or null: every pair (dense).</summary>
+    public bool[]? Connections { get; }
+
+    /// <summary>Synapses on the chip: every pair when dense, else the connected pairs.</summary>
+    public long SynapseCount => _synapses >= 0 ? _synapses : _synapses = Connections is null ? (long)From.Size * To.Size : Connections.LongCount(c => c);
+
+    public bool IsConnected(int post, int pre) => Connections is null || Connections[post * From.Size + pre];
 
     public float Weight(int post, int pre) => Weights[post * From.Size + pre];
 

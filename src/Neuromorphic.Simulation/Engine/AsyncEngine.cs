@@ -191,13 +191,13 @@ internal sealed class AsyncEngine
                         }
                     }
 
-                    var period = (long)Math.Round(periodPs * _chip.ClockFactor[core] * Jitter(core, options.FirstSample + index, step - 1, -1));
+                    var period = checked((long)Math.Round(periodPs * _chip.ClockFactor[core] * Jitter(core, options.FirstSample + index, step - 1, -1)));
                     if (work > period)
                     {
                         overruns++;
                     }
 
-                    Schedule(now + Math.Max(period, work), core, new Event(Kind.Tick, core, -1, -1, -1, 0));
+                    Schedule(checked(now + Math.Max(period, work)), core, new Event(Kind.Tick, core, -1, -1, -1, 0));
                     break;
                 }
 

@@ -136,7 +136,7 @@ internal sealed class BarrierEngine
                 }
             }
 
-            energy.NetworkFj += costs.BarrierEnergyFj;
+            energy.NetworkFj = checked(energy.NetworkFj + costs.BarrierEnergyFj);
             if (observer is { WantsMessages: true } && options.Timing == TimingModel.Detailed)
             {
                 var messages = _timing.Messages;
@@ -149,7 +149,7 @@ internal sealed class BarrierEngine
                 }
             }
 
-            timePs += duration;
+            timePs = checked(timePs + duration);
             if (step >= options.CountFromStep)
             {
                 _readout.Count(_state, step);

@@ -8,7 +8,7 @@ namespace Neuromorphic.Traces.Export;
 /// a byte-order mark, doubles in their shortest round-trip form. Fields are numbers or names that
 /// need no quoting (the caller's responsibility).
 /// </summary>
-internal sealed class CsvLineWriter : IDisposable
+internal sealed class CsvLineWriter : ITableWriter
 {
     private readonly StreamWriter _writer;
     private readonly char[] _buffer = new char[64];
@@ -27,7 +27,7 @@ internal sealed class CsvLineWriter : IDisposable
         _writer.Write('\n');
     }
 
-    public CsvLineWriter Int(long value)
+    public ITableWriter Int(long value)
     {
         Separator();
         value.TryFormat(_buffer, out var written, default, CultureInfo.InvariantCulture);
@@ -35,8 +35,7 @@ internal sealed class CsvLineWriter : IDisposable
         return this;
     }
 
-    /// <summary>A quantity given in integer units, written divided by <paramref name="divisor"/> (ps → s, fJ → J).</summary>
-    public CsvLineWriter Scaled(long value, double divisor)
+    public ITableWriter Scaled(long value, double divisor)
     {
         Separator();
         var scaled = value / divisor;
@@ -46,7 +45,7 @@ internal sealed class CsvLineWriter : IDisposable
     }
 
     /// <summary>A real value, shortest round-trip form.</summary>
-    public CsvLineWriter Real(double value)
+    public ITableWriter Real(double value)
     {
         Separator();
         value.TryFormat(_buffer, out var written, "R", CultureInfo.InvariantCulture);
@@ -54,7 +53,7 @@ internal sealed class CsvLineWriter : IDisposable
         return this;
     }
 
-    public CsvLineWriter Text(string value)
+    public ITableWriter Text(string value)
     {
         Separator();
         _writer.Write(value);

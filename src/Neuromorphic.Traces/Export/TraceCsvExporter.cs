@@ -6,9 +6,22 @@ using Neuromorphic.Core.Progress;
 
 namespace Neuromorphic.Traces.Export;
 
+/// <summary>The file format of an export's tables.</summary>
+public enum TraceExportFormat
+{
+    /// <summary>CSV, SANA-FE's format: <c>spikes.csv</c>, <c>messages.csv</c>, <c>perf.csv</c>, <c>inferences.csv</c>.</summary>
+    Csv,
+
+    /// <summary>Apache Parquet with the same columns: INT64 for exact integers, DOUBLE for SI quantities, strings for names.</summary>
+    Parquet,
+}
+
 /// <summary>What to export.</summary>
 public sealed record TraceExportOptions
 {
+    /// <summary>CSV (default) or Parquet; both hold the same columns and values.</summary>
+    public TraceExportFormat Format { get; init; } = TraceExportFormat.Csv;
+
     /// <summary>Only this inference (its steps then start at timestep 1), or every inference.</summary>
     public int? Inference { get; init; }
 }
@@ -67,7 +80,12 @@ public static class TraceCsvExporter
             throw new InvalidInputException(null, "--out", outDirectory, "a directory (a file of that name exists)");
         }
 
-        Directory.CreateDirectory(outDirectory);
+        var parent = Path.GetDirectoryName(Path.GetFullPath(outDirectory));
+        if (parent is not null && !Directory.Exists(parent))
+        {
+            throw new InvalidInputException(null, "--out", outDirectory, $"a directory in an existing folder ({parent} does not exist)");
+        }
+
         var fileBytes = new FileInfo(tracePath).Exists ? new FileInfo(tracePath).Length : 0;
         var offsets = StepOffsets(tracePath, options.Inference);
         using var reader = TraceReader.Open(tracePath, new TraceReadOptions { Inference = options.Inference }, logger);
@@ -79,141 +97,176 @@ public static class TraceCsvExporter
 
         var metadata = RunManifest.Of(reader.Header);
         var level = reader.Header.Level;
-        using var outputs = new AtomicOutputs();
-        var writers = new Dictionary<string, CsvLineWriter>();
-        CsvLineWriter Open(string name, string[] columns)
+        using var outputs = new AtomicOutputs(outDirectory);
+        try
         {
-            var writer = new CsvLineWriter(outputs.Create(Path.Combine(outDirectory, name)));
-            writer.Header(columns);
-            writers[name] = writer;
-            return writer;
-        }
-
-        var spikes = level.Records(TraceRecordKind.Spike) ? Open("spikes.csv", SpikeColumns) : null;
-        var messages = level.Records(TraceRecordKind.Message) ? Open("messages.csv", MessageColumns) : null;
-        var perf = level.Records(TraceRecordKind.CoreStep) ? Open("perf.csv", PerfColumns) : null;
-        var inferences = Open("inferences.csv", InferenceColumns);
-        var perfRows = new PerfAggregator(perf, offsets);
-        var summaries = new List<InferenceSummaryRecord>();
-        var pendingInputs = new Queue<InputEventRecord>();
-        void WriteInputsUpTo(int inference, int step)
-        {
-            while (pendingInputs.TryPeek(out var e) && (e.Inference < inference || (e.Inference == inference && e.Step <= step)))
+            var writers = new Dictionary<string, ITableWriter>();
+            ITableWriter Open(string table, string[] columns)
             {
-                pendingInputs.Dequeue();
-                Wanted(e.Inference, options, offsets, out var offset);
-                spikes!.Text(metadata.InputName(e.Input)).Int(offset + e.Step).Int(e.Inference).Int(e.Step).Int(e.TimePs).Int(e.Core).EndLine();
-            }
-        }
+                ITableWriter writer;
+                if (options.Format == TraceExportFormat.Parquet)
+                {
+                    var name = table + ".parquet";
+                    writer = new ParquetTableWriter(outputs.Create(Path.Combine(outDirectory, name)), columns.Select(Kind).ToArray());
+                    writers[name] = writer;
+                }
+                else
+                {
+                    var csv = new CsvLineWriter(outputs.Create(Path.Combine(outDirectory, table + ".csv")));
+                    csv.Header(columns);
+                    writers[table + ".csv"] = writer = csv;
+                }
 
-        CsvLineWriter? probes = null;
-        long messageId = 0;
-        var blocks = 0L;
-        while (reader.TryReadBlock(out var block))
-        {
-            switch (block.Kind)
-            {
-                case TraceRecordKind.InputEvent when spikes is not null:
-                    foreach (ref readonly var e in block.InputEvents)
-                    {
-                        if (Wanted(e.Inference, options, offsets, out _))
-                        {
-                            pendingInputs.Enqueue(e);
-                        }
-                    }
-
-                    break;
-                case TraceRecordKind.Spike when spikes is not null:
-                    foreach (ref readonly var s in block.Spikes)
-                    {
-                        if (Wanted(s.Inference, options, offsets, out var offset))
-                        {
-                            WriteInputsUpTo(s.Inference, s.Step);
-                            spikes.Text(metadata.NeuronName(s.Neuron)).Int(offset + s.Step).Int(s.Inference).Int(s.Step).Int(s.TimePs).Int(s.Core).EndLine();
-                        }
-                    }
-
-                    break;
-                case TraceRecordKind.Message when messages is not null:
-                    foreach (ref readonly var m in block.Messages)
-                    {
-                        if (Wanted(m.Inference, options, offsets, out var offset))
-                        {
-                            messages.Int(offset + m.Step).Int(messageId++).Text(metadata.NeuronName(m.SourceNeuron)).Text(metadata.CoreName(m.SourceCore))
-                                .Text(metadata.CoreName(m.DestinationCore)).Int(m.Hops).Int(m.Synapses)
-                                .Scaled(m.SentPs, PsPerSecond).Scaled(m.ReceivedPs, PsPerSecond).Scaled(m.ProcessedPs, PsPerSecond)
-                                .Scaled(m.GenerationDelayPs, PsPerSecond).Scaled(m.ProcessingDelayPs, PsPerSecond)
-                                .Scaled(m.NetworkDelayPs, PsPerSecond).Scaled(m.BlockingPs, PsPerSecond)
-                                .Int(m.Inference).Int(m.Step).Int(m.SourceCore).Int(m.DestinationCore)
-                                .Int(m.HopsEast).Int(m.HopsWest).Int(m.HopsNorth).Int(m.HopsSouth)
-                                .Int(m.SentPs).Int(m.ReceivedPs).Int(m.ProcessedPs).Int(m.GenerationDelayPs).Int(m.NetworkDelayPs).Int(m.BlockingPs)
-                                .EndLine();
-                        }
-                    }
-
-                    break;
-                case TraceRecordKind.Probe:
-                    foreach (ref readonly var p in block.Probes)
-                    {
-                        if (Wanted(p.Inference, options, offsets, out var offset))
-                        {
-                            probes ??= Open("probes.csv", ProbeColumns);
-                            probes.Text(metadata.NeuronName(p.Neuron)).Int(offset + p.Step).Int(p.Inference).Int(p.Step).Int(p.Core)
-                                .Real(p.U).Real(p.V).Real(p.Threshold).EndLine();
-                        }
-                    }
-
-                    break;
-                case TraceRecordKind.CoreStep when perf is not null:
-                    foreach (ref readonly var c in block.CoreSteps)
-                    {
-                        if (Wanted(c.Inference, options, offsets, out _))
-                        {
-                            perfRows.Add(in c);
-                        }
-                    }
-
-                    break;
-                case TraceRecordKind.InferenceSummary:
-                    foreach (ref readonly var s in block.Summaries)
-                    {
-                        if (Wanted(s.Inference, options, offsets, out _))
-                        {
-                            summaries.Add(s);
-                            WriteInference(inferences, in s);
-                        }
-                    }
-
-                    break;
+                return writer;
             }
 
-            if (++blocks % 64 == 0)
+            var spikes = level.Records(TraceRecordKind.Spike) ? Open("spikes", SpikeColumns) : null;
+            var messages = level.Records(TraceRecordKind.Message) ? Open("messages", MessageColumns) : null;
+            var perf = level.Records(TraceRecordKind.CoreStep) ? Open("perf", PerfColumns) : null;
+            var inferences = Open("inferences", InferenceColumns);
+            var perfRows = new PerfAggregator(perf, offsets);
+            var summaries = new List<InferenceSummaryRecord>();
+            var pendingInputs = new Queue<InputEventRecord>();
+            void WriteInputsUpTo(int inference, int step)
             {
-                progress?.Report(new WorkProgress("bytes", reader.Position, fileBytes));
+                while (pendingInputs.TryPeek(out var e) && (e.Inference < inference || (e.Inference == inference && e.Step <= step)))
+                {
+                    pendingInputs.Dequeue();
+                    Wanted(e.Inference, options, offsets, out var offset);
+                    spikes!.Text(metadata.InputName(e.Input)).Int(offset + e.Step).Int(e.Inference).Int(e.Step).Int(e.TimePs).Int(e.Core).EndLine();
+                }
             }
-        }
 
-        if (spikes is not null)
+            ITableWriter? probes = null;
+            long messageId = 0;
+            var blocks = 0L;
+            while (reader.TryReadBlock(out var block))
+            {
+                switch (block.Kind)
+                {
+                    case TraceRecordKind.InputEvent when spikes is not null:
+                        foreach (ref readonly var e in block.InputEvents)
+                        {
+                            if (Wanted(e.Inference, options, offsets, out _))
+                            {
+                                pendingInputs.Enqueue(e);
+                            }
+                        }
+
+                        break;
+                    case TraceRecordKind.Spike when spikes is not null:
+                        foreach (ref readonly var s in block.Spikes)
+                        {
+                            if (Wanted(s.Inference, options, offsets, out var offset))
+                            {
+                                WriteInputsUpTo(s.Inference, s.Step);
+                                spikes.Text(metadata.NeuronName(s.Neuron)).Int(offset + s.Step).Int(s.Inference).Int(s.Step).Int(s.TimePs).Int(s.Core).EndLine();
+                            }
+                        }
+
+                        break;
+                    case TraceRecordKind.Message when messages is not null:
+                        foreach (ref readonly var m in block.Messages)
+                        {
+                            if (Wanted(m.Inference, options, offsets, out var offset))
+                            {
+                                messages.Int(offset + m.Step).Int(messageId++).Text(metadata.NeuronName(m.SourceNeuron)).Text(metadata.CoreName(m.SourceCore))
+                                    .Text(metadata.CoreName(m.DestinationCore)).Int(m.Hops).Int(m.Synapses)
+                                    .Scaled(m.SentPs, PsPerSecond).Scaled(m.ReceivedPs, PsPerSecond).Scaled(m.ProcessedPs, PsPerSecond)
+                                    .Scaled(m.GenerationDelayPs, PsPerSecond).Scaled(m.ProcessingDelayPs, PsPerSecond)
+                                    .Scaled(m.NetworkDelayPs, PsPerSecond).Scaled(m.BlockingPs, PsPerSecond)
+                                    .Int(m.Inference).Int(m.Step).Int(m.SourceCore).Int(m.DestinationCore)
+                                    .Int(m.HopsEast).Int(m.HopsWest).Int(m.HopsNorth).Int(m.HopsSouth)
+                                    .Int(m.SentPs).Int(m.ReceivedPs).Int(m.ProcessedPs).Int(m.GenerationDelayPs).Int(m.NetworkDelayPs).Int(m.BlockingPs)
+                                    .EndLine();
+                            }
+                        }
+
+                        break;
+                    case TraceRecordKind.Probe:
+                        foreach (ref readonly var p in block.Probes)
+                        {
+                            if (Wanted(p.Inference, options, offsets, out var offset))
+                            {
+                                probes ??= Open("probes", ProbeColumns);
+                                probes.Text(metadata.NeuronName(p.Neuron)).Int(offset + p.Step).Int(p.Inference).Int(p.Step).Int(p.Core)
+                                    .Real(p.U).Real(p.V).Real(p.Threshold).EndLine();
+                            }
+                        }
+
+                        break;
+                    case TraceRecordKind.CoreStep when perf is not null:
+                        foreach (ref readonly var c in block.CoreSteps)
+                        {
+                            if (Wanted(c.Inference, options, offsets, out _))
+                            {
+                                perfRows.Add(in c);
+                            }
+                        }
+
+                        break;
+                    case TraceRecordKind.InferenceSummary:
+                        foreach (ref readonly var s in block.Summaries)
+                        {
+                            if (Wanted(s.Inference, options, offsets, out _))
+                            {
+                                summaries.Add(s);
+                                WriteInference(inferences, in s);
+                            }
+                        }
+
+                        break;
+                }
+
+                if (++blocks % 64 == 0)
+                {
+                    progress?.Report(new WorkProgress("bytes", reader.Position, fileBytes));
+                }
+            }
+
+            if (spikes is not null)
+            {
+                WriteInputsUpTo(int.MaxValue, int.MaxValue);
+            }
+
+            perfRows.FlushAll();
+
+            var summaryStream = outputs.Create(Path.Combine(outDirectory, "summary.json"));
+            var summaryJson = SummaryJson(tracePath, reader, summaries, perfRows, options);
+            summaryStream.Write(new System.Text.UTF8Encoding(false).GetBytes(JsonText.Format(summaryJson)));
+            foreach (var writer in writers.Values)
+            {
+                writer.Dispose();
+            }
+
+            var files = outputs.Commit();
+
+            progress?.Report(new WorkProgress("bytes", fileBytes, fileBytes));
+            var rows = writers.ToDictionary(w => w.Key, w => w.Value.Rows);
+            return new TraceExportResult(files, rows, reader.Damage, reader.End is not null);
+        }
+        catch (IOException ex) when (ex is not OutputWriteException)
         {
-            WriteInputsUpTo(int.MaxValue, int.MaxValue);
+            throw outputs.Failure(ex);
         }
-
-        perfRows.FlushAll();
-
-        var summaryStream = outputs.Create(Path.Combine(outDirectory, "summary.json"));
-        var summaryJson = SummaryJson(tracePath, reader, summaries, perfRows, options);
-        summaryStream.Write(new System.Text.UTF8Encoding(false).GetBytes(JsonText.Format(summaryJson)));
-        foreach (var writer in writers.Values)
-        {
-            writer.Dispose();
-        }
-
-        var files = outputs.Commit();
-
-        progress?.Report(new WorkProgress("bytes", fileBytes, fileBytes));
-        var rows = writers.ToDictionary(w => w.Key, w => w.Value.Rows);
-        return new TraceExportResult(files, rows, reader.Damage, reader.End is not null);
     }
+
+    private static readonly HashSet<string> TextColumns = ["neuron", "src_neuron", "src_hw", "dest_hw"];
+
+    private static readonly HashSet<string> RealColumns = ["u", "v", "threshold"];
+
+    private static readonly HashSet<string> SiColumns =
+    [
+        "send_timestamp", "received_timestamp", "processed_timestamp", "generation_delay", "processing_delay", "network_delay", "blocking_delay",
+        "sim_time", "synapse_energy", "dendrite_energy", "soma_energy", "network_energy", "total_energy",
+    ];
+
+    /// <summary>A column's type: names are text, SANA-FE's seconds and joules are SI quantities, probed state real, everything else an exact integer.</summary>
+    private static Column Kind(string name) =>
+        TextColumns.Contains(name) ? Column.T(name)
+        : RealColumns.Contains(name) ? Column.R(name)
+        : SiColumns.Contains(name) ? Column.Si(name, name.EndsWith("_energy", StringComparison.Ordinal) ? 15 : 12)
+        : Column.I(name);
 
     private static bool Wanted(int inference, TraceExportOptions options, Dictionary<int, long> offsets, out long offset)
     {
@@ -227,7 +280,7 @@ public static class TraceCsvExporter
         return true;
     }
 
-    private static void WriteInference(CsvLineWriter csv, in InferenceSummaryRecord s) =>
+    private static void WriteInference(ITableWriter csv, in InferenceSummaryRecord s) =>
         csv.Int(s.Inference).Int(s.SampleIndex).Int(s.Label).Int(s.Predicted).Int(s.Correct ? 1 : 0).Int(s.Steps).Int(s.ExitedEarly ? 1 : 0)
             .Int(s.LatencyPs).Int(s.FirstInputPs).Int(s.DecisionPs).Int(s.EndPs)
             .Int(s.SynapseFj).Int(s.NeuronFj).Int(s.NetworkFj).Int(s.StaticFj).Int(s.TotalFj)
@@ -375,7 +428,7 @@ public static class TraceCsvExporter
     }
 
     /// <summary>Sums core-step records into one perf.csv row per (inference, step), in step order.</summary>
-    private sealed class PerfAggregator(CsvLineWriter? csv, Dictionary<int, long> offsets)
+    private sealed class PerfAggregator(ITableWriter? csv, Dictionary<int, long> offsets)
     {
         private readonly SortedDictionary<int, Row> _rows = [];
         private int _inference = -1;

@@ -29,8 +29,13 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
     {
         request.Validate();
         var network = resources is null ? LoadNetwork(request.Model) : resources.Network(request.Model, () => LoadNetwork(request.Model));
-        var inputPopulation = network.InputPopulation
-            ?? throw new InvalidInputException(request.Model, "$.populations", "no input population", "a population with model \"input\" to drive");
+        // A network without an input population (driven by its biases alone, as SANA-FE networks may be) runs from an events file, which then holds no event.
+        var inputPopulation = network.InputPopulation;
+        if (inputPopulation is null && request.InputEvents is null)
+        {
+            throw new InvalidInputException(request.Model, "$.populations", "no input population", "a population with model \"input\" to drive (or an input events file without events, for a network driven by its biases)");
+        }
+
         var chip = resources is null ? ChipLoader.Load(request.Chip) : resources.Chip(request.Chip, () => ChipLoader.Load(request.Chip));
         var mappingOptions = request.MappingChoices.ToOptions();
         var mapped = resources is null
@@ -41,13 +46,13 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
         Dataset? dataset = null;
         if (request.InputEvents is { } eventsPath)
         {
-            var events = InputEventsFile.Read(eventsPath, inputPopulation.Size, request.Steps);
+            var events = InputEventsFile.Read(eventsPath, inputPopulation?.Size ?? 0, request.Steps);
             inputs = RunInputs.FromEvents(events, $"{eventsPath} ({events.Count} events)");
         }
         else
         {
             var data = dataset = resources is null ? DatasetCatalog.Load(request.Dataset) : resources.Dataset(request.Dataset, () => DatasetCatalog.Load(request.Dataset));
-            if (data.PixelsPerImage != inputPopulation.Size)
+            if (data.PixelsPerImage != inputPopulation!.Size)
             {
                 throw new InvalidInputException(request.Model, $"population '{inputPopulation.Name}' size", inputPopulation.Size.ToString(CultureInfo.InvariantCulture),
                     $"{data.PixelsPerImage}, the pixels per image of {data.Name}");

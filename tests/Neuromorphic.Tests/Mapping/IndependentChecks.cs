@@ -98,6 +98,11 @@ internal static class IndependentChecks
                 var scale = (projection.To.Model == NeuronModel.EpRate ? projection.To.EpRate!.Dt[post] : 1.0) * gain[postGlobal];
                 for (var pre = 0; pre < projection.From.Size; pre++)
                 {
+                    if (!projection.IsConnected(post, pre))
+                    {
+                        continue; // a sparse projection's missing pair has no synapse
+                    }
+
                     var key = (projection.From.FirstNeuron + pre, postGlobal);
                     expected[key] = expected.GetValueOrDefault(key) + projection.Weights[post * projection.From.Size + pre] * scale;
                 }

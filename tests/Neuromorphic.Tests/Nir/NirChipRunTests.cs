@@ -33,9 +33,23 @@ public class NirChipRunTests
     }
 
     [NirSampleFact]
-    public void Cnn_sample_is_rejected_by_run_with_exit_2()
+    public void Cnn_sinabs_maps_and_runs_and_a_chip_too_small_names_the_limit()
     {
-        CliRunner.AssertBadInput(CliRunner.Run("run", "--model", Sample("cnn_sinabs.nir"), "--chip", "loihi1", "--samples", "1"), "cnn_sinabs.nir", "Conv");
+        using var dir = new TempDirectory();
+        var import = CliRunner.Run("import", "nir", Sample("cnn_sinabs.nir"), "--out", dir.File("cnn.json"), "--dt", "1");
+        Assert.True(import.ExitCode == 0, import.ToString());
+        var random = new Random(1);
+        File.WriteAllLines(dir.File("in.csv"), Enumerable.Range(1, 10).SelectMany(s => Enumerable.Range(0, 2312).Where(_ => random.NextDouble() < 0.05).Select(i => $"{s},{i}")));
+        CliRunner.AssertBadInput(CliRunner.Run("map", "--model", dir.File("cnn.json"), "--chip", "loihi1", "--out", dir.File("m.json")), "loihi1", "cores", "at most 128");
+        // Dense unrolled convolutions fill synaptic memory: 382 Loihi 1 cores; an overlay with a 16 × 8 mesh holds them.
+        File.WriteAllText(dir.File("big.json"), """
+            { "schema": "neuromorphic.chip/1", "extends": "loihi1", "name": "loihi1-16x8", "provenance": "loihi1 on a 16 x 8 mesh (test overlay)", "mesh": { "width": 16, "height": 8 } }
+            """);
+        var run = CliRunner.Run("run", "--model", dir.File("cnn.json"), "--chip", dir.File("big.json"), "--input", dir.File("in.csv"), "--steps", "15", "--timing", "simple", "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var report = System.Text.Json.Nodes.JsonNode.Parse(run.Stdout)!;
+        Assert.True(report["perInference"]!["spikes"]!.GetValue<long>() > 0, run.Stdout);
+        Assert.True(report["cores"]!.GetValue<int>() > 128, run.Stdout);
     }
 
     [Theory]

@@ -117,10 +117,17 @@ public class NirImportRulesTests
             "/node/nodes/w/weight", "a matrix");
 
     [Fact]
-    public void Convolutions_are_rejected_naming_the_node_and_type() =>
+    public void A_convolution_without_a_two_dimensional_input_is_rejected_naming_the_node() =>
         AssertRejected(Lif(new GraphBuilder().Input("in", 4).Node("conv", NirTypes.Conv2d, ("weight", new NirArray(new double[4], [1, 1, 2, 2]))), "lif", 4)
                 .Edges("in", "conv", "lif"),
-            "/node/nodes/conv", "Conv2d", "not supported");
+            "/node/nodes/conv/input_shape", "[4]", "[H, W]");
+
+    [Fact]
+    public void A_pooling_window_larger_than_its_input_is_rejected() =>
+        AssertRejected(Lif(new GraphBuilder().Node("in", NirTypes.Input, ("shape", NirArray.Integers(1, 2, 2)))
+                .Node("pool", NirTypes.SumPool2d, ("kernel_size", NirArray.Integers(3, 3)), ("stride", NirArray.Integers(1, 1)), ("padding", NirArray.Integers(0, 0))), "lif", 1)
+                .Edges("in", "pool", "lif"),
+            "/node/nodes/pool", "window");
 
     [Fact]
     public void A_delay_is_rejected_unless_it_is_zero()

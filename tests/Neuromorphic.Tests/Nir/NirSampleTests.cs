@@ -8,7 +8,7 @@ namespace Neuromorphic.Tests.Nir;
 /// <summary>
 /// The NIR files written by other frameworks (found through NEURO_NIR_SAMPLES or ../shared/nir-samples; skipped when absent): each imports
 /// into a valid network whose sizes and weights are those of the HDF5 data, and survives our JSON
-/// format; cnn_sinabs.nir (convolutions) is rejected cleanly.
+/// format; cnn_sinabs.nir's convolutions and pooling unroll into dense projections.
 /// </summary>
 public class NirSampleTests
 {
@@ -140,12 +140,18 @@ public class NirSampleTests
     }
 
     [NirSampleFact]
-    public void Cnn_sinabs_is_rejected_naming_the_convolution_nodes()
+    public void Cnn_sinabs_convolutions_and_pooling_unroll_into_dense_projections()
     {
-        using var directory = new TempDirectory();
-        var result = CliRunner.Run("import", "nir", Sample("cnn_sinabs.nir"), "--out", directory.File("cnn.json"));
-        CliRunner.AssertBadInput(result, "cnn_sinabs.nir", "/node/nodes/0", "Conv2d", "SumPool2d", "not supported");
-        Assert.False(File.Exists(directory.File("cnn.json")));
+        var result = NirImporter.Import(Sample("cnn_sinabs.nir"), new NirImportOptions { Dt = 1 });
+        var network = result.Network;
+        // [2, 34, 34] → Conv 5×5 / 2, pad 1 → [16, 16, 16] → Conv 3×3 pad 1 → [16, 16, 16] → SumPool 2 → Conv 3×3 pad 1 → [8, 8, 8]
+        // → SumPool 2 → Flatten [128] → Affine 256 → Affine 10.
+        Assert.Equal("input:2312 1:4096 3:4096 6:512 10:256 12:10", string.Join(" ", network.Populations.Select(p => $"{p.Name}:{p.Size}")));
+        var first = network.Projections.Single(p => p.From.Name == "input");
+        // A 5×5 kernel over 2 channels touches at most 50 inputs; at the corner (padding 1) 2 × 4 × 4.
+        Assert.InRange(Enumerable.Range(0, 2312).Count(j => first.Weight(0, j) != 0), 1, 32);
+        Assert.True(Enumerable.Range(0, 4096).Max(i => Enumerable.Range(0, 2312).Count(j => first.Weight(i, j) != 0)) <= 50);
+        Assert.Contains(result.Notes, n => n.Contains("5 convolution and pooling nodes unrolled", StringComparison.Ordinal));
     }
 
     [Fact]
