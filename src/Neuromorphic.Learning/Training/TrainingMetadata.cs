@@ -135,33 +135,41 @@ public static class TrainingMetadata
             return [];
         }
 
-        var history = new List<EpochMetrics>();
-        foreach (var row in rows.OfType<JsonObject>())
-        {
-            double Value(string key) => row[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
-            int[] Units(string key) => row[key] is JsonArray a ? a.Select(n => n!.GetValue<int>()).ToArray() : [];
-            history.Add(new EpochMetrics
-            {
-                Epoch = row["epoch"]!.GetValue<int>(),
-                TrainAccuracy = Value("trainAccuracy"),
-                TrainLoss = Value("trainLoss"),
-                TestAccuracy = Value("testAccuracy"),
-                TestLoss = Value("testLoss"),
-                FreeResidual = Value("freeResidual"),
-                NudgedResidual = Value("nudgedResidual"),
-                FreeNotConverged = Value("freeNotConverged"),
-                NudgedNotConverged = Value("nudgedNotConverged"),
-                FreePeriod2 = Value("freePeriod2"),
-                NudgedPeriod2 = Value("nudgedPeriod2"),
-                TestResidual = Value("testResidual"),
-                TestNotConverged = Value("testNotConverged"),
-                LearningRateScale = Value("learningRateScale"),
-                DeadOutputs = Units("deadOutputs"),
-                SilentOutputs = Units("silentOutputs"),
-            });
-        }
+        return rows.OfType<JsonObject>().Select(EpochFromJson).ToList();
+    }
 
-        return history;
+    /// <summary>
+    /// One epoch's metrics from JSON written by <see cref="EpochJson"/> or by the reports of
+    /// training results: missing or null values as NaN, no dead or silent outputs when left out,
+    /// wall-clock times as 0 when left out.
+    /// </summary>
+    public static EpochMetrics EpochFromJson(JsonObject row)
+    {
+        double Value(string key) => row[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
+        double Seconds(string key) => row.ContainsKey(key) ? Value(key) : 0;
+        int[] Units(string key) => row[key] is JsonArray a ? a.Select(n => n!.GetValue<int>()).ToArray() : [];
+        return new EpochMetrics
+        {
+            Epoch = row["epoch"]!.GetValue<int>(),
+            TrainAccuracy = Value("trainAccuracy"),
+            TrainLoss = Value("trainLoss"),
+            TestAccuracy = Value("testAccuracy"),
+            TestLoss = Value("testLoss"),
+            FreeResidual = Value("freeResidual"),
+            NudgedResidual = Value("nudgedResidual"),
+            FreeNotConverged = Value("freeNotConverged"),
+            NudgedNotConverged = Value("nudgedNotConverged"),
+            FreePeriod2 = Value("freePeriod2"),
+            NudgedPeriod2 = Value("nudgedPeriod2"),
+            TestResidual = Value("testResidual"),
+            TestNotConverged = Value("testNotConverged"),
+            LearningRateScale = Value("learningRateScale"),
+            DeadOutputs = Units("deadOutputs"),
+            SilentOutputs = Units("silentOutputs"),
+            EpochSeconds = Seconds("epochSeconds"),
+            TrainSeconds = Seconds("trainSeconds"),
+            SamplesPerSecond = Seconds("samplesPerSecond"),
+        };
     }
 
     private static JsonObject DeterministicMetrics(EpochMetrics m) => new()

@@ -41,33 +41,5 @@ public static class TrainingReports
     };
 
     /// <summary>Reads metrics written by <see cref="Json"/> (missing or null values as NaN, times as 0 when left out).</summary>
-    public static EpochMetrics FromJson(JsonObject json)
-    {
-        double Value(string key) => json[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
-        return new EpochMetrics
-        {
-            Epoch = json["epoch"]!.GetValue<int>(),
-            TrainAccuracy = Value("trainAccuracy"),
-            TrainLoss = Value("trainLoss"),
-            TestAccuracy = Value("testAccuracy"),
-            TestLoss = Value("testLoss"),
-            FreeResidual = Value("freeResidual"),
-            NudgedResidual = Value("nudgedResidual"),
-            FreeNotConverged = Value("freeNotConverged"),
-            NudgedNotConverged = Value("nudgedNotConverged"),
-            FreePeriod2 = Value("freePeriod2"),
-            NudgedPeriod2 = Value("nudgedPeriod2"),
-            TestResidual = Value("testResidual"),
-            TestNotConverged = Value("testNotConverged"),
-            LearningRateScale = Value("learningRateScale"),
-            DeadOutputs = Units(json, "deadOutputs"),
-            SilentOutputs = Units(json, "silentOutputs"),
-            EpochSeconds = json.ContainsKey("epochSeconds") ? Value("epochSeconds") : 0,
-            TrainSeconds = json.ContainsKey("trainSeconds") ? Value("trainSeconds") : 0,
-            SamplesPerSecond = json.ContainsKey("samplesPerSecond") ? Value("samplesPerSecond") : 0,
-        };
-    }
-
-    private static IReadOnlyList<int> Units(JsonObject json, string key) =>
-        json[key] is JsonArray units ? units.Select(u => u!.GetValue<int>()).ToArray() : [];
+    public static EpochMetrics FromJson(JsonObject json) => TrainingMetadata.EpochFromJson(json);
 }
