@@ -22,7 +22,7 @@ namespace Neuromorphic.Simulation.Engine;
 /// destination's first local step after that, late when that step is more than one after the
 /// step that sent it. Each core runs the inference's steps once; the decision comes when the
 /// read-out cores have finished their last step (or, with early exit and one read-out core, when
-/// its leader can no longer be caught). Events are ordered totally by (time, core, kind,
+/// its leader can no longer be caught); the other cores then finish the step they are in. Events are ordered totally by (time, core, kind,
 /// sequence), so no tie is left to a heap or a thread.
 /// </summary>
 internal sealed class AsyncEngine
@@ -160,6 +160,7 @@ internal sealed class AsyncEngine
         Array.Clear(_localStep);
         Array.Clear(_synapseFreeAt);
         Array.Clear(_open);
+        Array.Clear(_busyPs);
         var run = new Tally
         {
             Inference = options.FirstSample + index,
@@ -175,13 +176,20 @@ internal sealed class AsyncEngine
             Schedule(0, new Event(Kind.Tick, core, -1, -1, -1, 0));
         }
 
-        while (!finished && _queue.TryDequeue(out var e, out var key))
+        // After the decision, the cores finish the steps they are in (their sends and receives cost
+        // energy, as the barrier's last step does) but start no new one.
+        while (_queue.TryDequeue(out var e, out var key))
         {
             var now = key.TimePs;
             var core = e.Core;
             switch (e.Kind)
             {
                 case Kind.Tick:
+                    if (finished)
+                    {
+                        break;
+                    }
+
                     if (_localStep[core] > 0)
                     {
                         Close(core, now, observer, ref run);
@@ -203,6 +211,11 @@ internal sealed class AsyncEngine
                     if (_busyPs[core] > period)
                     {
                         run.Overruns++;
+                    }
+
+                    if (finished)
+                    {
+                        break;
                     }
 
                     if (_holdsOutput[core])
@@ -253,7 +266,7 @@ internal sealed class AsyncEngine
         {
             if (_open[core])
             {
-                Close(core, Math.Max(endPs, _stepStart[core]), observer, ref run);
+                Close(core, Math.Max(endPs, _stepStart[core] + _busyPs[core]), observer, ref run);
             }
         }
 
