@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SAMPLES=${1:-200}; SEEDS=${2:-10}; PERIOD=${3:-50000}; EPOCHS=${4:-3}; LIMIT=${5:-20000}; HIDDEN=${6:-100}
 OUT=${OUT:-$(mktemp -d)}
-dotnet build src/Neuromorphic.Cli -c Release -v quiet > /dev/null
+[ -n "${SKIP_BUILD:-}" ] || dotnet build src/Neuromorphic.Cli -c Release -v quiet > /dev/null   # SKIP_BUILD=1: use the built neuro.dll
 neuro() { dotnet src/Neuromorphic.Cli/bin/Release/net10.0/neuro.dll "$@"; }
 for dist in lognormal homogeneous; do
   [ -f "$OUT/$dist.json" ] || neuro train --dataset fashion-mnist --layers "784,$HIDDEN,10" --epochs "$EPOCHS" --train-limit "$LIMIT" \

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODEL=$1; CHIP=$2; DATASET=$3; SAMPLES=$4; PERIODS=$5; STEPS=${6:-100}
 OUT=${OUT:-$(mktemp -d)}
-dotnet build src/Neuromorphic.Cli -c Release -v quiet > /dev/null
+[ -n "${SKIP_BUILD:-}" ] || dotnet build src/Neuromorphic.Cli -c Release -v quiet > /dev/null   # SKIP_BUILD=1: use the built neuro.dll
 neuro() { dotnet src/Neuromorphic.Cli/bin/Release/net10.0/neuro.dll "$@"; }
 configs=("barrier" "handshake")
 for p in $PERIODS; do configs+=("async $p"); done
