@@ -401,7 +401,7 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
     [LoggerMessage(Level = LogLevel.Information, Message = "Mapped {Network} ({Neurons} neurons, {Synapses} synapses) onto {Chip}: {Cores} cores on {Tiles} tiles in {ElapsedMs} ms")]
     private partial void LogMapped(string network, int neurons, long synapses, string chip, int cores, int tiles, long elapsedMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Spreading {Network}'s compartment settings ({Limit} per core) needs {Needed} cores, the chip has {Cores}: clustering decays instead (--prototypes cluster)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Spreading {Network}'s compartment settings ({Limit} per core) needs {Needed} cores, {Cores} are available (the chip's, or the core budget): clustering decays instead (--prototypes cluster)")]
     private partial void LogSpreadFallback(string network, long needed, long cores, int limit);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Placed {Cores} cores: traffic × hops {Greedy} (greedy) → {Final} (improved)")]

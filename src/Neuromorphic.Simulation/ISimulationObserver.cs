@@ -45,4 +45,15 @@ public interface ISimulationObserver
     void OnCoreStep(in CoreStepEvent step);
 
     void OnInferenceEnd(InferenceResult result);
+
+    /// <summary>Neurons (global indices) whose state the engine reports every step through <see cref="OnProbe"/>; empty: none.</summary>
+    IReadOnlyList<int> ProbedNeurons => [];
+
+    /// <summary>
+    /// Probed <paramref name="neuron"/> on <paramref name="core"/> after its update at <paramref name="step"/> (from 1): current,
+    /// potential (after any reset) and threshold, in the run's arithmetic (integer chip units in fixed point).
+    /// </summary>
+    void OnProbe(int step, int neuron, int core, double u, double v, double threshold)
+    {
+    }
 }

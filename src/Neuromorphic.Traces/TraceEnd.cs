@@ -16,6 +16,6 @@ public enum TraceCompletion : byte
 /// </summary>
 public sealed record TraceEnd(TraceCompletion Status, long DataBlocks, long EndBlockOffset, IReadOnlyList<long> RecordCountsByKind)
 {
-    /// <summary>Records of <paramref name="kind"/> the writer wrote.</summary>
-    public long RecordCount(TraceRecordKind kind) => RecordCountsByKind[(int)kind - 1];
+    /// <summary>Records of <paramref name="kind"/> the writer wrote, or null for a kind the end block does not count (probes).</summary>
+    public long? RecordCount(TraceRecordKind kind) => (int)kind - 1 < RecordCountsByKind.Count ? RecordCountsByKind[(int)kind - 1] : null;
 }

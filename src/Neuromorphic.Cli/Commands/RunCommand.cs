@@ -39,6 +39,7 @@ internal static class RunCommand
         [nameof(RunRequest.PeriodNs)] = "--period-ns",
         [nameof(RunRequest.Timing)] = "--timing",
         [nameof(RunRequest.Trace)] = "--trace",
+        [nameof(RunRequest.Probes)] = "--probe",
     };
 
     public static Command Create(CliContext context)
@@ -73,6 +74,13 @@ internal static class RunCommand
             DefaultValueFactory = _ => "messages",
         };
         traceLevel.AcceptOnlyFromAmong("summary", "counters", "spikes", "messages");
+        var probe = new Option<string[]>("--probe")
+        {
+            Description = "Record the current u and potential v of these neurons every step in the trace (repeatable): POP, POP[i] or POP[a..b] (local indices, both ends included). Needs --trace.",
+            HelpName = "POP[a..b]",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
         var traceCompression = new Option<string>("--trace-compression") { Description = "Block compression of the trace: deflate, brotli or none.", DefaultValueFactory = _ => "deflate" };
         traceCompression.AcceptOnlyFromAmong("deflate", "brotli", "none");
         var timing = new Option<string>("--timing")
@@ -85,7 +93,7 @@ internal static class RunCommand
         var json = CommonOptions.Json();
         var choices = CommonOptions.Mapping();
         foreach (var option in new Option[] { model, chip, mapping }.Concat(choices.All)
-                     .Concat([dataset, samples, offset, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, timing, trace, traceLevel, traceCompression, confusion, json]))
+                     .Concat([dataset, samples, offset, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, timing, trace, traceLevel, traceCompression, probe, confusion, json]))
         {
             command.Options.Add(option);
         }
@@ -121,6 +129,7 @@ internal static class RunCommand
                             _ => TraceCompression.Deflate,
                         })
                     : null,
+                Probes = parse.GetValue(probe) ?? [],
             };
             if (parse.GetValue(confusion) is { } wanted && (request.InputEvents is not null || request.Samples == 0))
             {

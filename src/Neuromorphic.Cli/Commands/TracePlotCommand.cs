@@ -13,10 +13,10 @@ internal static class TracePlotCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("plot", "Draw a trace as PNG files: spike raster (raster.png), energy per inference (energy.png), latency (latency.png), firing rates (rates.png), " +
-            "per-core energy and utilisation over the mesh (cores.png, utilisation.png), link traffic (links.png, level messages) and the confusion matrix (confusion.png).");
+            "per-core energy and utilisation over the mesh (cores.png, utilisation.png), link traffic (links.png, level messages), the confusion matrix (confusion.png) and probed neurons' potential and current (probes.png, runs with --probe).");
         var path = CommonOptions.TraceArgument();
         var output = CommonOptions.OutDirectory("Directory to write the PNG files to (created if needed).");
-        var inference = CommonOptions.InferenceOption("Inference to draw the raster of (default: the first one with spikes).");
+        var inference = CommonOptions.InferenceOption("Inference to draw the raster and probes of (default: the first one with spikes, or probes).");
         var json = CommonOptions.Json();
         command.Arguments.Add(path);
         command.Options.Add(output);
@@ -43,10 +43,10 @@ internal static class TracePlotCommand
                     raster.PopulationStarts, raster.InputTimesUs, raster.InputNeurons);
                 written.Add(file);
             }
-            else if (parse.GetValue(inference) is { } requested)
+            else if (parse.GetValue(inference) is { } requested && TracePlotData.Probes(tracePath, requested, log) is null)
             {
                 throw new Core.Errors.InvalidInputException(tracePath, "--inference", requested.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    "an inference with recorded spikes (the trace level must be spikes or messages)");
+                    "an inference with recorded spikes (the trace level must be spikes or messages) or probes");
             }
             else
             {
@@ -71,6 +71,7 @@ internal static class TracePlotCommand
                          TracePlots.Rates(outDirectory, tracePath, $"Firing rates per population ({summaries.InferenceCount:N0} inferences)", log),
                          TracePlots.Links(outDirectory, tracePath, $"Messages over the mesh, {summaries.InferenceCount:N0} inferences ({chipName})", log),
                          TracePlots.Confusion(outDirectory, TraceActivity.Confusion(tracePath, log), null, $"Confusion matrix ({chipName})"),
+                         TracePlots.Probes(outDirectory, tracePath, parse.GetValue(inference), log),
                      }.Concat(TracePlots.Cores(outDirectory, tracePath, chipName, log)))
             {
                 if (file is not null)

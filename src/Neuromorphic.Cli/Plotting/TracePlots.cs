@@ -47,6 +47,20 @@ internal static class TracePlots
         return file;
     }
 
+    /// <summary>probes.png: the probed neurons' potential and current over the steps of one inference, or null when the run probed none.</summary>
+    public static string? Probes(string directory, string trace, int? inference, ILogger log)
+    {
+        if (TracePlotData.Probes(trace, inference, log) is not { } probes)
+        {
+            return null;
+        }
+
+        var file = Path.Combine(directory, "probes.png");
+        var shown = probes.Neurons.Count > Charts.MaxProbeLines ? $", first {Charts.MaxProbeLines} of {probes.Neurons.Count} neurons" : "";
+        Charts.Probes(file, $"Probed neurons, inference {probes.Inference}{shown}", probes);
+        return file;
+    }
+
     public static string? Rates(string directory, string trace, string title, ILogger log)
     {
         if (TraceActivity.FiringRates(trace, log) is not { } rates)

@@ -88,6 +88,8 @@ internal sealed class AsyncEngine
     private readonly int[] _pendingNeuron;
     private readonly long[] _pendingDelayPs;
     private readonly long[] _leftoverPs;
+    private readonly ProbeSampler _probes;
+    private bool _probing;
     private long _sequence;
 
     public AsyncEngine(ChipInstance chip)
@@ -96,6 +98,7 @@ internal sealed class AsyncEngine
         _mapped = chip.Mapped;
         var cores = _mapped.CoreCount;
         _state = new NetworkState(chip);
+        _probes = new ProbeSampler(chip);
         _readout = new ReadoutCounter(chip);
         _inputQueues = new InputQueues(cores, _mapped.Chip.Timing.InputQueueMessages);
         _contention = new NetworkContention(new MeshRoutes(_mapped.CoreTile, _mapped.Chip.Mesh.Width, _mapped.Chip.Mesh.Height));
@@ -151,6 +154,7 @@ internal sealed class AsyncEngine
     {
         _state.Reset();
         _readout.Reset();
+        _probing = _probes.Prepare(observer);
         _queue.Clear();
         _inputQueues.Reset();
         _contention.Reset();
@@ -294,6 +298,11 @@ internal sealed class AsyncEngine
         ref var counters = ref _counters[core];
         CoreUpdate.Run(chip, _state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, input,
             _inputIndexOfSlot, _state.InputNext, _state.InputNextF, _state.ReceivedNext, ref counters, _fired);
+        if (_probing)
+        {
+            _probes.Sample(core, step, _state, observer!);
+        }
+
         if (_holdsOutput[core] && step >= options.CountFromStep)
         {
             _readout.CountOnCore(_state, step, chip.CoreOfSlot, core);

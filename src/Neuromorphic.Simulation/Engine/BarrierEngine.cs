@@ -30,6 +30,7 @@ internal sealed class BarrierEngine
     private readonly FiredList _fired;
     private readonly int[] _messageSource;
     private readonly HandshakeClock _handshake;
+    private readonly ProbeSampler _probes;
 
     public BarrierEngine(ChipInstance chip)
     {
@@ -43,6 +44,7 @@ internal sealed class BarrierEngine
         _fired = new FiredList(chip.NeuronOfSlot.Length);
         _messageSource = new int[Math.Max(16, _mapped.MessageCount)];
         _handshake = new HandshakeClock(_mapped, chip.Costs, _readout.Slots.Select(s => chip.CoreOfSlot[s]));
+        _probes = new ProbeSampler(chip);
     }
 
     internal static int[] InputIndices(ChipInstance chip)
@@ -75,6 +77,7 @@ internal sealed class BarrierEngine
         var messageOut = costs.MessageOut.LatencyPs;
         var handshake = options.Mode == SyncMode.Handshake;
         _handshake.Reset();
+        var probing = _probes.Prepare(observer);
         for (var step = 1; step <= options.Steps; step++)
         {
             steps = step;
@@ -86,6 +89,11 @@ internal sealed class BarrierEngine
                 ref var counters = ref _counters[core];
                 CoreUpdate.Run(_chip, _state, _mapped.CoreNeuronStart[core], _mapped.CoreNeuronStart[core + 1], step, input,
                     _inputIndexOfSlot, _state.InputNow, _state.InputNowF, _state.ReceivedNow, ref counters, _fired);
+                if (probing)
+                {
+                    _probes.Sample(core, step, _state, observer!);
+                }
+
                 int accessed = 0, updated = 0, firedSoFar = 0, sent = 0;
                 for (var f = 0; f < _fired.Count; f++)
                 {

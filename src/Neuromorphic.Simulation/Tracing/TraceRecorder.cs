@@ -6,10 +6,12 @@ namespace Neuromorphic.Simulation.Tracing;
 /// Records one inference into its own <see cref="InMemoryTraceSink"/> (workers run inferences in
 /// parallel; the run drains each buffer into the trace file in inference order, so the file is
 /// identical for any thread count). What is recorded follows the trace level: input events and
-/// per-core counters at <c>counters</c>, spikes at <c>spikes</c>, messages at <c>messages</c>.
+/// per-core counters at <c>counters</c>, spikes at <c>spikes</c>, messages at <c>messages</c>; probed neurons' state at every level.
 /// </summary>
 public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel level) : ISimulationObserver
 {
+    private IReadOnlyList<int> _probed = [];
+
     /// <summary>Flag bit of <see cref="InferenceSummaryRecord.Flags"/>: the inference stopped early.</summary>
     public const int EarlyExitFlag = 1;
 
@@ -31,6 +33,18 @@ public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel lev
         _requestedSteps = steps;
         return this;
     }
+
+    public IReadOnlyList<int> ProbedNeurons => _probed;
+
+    /// <summary>Also records the current and potential of <paramref name="neurons"/> (global indices) every step, at any level.</summary>
+    public TraceRecorder WithProbes(IReadOnlyList<int> neurons)
+    {
+        _probed = neurons;
+        return this;
+    }
+
+    public void OnProbe(int step, int neuron, int core, double u, double v, double threshold) =>
+        Buffer.Add(new ProbeRecord { Inference = inference, Step = step, Neuron = neuron, Core = core, U = u, V = v, Threshold = threshold });
 
     public void OnInputSpike(int step, int inputIndex, int core, long timePs) =>
         Buffer.Add(new InputEventRecord { Inference = inference, Step = step, Input = inputIndex, Value = 1, Core = core, TimePs = timePs });

@@ -12,6 +12,12 @@ public sealed record RasterData(int Inference, double[] TimesUs, double[] Neuron
 /// <summary>Mean energy per inference by part (femtojoules), per group of inferences.</summary>
 public sealed record EnergyBars(string Grouping, IReadOnlyList<string> Groups, double[] SynapseFj, double[] NeuronFj, double[] NetworkFj, double[] StaticFj);
 
+/// <summary>One probed neuron's state after each step of one inference (u, v and threshold in the run's arithmetic).</summary>
+public sealed record ProbeSeries(string Name, double[] Steps, double[] U, double[] V, double Threshold);
+
+/// <summary>The probed neurons of one inference, in neuron order.</summary>
+public sealed record ProbePlotData(int Inference, IReadOnlyList<ProbeSeries> Neurons);
+
 /// <summary>What the summaries of a trace give the plots: the energy breakdown and every latency.</summary>
 public sealed record SummaryPlotData(EnergyBars Energy, double[] LatenciesUs, int InferenceCount);
 
@@ -79,6 +85,46 @@ public static class TracePlotData
 
         var starts = metadata.Populations.Where(p => p.Size > 0).Select(p => (p.Start - 0.5, p.Name)).ToArray();
         return new RasterData(chosen.Value, times.ToArray(), neurons.ToArray(), starts, inputTimes.ToArray(), inputNeurons.ToArray());
+    }
+
+    /// <summary>
+    /// The probed neurons of <paramref name="inference"/> (default: the first inference with probe
+    /// records), or null when the run probed none.
+    /// </summary>
+    public static ProbePlotData? Probes(string path, int? inference, ILogger? logger = null)
+    {
+        using var reader = TraceReader.Open(path, new TraceReadOptions { Kinds = TraceKinds.Probes, Inference = inference }, logger);
+        var metadata = RunManifest.Of(reader.Header);
+        var byNeuron = new SortedDictionary<int, (List<double> Steps, List<double> U, List<double> V, double Threshold)>();
+        var chosen = inference;
+        var past = false;
+        while (!past && reader.TryReadBlock(out var block))
+        {
+            foreach (ref readonly var p in block.Probes)
+            {
+                chosen ??= p.Inference;
+                past |= p.Inference > chosen;
+                if (p.Inference != chosen)
+                {
+                    continue;
+                }
+
+                if (!byNeuron.TryGetValue(p.Neuron, out var series))
+                {
+                    series = ([], [], [], p.Threshold);
+                    byNeuron[p.Neuron] = series;
+                }
+
+                series.Steps.Add(p.Step);
+                series.U.Add(p.U);
+                series.V.Add(p.V);
+            }
+        }
+
+        return chosen is null || byNeuron.Count == 0
+            ? null
+            : new ProbePlotData(chosen.Value, byNeuron.Select(n => new ProbeSeries(metadata.NeuronName(n.Key), n.Value.Steps.ToArray(), n.Value.U.ToArray(),
+                n.Value.V.ToArray(), n.Value.Threshold)).ToList());
     }
 
     public static SummaryPlotData Summaries(string path, ILogger? logger = null)

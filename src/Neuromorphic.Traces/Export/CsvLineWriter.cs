@@ -45,6 +45,15 @@ internal sealed class CsvLineWriter : IDisposable
         return this;
     }
 
+    /// <summary>A real value, shortest round-trip form.</summary>
+    public CsvLineWriter Real(double value)
+    {
+        Separator();
+        value.TryFormat(_buffer, out var written, "R", CultureInfo.InvariantCulture);
+        _writer.Write(_buffer, 0, written);
+        return this;
+    }
+
     public CsvLineWriter Text(string value)
     {
         Separator();

@@ -23,7 +23,8 @@ public sealed record TraceExportResult(IReadOnlyList<string> Files, IReadOnlyDic
 /// <c>inferences.csv</c> and <c>summary.json</c>. traces/README.md lists every column.
 /// <c>timestep</c> counts steps across the exported inferences, as in one long SANA-FE run (from 1).
 /// <c>spikes.csv</c> lists input spikes too (<c>in.k</c> rows, named after the input population), each
-/// before the neuron spikes of its step.
+/// before the neuron spikes of its step. <c>probes.csv</c> holds probed neurons' u and v per step
+/// when the run probed any (<c>--probe</c>).
 /// </summary>
 public static class TraceCsvExporter
 {
@@ -44,6 +45,9 @@ public static class TraceCsvExporter
         "inference", "step", "step_start_ps", "step_end_ps", "neurons_accessed", "messages_in", "busy_ps",
         "synapse_fj", "neuron_fj", "network_fj", "static_fj",
     ];
+
+    /// <summary>Probed neurons' state after each step's update (only when the trace probes neurons): u, v, threshold in the run's arithmetic.</summary>
+    public static readonly string[] ProbeColumns = ["neuron", "timestep", "inference", "step", "core", "u", "v", "threshold"];
 
     public static readonly string[] InferenceColumns =
     [
@@ -102,6 +106,7 @@ public static class TraceCsvExporter
             }
         }
 
+        CsvLineWriter? probes = null;
         long messageId = 0;
         var blocks = 0L;
         while (reader.TryReadBlock(out var block))
@@ -143,6 +148,18 @@ public static class TraceCsvExporter
                                 .Int(m.HopsEast).Int(m.HopsWest).Int(m.HopsNorth).Int(m.HopsSouth)
                                 .Int(m.SentPs).Int(m.ReceivedPs).Int(m.ProcessedPs).Int(m.GenerationDelayPs).Int(m.NetworkDelayPs).Int(m.BlockingPs)
                                 .EndLine();
+                        }
+                    }
+
+                    break;
+                case TraceRecordKind.Probe:
+                    foreach (ref readonly var p in block.Probes)
+                    {
+                        if (Wanted(p.Inference, options, offsets, out var offset))
+                        {
+                            probes ??= Open("probes.csv", ProbeColumns);
+                            probes.Text(metadata.NeuronName(p.Neuron)).Int(offset + p.Step).Int(p.Inference).Int(p.Step).Int(p.Core)
+                                .Real(p.U).Real(p.V).Real(p.Threshold).EndLine();
                         }
                     }
 

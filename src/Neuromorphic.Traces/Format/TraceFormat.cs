@@ -17,8 +17,11 @@ public static class TraceFormat
     /// </summary>
     public const ushort MajorVersion = 3;
 
-    /// <summary>Minor versions only append header fields or add block kinds that old readers may skip.</summary>
-    public const ushort MinorVersion = 0;
+    /// <summary>
+    /// Minor versions only append header fields or add block kinds that old readers may skip.
+    /// 3.1: probe records (<see cref="TraceRecordKind.Probe"/>).
+    /// </summary>
+    public const ushort MinorVersion = 1;
 
     /// <summary>Magic (8) + major (2) + minor (2) + header payload length (4).</summary>
     public const int FilePrefixSize = 16;

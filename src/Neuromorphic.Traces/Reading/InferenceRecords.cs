@@ -15,4 +15,6 @@ public sealed class InferenceRecords(int inference)
     public RecordList<SpikeRecord> Spikes { get; } = new();
 
     public RecordList<MessageRecord> Messages { get; } = new();
+
+    public RecordList<ProbeRecord> Probes { get; } = new();
 }

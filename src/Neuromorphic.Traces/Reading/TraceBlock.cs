@@ -64,4 +64,6 @@ public readonly ref struct TraceBlock
     public ReadOnlySpan<CoreStepRecord> CoreSteps => Records<CoreStepRecord>();
 
     public ReadOnlySpan<InferenceSummaryRecord> Summaries => Records<InferenceSummaryRecord>();
+
+    public ReadOnlySpan<ProbeRecord> Probes => Records<ProbeRecord>();
 }

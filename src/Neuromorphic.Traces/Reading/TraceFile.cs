@@ -37,6 +37,9 @@ public static class TraceFile
                 case TraceRecordKind.InferenceSummary:
                     sink.Summaries.AddRange(block.Summaries);
                     break;
+                case TraceRecordKind.Probe:
+                    sink.Probes.AddRange(block.Probes);
+                    break;
             }
         }
 
@@ -135,6 +138,13 @@ public static class TraceFile
                 foreach (ref readonly var r in block.Messages)
                 {
                     For(r.Inference).Messages.Add(in r);
+                }
+
+                break;
+            case TraceRecordKind.Probe when kinds.HasFlag(TraceKinds.Probes):
+                foreach (ref readonly var r in block.Probes)
+                {
+                    For(r.Inference).Probes.Add(in r);
                 }
 
                 break;

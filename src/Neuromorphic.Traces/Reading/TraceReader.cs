@@ -25,10 +25,10 @@ public sealed class TraceReader : IDisposable
     private readonly TraceReadOptions _options;
     private readonly ILogger _logger;
     private readonly BlockDecoder _decoder = new();
-    private readonly long[] _recordsByKind = new long[6];
-    private readonly long[] _blocksByKind = new long[6];
-    private readonly long[] _storedBytesByKind = new long[6];
-    private readonly int[] _lastInference = new int[6];
+    private readonly long[] _recordsByKind = new long[TraceRecordKinds.Slots];
+    private readonly long[] _blocksByKind = new long[TraceRecordKinds.Slots];
+    private readonly long[] _storedBytesByKind = new long[TraceRecordKinds.Slots];
+    private readonly int[] _lastInference = new int[TraceRecordKinds.Slots];
     private readonly byte[] _blockHeader = new byte[TraceFormat.BlockHeaderSize];
     private byte[] _stored = new byte[64 * 1024];
     private byte[] _decoded = new byte[64 * 1024];
@@ -347,6 +347,7 @@ public sealed class TraceReader : IDisposable
         TraceRecordKind.Message => CheckOrder<MessageRecord>(bytes, header),
         TraceRecordKind.CoreStep => CheckOrder<CoreStepRecord>(bytes, header),
         TraceRecordKind.InferenceSummary => CheckOrder<InferenceSummaryRecord>(bytes, header),
+        TraceRecordKind.Probe => CheckOrder<ProbeRecord>(bytes, header),
         _ => null,
     };
 
@@ -407,7 +408,7 @@ public sealed class TraceReader : IDisposable
 
         var dataBlocks = BinaryPrimitives.ReadUInt32LittleEndian(payload);
         var status = payload[4];
-        var counts = new long[5];
+        var counts = new long[TraceRecordKinds.EndBlockCountedKinds];
         for (var k = 0; k < counts.Length; k++)
         {
             counts[k] = BinaryPrimitives.ReadInt64LittleEndian(payload[(8 + 8 * k)..]);

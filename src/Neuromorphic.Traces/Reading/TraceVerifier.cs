@@ -38,7 +38,7 @@ public static class TraceVerifier
         var fileBytes = stream.CanSeek ? stream.Length : -1;
         if (!TraceReader.TryOpen(stream, name, TraceReadOptions.All, logger, ownsStream: false, out var reader, out var damage))
         {
-            return new TraceVerification(name, fileBytes, null, 0, new long[5], damage, null);
+            return new TraceVerification(name, fileBytes, null, 0, new long[TraceRecordKinds.All.Count], damage, null);
         }
 
         using (reader)

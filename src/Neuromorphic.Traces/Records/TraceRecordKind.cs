@@ -21,6 +21,9 @@ public enum TraceRecordKind : byte
 
     /// <summary>The outcome, latency and energy of one inference (<see cref="InferenceSummaryRecord"/>).</summary>
     InferenceSummary = 5,
+
+    /// <summary>Current and potential of a probed neuron at one step (<see cref="ProbeRecord"/>; format 3.1).</summary>
+    Probe = 6,
 }
 
 /// <summary>A set of record kinds, for readers that want only some of them.</summary>
@@ -33,16 +36,26 @@ public enum TraceKinds
     Messages = 1 << TraceRecordKind.Message,
     CoreSteps = 1 << TraceRecordKind.CoreStep,
     InferenceSummaries = 1 << TraceRecordKind.InferenceSummary,
-    All = InputEvents | Spikes | Messages | CoreSteps | InferenceSummaries,
+    Probes = 1 << TraceRecordKind.Probe,
+    All = InputEvents | Spikes | Messages | CoreSteps | InferenceSummaries | Probes,
 }
 
 /// <summary>Helpers over <see cref="TraceRecordKind"/>.</summary>
 public static class TraceRecordKinds
 {
+    /// <summary>Length of arrays indexed by kind byte (kinds are 1..6).</summary>
+    public const int Slots = 7;
+
+    /// <summary>
+    /// The end block counts the records of kinds 1..5 (input events to inference summaries): its layout
+    /// is fixed within format 3. Probe records (3.1) are covered by its block count and by each block's checksum.
+    /// </summary>
+    public const int EndBlockCountedKinds = 5;
+
     /// <summary>Every record kind, in the order writers flush them and tables list them.</summary>
     public static IReadOnlyList<TraceRecordKind> All { get; } =
     [
-        TraceRecordKind.InputEvent, TraceRecordKind.CoreStep, TraceRecordKind.Spike, TraceRecordKind.Message, TraceRecordKind.InferenceSummary,
+        TraceRecordKind.InputEvent, TraceRecordKind.CoreStep, TraceRecordKind.Probe, TraceRecordKind.Spike, TraceRecordKind.Message, TraceRecordKind.InferenceSummary,
     ];
 
     /// <summary>Size in bytes of one record of <paramref name="kind"/> on disk (and in memory).</summary>
@@ -53,17 +66,18 @@ public static class TraceRecordKinds
         TraceRecordKind.Message => MessageRecord.Size,
         TraceRecordKind.CoreStep => CoreStepRecord.Size,
         TraceRecordKind.InferenceSummary => InferenceSummaryRecord.Size,
+        TraceRecordKind.Probe => ProbeRecord.Size,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown record kind"),
     };
 
-    public static bool IsKnown(byte kind) => kind is >= (byte)TraceRecordKind.InputEvent and <= (byte)TraceRecordKind.InferenceSummary;
+    public static bool IsKnown(byte kind) => kind is >= (byte)TraceRecordKind.InputEvent and <= (byte)TraceRecordKind.Probe;
 
     public static TraceKinds ToFlag(this TraceRecordKind kind) => (TraceKinds)(1 << (int)kind);
 
     /// <summary>The lowest trace level that records <paramref name="kind"/>.</summary>
     public static TraceLevel MinimumLevel(this TraceRecordKind kind) => kind switch
     {
-        TraceRecordKind.InferenceSummary => TraceLevel.Summary,
+        TraceRecordKind.InferenceSummary or TraceRecordKind.Probe => TraceLevel.Summary,
         TraceRecordKind.CoreStep or TraceRecordKind.InputEvent => TraceLevel.Counters,
         TraceRecordKind.Spike => TraceLevel.Spikes,
         TraceRecordKind.Message => TraceLevel.Messages,
@@ -78,6 +92,7 @@ public static class TraceRecordKinds
         TraceRecordKind.Message => "messages",
         TraceRecordKind.CoreStep => "coreSteps",
         TraceRecordKind.InferenceSummary => "inferences",
+        TraceRecordKind.Probe => "probes",
         _ => $"kind{(byte)kind}",
     };
 }

@@ -20,6 +20,8 @@ public interface ITraceSink
 
     void Add(in CoreStepRecord record);
 
+    void Add(in ProbeRecord record);
+
     void AddRange(ReadOnlySpan<InputEventRecord> records)
     {
         foreach (ref readonly var record in records)
@@ -45,6 +47,14 @@ public interface ITraceSink
     }
 
     void AddRange(ReadOnlySpan<CoreStepRecord> records)
+    {
+        foreach (ref readonly var record in records)
+        {
+            Add(in record);
+        }
+    }
+
+    void AddRange(ReadOnlySpan<ProbeRecord> records)
     {
         foreach (ref readonly var record in records)
         {

@@ -20,6 +20,8 @@ public sealed class InMemoryTraceSink(TraceLevel level = TraceLevel.Messages) : 
 
     public RecordList<CoreStepRecord> CoreSteps { get; } = new();
 
+    public RecordList<ProbeRecord> Probes { get; } = new();
+
     public RecordList<InferenceSummaryRecord> Summaries { get; } = new();
 
     /// <summary>How the trace was completed, or null while it is open.</summary>
@@ -57,6 +59,8 @@ public sealed class InMemoryTraceSink(TraceLevel level = TraceLevel.Messages) : 
         }
     }
 
+    public void Add(in ProbeRecord record) => Probes.Add(in record);
+
     public void EndInference(in InferenceSummaryRecord summary)
     {
         if (summary.Inference <= _lastSummaryInference)
@@ -76,12 +80,13 @@ public sealed class InMemoryTraceSink(TraceLevel level = TraceLevel.Messages) : 
     /// </summary>
     public void DrainTo(ITraceSink target)
     {
-        int input = 0, step = 0, spike = 0, message = 0;
+        int input = 0, step = 0, probe = 0, spike = 0, message = 0;
         foreach (ref readonly var summary in Summaries.Span)
         {
             var inference = summary.Inference;
             target.AddRange(Until(InputEvents.Span, ref input, inference));
             target.AddRange(Until(CoreSteps.Span, ref step, inference));
+            target.AddRange(Until(Probes.Span, ref probe, inference));
             target.AddRange(Until(Spikes.Span, ref spike, inference));
             target.AddRange(Until(Messages.Span, ref message, inference));
             target.EndInference(in summary);
@@ -89,6 +94,7 @@ public sealed class InMemoryTraceSink(TraceLevel level = TraceLevel.Messages) : 
 
         target.AddRange(InputEvents.Span[input..]);
         target.AddRange(CoreSteps.Span[step..]);
+        target.AddRange(Probes.Span[probe..]);
         target.AddRange(Spikes.Span[spike..]);
         target.AddRange(Messages.Span[message..]);
         Clear();
@@ -101,6 +107,7 @@ public sealed class InMemoryTraceSink(TraceLevel level = TraceLevel.Messages) : 
         Spikes.Clear();
         Messages.Clear();
         CoreSteps.Clear();
+        Probes.Clear();
         Summaries.Clear();
         Completion = null;
         _lastSummaryInference = -1;

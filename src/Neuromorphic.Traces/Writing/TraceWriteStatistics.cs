@@ -3,10 +3,10 @@ namespace Neuromorphic.Traces;
 /// <summary>What a writer wrote, per record kind: blocks, records, bytes before and after encoding.</summary>
 public sealed class TraceWriteStatistics
 {
-    private readonly long[] _records = new long[6];
-    private readonly long[] _blocks = new long[6];
-    private readonly long[] _rawBytes = new long[6];
-    private readonly long[] _storedBytes = new long[6];
+    private readonly long[] _records = new long[TraceRecordKinds.Slots];
+    private readonly long[] _blocks = new long[TraceRecordKinds.Slots];
+    private readonly long[] _rawBytes = new long[TraceRecordKinds.Slots];
+    private readonly long[] _storedBytes = new long[TraceRecordKinds.Slots];
 
     /// <summary>Bytes of the file: header, blocks (with their 36-byte headers) and end block.</summary>
     public long FileBytes { get; internal set; }
@@ -37,5 +37,5 @@ public sealed class TraceWriteStatistics
         FileBytes += storedBytesWithHeader;
     }
 
-    internal long[] RecordCountsByKind() => _records[1..];
+    internal long[] RecordCountsByKind() => _records[1..(TraceRecordKinds.EndBlockCountedKinds + 1)];
 }

@@ -25,7 +25,7 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
     /// <summary>Suffix of the file a trace is written to until it is complete.</summary>
     public const string PartialSuffix = ".partial";
 
-    private const int KindSlots = 6;
+    private const int KindSlots = TraceRecordKinds.Slots;
 
     private readonly Stream _stream;
     private readonly bool _ownsStream;
@@ -138,6 +138,8 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
 
     public void Add(in CoreStepRecord record) => Append(in record);
 
+    public void Add(in ProbeRecord record) => Append(in record);
+
     public void AddRange(ReadOnlySpan<InputEventRecord> records) => AppendRange(records);
 
     public void AddRange(ReadOnlySpan<SpikeRecord> records) => AppendRange(records);
@@ -145,6 +147,8 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
     public void AddRange(ReadOnlySpan<MessageRecord> records) => AppendRange(records);
 
     public void AddRange(ReadOnlySpan<CoreStepRecord> records) => AppendRange(records);
+
+    public void AddRange(ReadOnlySpan<ProbeRecord> records) => AppendRange(records);
 
     public void EndInference(in InferenceSummaryRecord summary)
     {

@@ -39,6 +39,9 @@ public sealed record RunPlan
     public FloatReference? Float { get; init; }
     public TraceRequest? Trace { get; init; }
 
+    /// <summary>Global indices of the neurons the trace probes every step (sorted; empty: none).</summary>
+    public IReadOnlyList<int> ProbedNeurons { get; init; } = [];
+
     /// <summary>The dataset the images came from, or null (input events, or inputs the caller made).</summary>
     public Dataset? Dataset { get; init; }
 }

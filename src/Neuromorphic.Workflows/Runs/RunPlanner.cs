@@ -67,7 +67,11 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
 
         var periodPs = request.PeriodNs is { } ns ? SimTime.FromNanoseconds(ns).Picoseconds : (long?)null;
         var plan = Resolve(request.Model, network, mapped, request.ToOptions(periodPs) with { FirstSample = inputs.FirstSample }, inputs,
-            inputs.Images is { } images ? FloatReference.Of(network, images, request.Threads) : null, request.Trace) with { Dataset = dataset };
+            inputs.Images is { } images ? FloatReference.Of(network, images, request.Threads) : null, request.Trace) with
+        {
+            Dataset = dataset,
+            ProbedNeurons = ProbeSelection.Resolve(request.Probes, network),
+        };
         LogPlanned(plan.Inputs.Count, network.Name, chip.Name, plan.Options.Mode, plan.Options.Steps, plan.Options.Seed, plan.Options.Threads, plan.Inputs.Source);
         return plan;
     }

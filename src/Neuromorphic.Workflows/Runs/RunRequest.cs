@@ -69,6 +69,9 @@ public sealed record RunRequest
 
     public TraceRequest? Trace { get; init; }
 
+    /// <summary>Neurons whose current and potential the trace records every step (<see cref="ProbeSelection"/>: <c>hidden[0..9]</c>).</summary>
+    public IReadOnlyList<string> Probes { get; init; } = [];
+
     /// <summary>Checks every property on its own; throws <see cref="InvalidInputException"/> naming the property.</summary>
     public void Validate()
     {
@@ -114,6 +117,11 @@ public sealed record RunRequest
                 : MappingChoices.Prototypes is not null ? nameof(Choices.Prototypes)
                 : MappingChoices.MaxCores is not null ? nameof(Choices.MaxCores) : nameof(Choices.CompensateDecays);
             throw new InvalidInputException(null, name, "given with a mapping file", "mapping choices only when the run maps the network itself (the file holds its mapping)");
+        }
+
+        if (Probes.Count > 0 && Trace is null)
+        {
+            throw new InvalidInputException(null, nameof(Probes), Probes[0], "a trace to record the probes in");
         }
 
         MappingChoices.ToOptions();

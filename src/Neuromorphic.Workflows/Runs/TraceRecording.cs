@@ -19,12 +19,14 @@ public sealed class TraceRecording : IAsyncDisposable
     private readonly TraceWriter _writer;
     private readonly TraceLevel _level;
     private readonly int _steps;
+    private readonly IReadOnlyList<int> _probes;
 
-    private TraceRecording(TraceWriter writer, TraceLevel level, int steps)
+    private TraceRecording(TraceWriter writer, TraceLevel level, int steps, IReadOnlyList<int> probes)
     {
         _writer = writer;
         _level = level;
         _steps = steps;
+        _probes = probes;
     }
 
     public string Path => _writer.FinalPath ?? "";
@@ -72,12 +74,12 @@ public sealed class TraceRecording : IAsyncDisposable
 
     public static TraceRecording Create(RunPlan plan, TraceRequest request, string toolVersion, ILogger logger) =>
         new(TraceWriter.Create(request.Path, Header(plan, request.Level, toolVersion), new TraceWriterOptions { Compression = request.Compression }, logger),
-            request.Level, plan.Options.Steps);
+            request.Level, plan.Options.Steps, plan.ProbedNeurons);
 
     /// <summary>The observer of inference <paramref name="inference"/> (called on a worker thread).</summary>
     public ISimulationObserver Recorder(int inference, int sampleIndex)
     {
-        var recorder = new TraceRecorder(inference, sampleIndex, _level).WithRequestedSteps(_steps);
+        var recorder = new TraceRecorder(inference, sampleIndex, _level).WithRequestedSteps(_steps).WithProbes(_probes);
         _recorders[inference] = recorder;
         return recorder;
     }
