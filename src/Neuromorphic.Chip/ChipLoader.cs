@@ -28,15 +28,13 @@ public static class ChipLoader
         if (File.Exists(nameOrPath))
         {
             var full = Path.GetFullPath(nameOrPath);
-            var merged = Resolve(new Source(full, false), []);
-            return ChipParser.Parse(merged, nameOrPath, full);
+            return Parse(new Source(full, false), nameOrPath, full);
         }
 
         var name = nameOrPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? Path.GetFileNameWithoutExtension(nameOrPath) : nameOrPath;
         if (!nameOrPath.Contains('/') && !nameOrPath.Contains('\\') && BuiltinNames.Contains(name))
         {
-            var merged = Resolve(new Source(name, true), []);
-            return ChipParser.Parse(merged, $"builtin:{name}", $"builtin:{name}");
+            return Parse(new Source(name, true), $"builtin:{name}", $"builtin:{name}");
         }
 
         throw new InvalidInputException(nameOrPath, "--chip", nameOrPath,
@@ -57,8 +55,50 @@ public static class ChipLoader
         public string Display => Builtin ? $"builtin:{Id}" : Id;
     }
 
+    /// <summary>
+    /// Resolves the overlays and validates the merged model. A bad value that came from a base file
+    /// (an <c>extends</c> chain, possibly outside the referring file's folder) is reported in that
+    /// file, with the chain that reached it.
+    /// </summary>
+    private static ChipSpec Parse(Source top, string file, string source)
+    {
+        var provenance = new Dictionary<string, Source>(StringComparer.Ordinal);
+        var bases = new List<Source>();
+        var merged = Resolve(top, [], provenance, bases);
+        try
+        {
+            return ChipParser.Parse(merged, file, source) with
+            {
+                Extends = bases.Select(b => b.Display).ToArray(),
+                Files = new[] { top }.Concat(bases).Where(b => !b.Builtin).Select(b => b.Id).ToArray(),
+            };
+        }
+        catch (InvalidInputException ex) when (ex.Field is { } field && ex.Expected is { } expected && Origin(provenance, field) is { } origin && origin != top)
+        {
+            var via = string.Join(" → ", new[] { file }.Concat(bases.TakeWhile(b => b != origin).Select(b => b.Display)));
+            throw new InvalidInputException($"{origin.Display} (reached through \"extends\" from {via})", field, ex.Value, expected, ex);
+        }
+    }
+
+    /// <summary>The file that gave the value at <paramref name="field"/>: the longest recorded prefix of the path.</summary>
+    private static Source? Origin(Dictionary<string, Source> provenance, string field)
+    {
+        for (var path = field; path.Length > 0;)
+        {
+            if (provenance.TryGetValue(path, out var source))
+            {
+                return source;
+            }
+
+            var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
+            path = cut > 0 ? path[..cut] : "";
+        }
+
+        return null;
+    }
+
     /// <summary>Loads a file and, recursively, the files it extends; returns the merged object.</summary>
-    private static JsonObject Resolve(Source source, List<string> chain)
+    private static JsonObject Resolve(Source source, List<string> chain, Dictionary<string, Source> provenance, List<Source> bases)
     {
         if (chain.Contains(source.Display))
         {
@@ -71,6 +111,7 @@ public static class ChipLoader
         if (!root.TryGetPropertyValue("extends", out var extendsNode) || extendsNode is null)
         {
             chain.RemoveAt(chain.Count - 1);
+            provenance["$"] = source;
             return root;
         }
 
@@ -103,25 +144,38 @@ public static class ChipLoader
             }
         }
 
-        var merged = Resolve(baseSource, chain);
+        bases.Add(baseSource);
+        var merged = Resolve(baseSource, chain, provenance, bases);
         chain.RemoveAt(chain.Count - 1);
         root.Remove("extends");
-        Merge(merged, root);
+        Merge(merged, root, "$", source, provenance);
         return merged;
     }
 
     /// <summary>Deep merge: objects key by key, anything else replaced by the overlay's value.</summary>
-    internal static void Merge(JsonObject target, JsonObject overlay)
+    internal static void Merge(JsonObject target, JsonObject overlay) => Merge(target, overlay, "$", default, null);
+
+    private static void Merge(JsonObject target, JsonObject overlay, string path, Source source, Dictionary<string, Source>? provenance)
     {
         foreach (var (key, value) in overlay.ToList())
         {
+            var child = $"{path}.{key}";
             if (value is JsonObject overlayObject && target[key] is JsonObject targetObject)
             {
-                Merge(targetObject, overlayObject);
+                Merge(targetObject, overlayObject, child, source, provenance);
             }
             else
             {
                 target[key] = value?.DeepClone();
+                if (provenance is not null)
+                {
+                    foreach (var replaced in provenance.Keys.Where(k => k.StartsWith(child + ".", StringComparison.Ordinal) || k.StartsWith(child + "[", StringComparison.Ordinal)).ToList())
+                    {
+                        provenance.Remove(replaced);
+                    }
+
+                    provenance[child] = source;
+                }
             }
         }
     }

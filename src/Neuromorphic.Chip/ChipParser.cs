@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Neuromorphic.Chip.Costs;
 using Neuromorphic.Core.IO;
 
 namespace Neuromorphic.Chip;
@@ -86,7 +87,7 @@ internal static class ChipParser
                 throw input.Error($"{path}.tiles", tiles.ToString(CultureInfo.InvariantCulture), "a positive number of tiles, not repeated");
             }
 
-            entries.Add((tiles, NonNegative(input, input.RequiredNumber(entry, path, "latencyNs"), $"{path}.latencyNs")));
+            entries.Add((tiles, Bounded(input, input.RequiredNumber(entry, path, "latencyNs"), $"{path}.latencyNs", AccountingBounds.MaxEventLatencyNs, "ns")));
         }
 
         if (entries.Count == 0)
@@ -96,7 +97,7 @@ internal static class ChipParser
 
         entries.Sort((a, b) => a.Item1.CompareTo(b.Item1));
         var barrierEnergy = input.OptionalNumber(sync, "$.sync", "barrierEnergyPj") ?? 0;
-        NonNegative(input, barrierEnergy, "$.sync.barrierEnergyPj");
+        Bounded(input, barrierEnergy, "$.sync.barrierEnergyPj", AccountingBounds.MaxEventEnergyPj, "pJ");
         var syncSpec = new SyncSpec(entries, input.OptionalBool(sync, "$.sync", "interpolate") ?? false, barrierEnergy);
 
         var timing = input.RequiredObject(root, "$", "timing");
@@ -107,13 +108,14 @@ internal static class ChipParser
             throw input.Error("$.timing.asyncStepPeriodNs", JsonInput.Format(period), "a positive period in ns");
         }
 
+        Bounded(input, period, "$.timing.asyncStepPeriodNs", AccountingBounds.MaxEventLatencyNs, "ns");
         var queue = input.OptionalNumber(timing, "$.timing", "inputQueueMessages") ?? TimingSpec.DefaultInputQueueMessages;
         if (!(queue >= 1 && queue <= 1 << 20 && queue == Math.Floor(queue)))
         {
             throw input.Error("$.timing.inputQueueMessages", JsonInput.Format(queue), "a whole number of messages in 1..1048576");
         }
 
-        var staticPower = NonNegative(input, input.RequiredNumber(root, "$", "staticPowerMw"), "$.staticPowerMw");
+        var staticPower = Bounded(input, input.RequiredNumber(root, "$", "staticPowerMw"), "$.staticPowerMw", AccountingBounds.MaxStaticPowerMw, "mW");
         var basisName = input.OptionalString(root, "$", "staticPowerBasis");
         var basis = basisName is null
             ? (staticPower == 0 ? StaticPowerBasis.None : StaticPowerBasis.Assumed)
@@ -222,16 +224,23 @@ internal static class ChipParser
         var obj = input.RequiredObject(parent, path, key);
         var p = $"{path}.{key}";
         input.RejectUnknownKeys(obj, p, CostKeys);
-        var energy = NonNegative(input, input.RequiredNumber(obj, p, "energyPj"), $"{p}.energyPj");
-        var latency = NonNegative(input, input.RequiredNumber(obj, p, "latencyNs"), $"{p}.latencyNs");
+        var energy = Bounded(input, input.RequiredNumber(obj, p, "energyPj"), $"{p}.energyPj", AccountingBounds.MaxEventEnergyPj, "pJ");
+        var latency = Bounded(input, input.RequiredNumber(obj, p, "latencyNs"), $"{p}.latencyNs", AccountingBounds.MaxEventLatencyNs, "ns");
         return new EventCost(energy, latency);
     }
 
-    private static double NonNegative(JsonInput input, double value, string path)
+    /// <summary>A value in [0, <paramref name="max"/>]: energies, latencies and powers are not negative, and stay within what the integer accounting can sum (<see cref="AccountingBounds"/>).</summary>
+    private static double Bounded(JsonInput input, double value, string path, double max, string unit)
     {
         if (value < 0)
         {
             throw input.Error(path, JsonInput.Format(value), "a value ≥ 0 (energies, latencies and powers cannot be negative)");
+        }
+
+        if (value > max)
+        {
+            throw input.Error(path, JsonInput.Format(value),
+                $"at most {JsonInput.Format(max)} {unit} (the bound that keeps the integer fJ and ps sums of an inference exact; see chip-models/README.md)");
         }
 
         return value;

@@ -42,6 +42,12 @@ public sealed record ChipSpec
     /// <summary>The file it was loaded from, or "builtin:name".</summary>
     public required string Source { get; init; }
 
+    /// <summary>The bases its <c>extends</c> chain went through, nearest first (full paths, or "builtin:name").</summary>
+    public IReadOnlyList<string> Extends { get; init; } = [];
+
+    /// <summary>The files the model was read from (full paths; built-in models have none).</summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
+
     public int CoreCount => Mesh.Width * Mesh.Height * Mesh.CoresPerTile;
 
     public int TileCount => Mesh.Width * Mesh.Height;

@@ -16,8 +16,11 @@ public static class MappedNetworkBuilder
 {
     private sealed record Block(int Core, Projection Projection, int PostFirst, int PostCount, int LocalOffset, int Exponent, WeightSignMode Mode, double Scale);
 
-    public static MappedNetwork Build(NetworkSpec original, ChipSpec chip, MappingPlan plan, string? planFile = null) =>
-        Build(original, RealizedNetwork.Of(original), chip, plan, planFile);
+    public static MappedNetwork Build(NetworkSpec original, ChipSpec chip, MappingPlan plan, string? planFile = null)
+    {
+        Mapper.CheckMemory(original);
+        return Build(original, RealizedNetwork.Of(original), chip, plan, planFile);
+    }
 
     /// <summary>Builds the tables from a realization computed once by the caller (the mapper).</summary>
     internal static MappedNetwork Build(NetworkSpec original, RealizedNetwork realization, ChipSpec chip, MappingPlan plan, string? planFile = null)

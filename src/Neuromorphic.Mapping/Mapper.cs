@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Neuromorphic.Chip;
+using Neuromorphic.Core.Errors;
+using Neuromorphic.Core.IO;
 using Neuromorphic.Core.Networks;
 using Neuromorphic.Mapping.Partitioning;
 using Neuromorphic.Mapping.Placement;
@@ -24,6 +26,7 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
 
     public MappedNetwork Map(NetworkSpec network, ChipSpec chip, string toolVersion, MappingOptions? options = null)
     {
+        CheckMemory(network);
         var clock = Stopwatch.StartNew();
         var realization = RealizedNetwork.Of(network);
         var plan = Plan(network, realization, chip, toolVersion, options ?? MappingOptions.Default);
@@ -32,8 +35,28 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
         return mapped;
     }
 
-    public MappingPlan Plan(NetworkSpec original, ChipSpec chip, string toolVersion, MappingOptions? options = null) =>
-        Plan(original, RealizedNetwork.Of(original), chip, toolVersion, options ?? MappingOptions.Default);
+    public MappingPlan Plan(NetworkSpec original, ChipSpec chip, string toolVersion, MappingOptions? options = null)
+    {
+        CheckMemory(original);
+        return Plan(original, RealizedNetwork.Of(original), chip, toolVersion, options ?? MappingOptions.Default);
+    }
+
+    /// <summary>
+    /// Before anything is built: the mapping's tables (about <see cref="BytesPerNeuron"/> per neuron
+    /// and <see cref="BytesPerSynapse"/> per synapse: the realization, the tables, the chip instance)
+    /// must fit this machine's memory. Whether the network fits the chip is the partitioner's to say.
+    /// </summary>
+    public static void CheckMemory(NetworkSpec network)
+    {
+        MemoryBudget.Check(network.NeuronCount * BytesPerNeuron + network.SynapseCount * BytesPerSynapse, network.SourceFile, null,
+            $"{network.NeuronCount:N0} neurons and {network.SynapseCount:N0} synapses to map");
+    }
+
+    /// <summary>Memory per neuron of a mapping and its chip instance (parameters, fixed-point fields, state), an upper estimate.</summary>
+    public const long BytesPerNeuron = 256;
+
+    /// <summary>Memory per synapse: the realized weight, the table entry and the instance's weight.</summary>
+    public const long BytesPerSynapse = 24;
 
     private MappingPlan Plan(NetworkSpec original, RealizedNetwork realization, ChipSpec chip, string toolVersion, MappingOptions options)
     {
@@ -43,7 +66,7 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
         var fixedKernel = chip.Core.Kernel == NeuronKernel.LoihiFixed;
         var limit = chip.Core.Limits.CompartmentPrototypes;
         var originalDecays = compartments.Select(c => c.DecayU).ToArray();
-        var scales = fixedKernel ? ChooseScales(network, chip, compartments, originalDecays, null) : network.Populations.ToDictionary(p => p.Name, _ => 0);
+        var scales = fixedKernel ? ChooseScales(original, network, chip, compartments, originalDecays, null) : network.Populations.ToDictionary(p => p.Name, _ => 0);
 
         // Prototypes: spread over cores where the chip has room, else cluster each over-full core's decays.
         var policy = options.Prototypes;
@@ -92,7 +115,7 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
 
         if (fixedKernel && clustered.Any(c => c is not null))
         {
-            scales = ChooseScales(network, chip, compartments, chipDecays, gain, scales);
+            scales = ChooseScales(original, network, chip, compartments, chipDecays, gain, scales);
         }
 
         var groups = fixedKernel ? ChooseGroups(network, chip, cores, scales, gain) : [];
@@ -218,7 +241,7 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
     /// Per population, the largest scale 2^k (k ≤ 20 − ⌈log2 θmax⌉, and ≤ <paramref name="ceiling"/>'s when given) at
     /// which thresholds, biases (with each neuron's decay on chip) and incoming weights (× each neuron's input gain) all fit.
     /// </summary>
-    private static Dictionary<string, int> ChooseScales(NetworkSpec network, ChipSpec chip, CompartmentParameters[] compartments, double[] decays,
+    private static Dictionary<string, int> ChooseScales(NetworkSpec original, NetworkSpec network, ChipSpec chip, CompartmentParameters[] compartments, double[] decays,
         double[]? gain, IReadOnlyDictionary<string, int>? ceiling = null)
     {
         var limits = chip.Core.Limits;
@@ -276,13 +299,96 @@ public sealed partial class Mapper(ILogger<Mapper>? logger = null)
 
             if (k < -30)
             {
-                throw new CapacityException(chip.Name, "weightExponentMax", $"population '{pop.Name}': weights, thresholds and biases cannot share a fixed-point scale", 0, limits.WeightExponentMax);
+                throw ScaleConflict(original, network, chip, compartments, pop, weightCeiling);
             }
 
             result[pop.Name] = k;
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Why no fixed-point scale fits a population, as an error in the network file: the smallest
+    /// scale its thresholds allow (a threshold mantissa of at least 1) is still too large for its
+    /// largest incoming weight or bias. Names the file, the JSON path and the value, and the largest
+    /// value that would fit beside those thresholds.
+    /// </summary>
+    private static InvalidInputException ScaleConflict(NetworkSpec original, NetworkSpec network, ChipSpec chip, CompartmentParameters[] compartments,
+        Population pop, double weightCeiling)
+    {
+        var limits = chip.Core.Limits;
+        var file = original.SourceFile ?? $"network '{original.Name}'";
+        var index = network.Populations.ToList().IndexOf(pop);
+        var minThreshold = double.PositiveInfinity;
+        for (var i = 0; i < pop.Size; i++)
+        {
+            minThreshold = Math.Min(minThreshold, compartments[pop.FirstNeuron + i].Threshold);
+        }
+
+        // The smallest scale at which every threshold keeps a mantissa of at least 1: the most room for weights and biases.
+        var kLow = (int)Math.Ceiling(Math.Log2(0.5 * (1 << LoihiFixedPoint.AlignShift) / minThreshold));
+        var thresholdPath = $"$.populations[{index}].params.threshold";
+        if (kLow > NeuronQuantizer.MaxScaleLog2 || !double.IsFinite(minThreshold))
+        {
+            return new InvalidInputException(file, thresholdPath, $"{JsonInput.Format(minThreshold)} (population '{pop.Name}')",
+                $"a threshold {chip.Name}'s fixed point can hold ({limits.ThresholdMantissaBits}-bit mantissa)");
+        }
+
+        var scale = Math.Pow(2, kLow);
+        var (worstWeight, at) = (0.0, -1);
+        Projection? worstProjection = null;
+        foreach (var projection in network.Projections.Where(p => p.To == pop))
+        {
+            for (var w = 0; w < projection.Weights.Length; w++)
+            {
+                if (Math.Abs(projection.Weights[w]) > Math.Abs(worstWeight))
+                {
+                    (worstWeight, at, worstProjection) = (projection.Weights[w], w, projection);
+                }
+            }
+        }
+
+        if (worstProjection is not null && Math.Abs(worstWeight) * scale > weightCeiling)
+        {
+            var declared = original.FindProjection(worstProjection.Name)!;
+            var pre = at % worstProjection.From.Size;
+            var post = at / worstProjection.From.Size;
+            var source = declared.TransposeOf is { } of ? original.FindProjection(of)! : declared;
+            var (row, column) = declared.TransposeOf is null ? (post, pre) : (pre, post);
+            var value = declared.Weights[at];
+            var limit = Math.Abs(value) * weightCeiling / (Math.Abs(worstWeight) * scale);
+            return new InvalidInputException(file, $"$.projections[{original.Projections.ToList().IndexOf(source)}].weights[{row}][{column}]",
+                $"{JsonInput.Format(value)} (projection '{source.Name}' into population '{pop.Name}')",
+                $"|weight| ≤ {limit:G4}: the largest weight {chip.Name} can hold ({limits.WeightBits}-bit mantissa, weightExponentMax {limits.WeightExponentMax}) beside the population's smallest threshold {JsonInput.Format(minThreshold)}");
+        }
+
+        for (var i = 0; i < pop.Size; i++)
+        {
+            var c = compartments[pop.FirstNeuron + i];
+            if (!NeuronQuantizer.TryQuantize(c, c.DecayU, kLow, limits, out _))
+            {
+                if (Math.Round(c.Threshold * scale / (1 << LoihiFixedPoint.AlignShift), MidpointRounding.AwayFromZero) > (1L << limits.ThresholdMantissaBits) - 1)
+                {
+                    return new InvalidInputException(file, thresholdPath, $"{JsonInput.Format(c.Threshold)} for neuron {i} beside {JsonInput.Format(minThreshold)} (population '{pop.Name}')",
+                        $"thresholds within a factor 2^{limits.ThresholdMantissaBits} of each other in one population ({chip.Name}'s {limits.ThresholdMantissaBits}-bit threshold mantissa at a shared scale)");
+                }
+
+                var declared = original.Populations[index];
+                var bias = declared.CubaLif?.Bias[i] ?? declared.EpRate?.Bias[i] ?? 0;
+                var currentBias = declared.CubaLif is { HasNoCurrentBias: false } lif ? lif.CurrentBias[i] : 0;
+                var field = currentBias != 0 && bias == 0 ? "currentBias" : "bias";
+                var value = field == "bias" ? bias : currentBias;
+                var maxUnits = ((1L << (limits.BiasMantissaBits - 1)) - 1) * Math.Pow(2, limits.BiasExponentMax);
+                var voltageBias = Math.Abs(c.Bias + (c.CurrentBias == 0 ? 0 : c.CurrentBias / LoihiFixedPoint.CurrentDecayFraction(LoihiFixedPoint.CurrentDecayField(c.DecayU))));
+                var limit = voltageBias > 0 ? Math.Abs(value) * maxUnits / (voltageBias * scale) : double.NaN;
+                return new InvalidInputException(file, $"$.populations[{index}].params.{field}",
+                    $"{JsonInput.Format(value)} (neuron {i} of population '{pop.Name}')",
+                    $"|{field}| ≤ {limit:G4}: the largest bias {chip.Name} can hold (biasMantissaBits {limits.BiasMantissaBits}, biasExponentMax {limits.BiasExponentMax}) beside the population's smallest threshold {JsonInput.Format(minThreshold)}");
+            }
+        }
+
+        return new CapacityException(chip.Name, "weightExponentMax", $"population '{pop.Name}': weights, thresholds and biases cannot share a fixed-point scale", 0, limits.WeightExponentMax);
     }
 
     /// <summary>

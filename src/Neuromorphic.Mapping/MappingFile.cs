@@ -114,6 +114,11 @@ public static class MappingFile
         var scales = new Dictionary<string, int>();
         foreach (var (population, value) in input.OptionalObject(root, "$", "scaleLog2") ?? [])
         {
+            if (network.FindPopulation(population) is null)
+            {
+                throw input.Error($"$.scaleLog2.{population}", $"\"{population}\"", $"a population of network '{network.Name}' ({string.Join(", ", network.Populations.Select(p => p.Name))})");
+            }
+
             scales[population] = input.AsInt(value ?? throw input.Error($"$.scaleLog2.{population}", "null", "an integer"), $"$.scaleLog2.{population}");
         }
 
@@ -147,7 +152,13 @@ public static class MappingFile
                     }).ToArray();
                 }
 
-                slices.Add(new CoreSlice(input.RequiredString(slice, sp, "population"), input.RequiredInt(slice, sp, "first"), input.RequiredInt(slice, sp, "count"), decays));
+                var sliceOf = input.RequiredString(slice, sp, "population");
+                if (network.FindPopulation(sliceOf) is null)
+                {
+                    throw input.Error($"{sp}.population", $"\"{sliceOf}\"", $"a population of network '{network.Name}' ({string.Join(", ", network.Populations.Select(p => p.Name))})");
+                }
+
+                slices.Add(new CoreSlice(sliceOf, input.RequiredInt(slice, sp, "first"), input.RequiredInt(slice, sp, "count"), decays));
             }
 
             cores.Add(new CoreAssignment(input.AsInt(tile[0]!, $"{p}.tile[0]"), input.AsInt(tile[1]!, $"{p}.tile[1]"), input.RequiredInt(obj, p, "slot"),
@@ -155,6 +166,7 @@ public static class MappingFile
         }
 
         var groups = new List<SynapseGroupPlan>();
+        var firstGroup = new Dictionary<(string, int), int>();
         var groupArray = input.OptionalArray(root, "$", "synapseGroups") ?? [];
         for (var i = 0; i < groupArray.Count; i++)
         {
@@ -169,7 +181,25 @@ public static class MappingFile
                 "inhibitory" => WeightSignMode.Inhibitory,
                 _ => throw input.Error($"{p}.signMode", $"\"{modeText}\"", "\"mixed\", \"excitatory\" or \"inhibitory\""),
             };
-            groups.Add(new SynapseGroupPlan(input.RequiredString(obj, p, "projection"), input.RequiredInt(obj, p, "core"), input.RequiredInt(obj, p, "weightExponent"), mode));
+            var group = new SynapseGroupPlan(input.RequiredString(obj, p, "projection"), input.RequiredInt(obj, p, "core"), input.RequiredInt(obj, p, "weightExponent"), mode);
+            if (network.FindProjection(group.Projection) is null)
+            {
+                throw input.Error($"{p}.projection", $"\"{group.Projection}\"", $"a projection of network '{network.Name}' ({string.Join(", ", network.Projections.Select(q => q.Name))})");
+            }
+
+            if (group.Core < 0 || group.Core >= cores.Count)
+            {
+                throw input.Error($"{p}.core", group.Core.ToString(System.Globalization.CultureInfo.InvariantCulture), $"a core of this mapping (0..{cores.Count - 1})");
+            }
+
+            if (firstGroup.TryGetValue((group.Projection, group.Core), out var earlier))
+            {
+                throw input.Error(p, $"a second synapse group for projection '{group.Projection}' on core {group.Core}",
+                    $"one synapse group per projection and core ($.synapseGroups[{earlier}] already gives it{(groups[earlier] == group ? "" : ", with another exponent or sign mode")})");
+            }
+
+            firstGroup[(group.Projection, group.Core)] = i;
+            groups.Add(group);
         }
 
         return new MappingPlan

@@ -76,7 +76,9 @@ public static class NirFile
             throw new InvalidInputException(path, "/node/type", $"\"{type}\"", $"\"{NirTypes.Graph}\" (the top-level node is a graph)");
         }
 
-        return new NirDocument(version, reader.ReadGraph(nodeGroup, "/node"), path);
+        var graph = reader.ReadGraph(nodeGroup, "/node");
+        reader.ReadMatrices();
+        return new NirDocument(version, graph, path);
     }
 
     /// <summary>Writes <paramref name="document"/> to <paramref name="path"/> atomically (temporary file, then rename).</summary>

@@ -3,9 +3,19 @@ using PureHDF;
 
 namespace Neuromorphic.Nir;
 
-/// <summary>Reading with every failure turned into a message that names the file and the HDF5 path.</summary>
+/// <summary>
+/// Reading with every failure turned into a message that names the file and the HDF5 path. No
+/// dataset is read before its declared size is checked: vectors and scalars against this machine's
+/// memory, matrices (weights) — read last — against the sizes the graph implies: a dense matrix
+/// between two populations has at most S × S values, S being the largest size any Input or Output
+/// shape or neuron parameter of the file declares. A file that declares a 10^10-value weight for a
+/// 38-neuron graph is refused before anything is allocated.
+/// </summary>
 internal sealed class NirFileReader(string file)
 {
+    private readonly List<(NirNode Node, string Key, IH5Dataset Dataset, string Path)> _matrices = [];
+    private long _largestSize = 1;
+
     public IH5Object Get(IH5Group group, string name, string path)
     {
         try
@@ -109,8 +119,13 @@ internal sealed class NirFileReader(string file)
                     var texts = ReadTexts(dataset, childPath);
                     node.TextParameters[key] = string.Join(",", texts);
                     break;
+                case IH5Dataset dataset when dataset.Space.Rank >= 2 && node.Type is NirTypes.Affine or NirTypes.Linear or NirTypes.Conv1d or NirTypes.Conv2d:
+                    _matrices.Add((node, key, dataset, childPath));
+                    break;
                 case IH5Dataset dataset:
-                    node.Parameters[key] = ReadNumbers(dataset, childPath);
+                    var numbers = ReadNumbers(dataset, childPath);
+                    node.Parameters[key] = numbers;
+                    NoteSize(node, key, numbers);
                     break;
             }
         }
@@ -190,8 +205,69 @@ internal sealed class NirFileReader(string file)
         }
     }
 
+    /// <summary>Reads the matrices deferred by <see cref="ReadGraph"/>, each after checking its size against the graph's.</summary>
+    public void ReadMatrices()
+    {
+        foreach (var (node, key, dataset, path) in _matrices)
+        {
+            var count = DeclaredCount(dataset);
+            var bound = _largestSize > 3_037_000_499 ? long.MaxValue : _largestSize * _largestSize;
+            if (count > bound)
+            {
+                throw new InvalidInputException(file, path, $"shape [{string.Join(", ", dataset.Space.Dimensions)}] ({Count(count)} values)",
+                    $"at most {_largestSize:N0} × {_largestSize:N0} = {bound:N0} values: no population of this graph is larger than {_largestSize:N0} (the largest size its Input and Output shapes and neuron parameters declare)");
+            }
+
+            node.Parameters[key] = ReadNumbers(dataset, path);
+        }
+
+        _matrices.Clear();
+    }
+
+    /// <summary>Sizes the graph declares: Input/Output shapes (their product) and the lengths of neuron parameter vectors.</summary>
+    private void NoteSize(NirNode node, string key, NirArray numbers)
+    {
+        long size = numbers.Count;
+        if (key == "shape" && node.Type is NirTypes.Input or NirTypes.Output)
+        {
+            size = 1;
+            foreach (var value in numbers.Values)
+            {
+                size = value is >= 1 and <= int.MaxValue ? Math.Min(int.MaxValue, size * (long)value) : size;
+            }
+        }
+
+        _largestSize = Math.Max(_largestSize, size);
+    }
+
+    private static long DeclaredCount(IH5Dataset dataset)
+    {
+        var count = 1UL;
+        foreach (var dimension in dataset.Space.Rank == 0 ? [] : dataset.Space.Dimensions)
+        {
+            if (dimension != 0 && count > ulong.MaxValue / dimension)
+            {
+                return long.MaxValue;
+            }
+
+            count *= dimension;
+        }
+
+        return count > long.MaxValue ? long.MaxValue : (long)count;
+    }
+
+    private static string Count(long count) => count == long.MaxValue ? "more than 9.2e18" : count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
     public NirArray ReadNumbers(IH5Dataset dataset, string path)
     {
+        var declared = DeclaredCount(dataset);
+        if (declared > Array.MaxLength)
+        {
+            throw new InvalidInputException(file, path, $"shape [{string.Join(", ", dataset.Space.Dimensions)}] ({Count(declared)} values)",
+                $"at most {Array.MaxLength:N0} values in one dataset");
+        }
+
+        MemoryBudget.Check(declared * sizeof(double), file, path, $"a dataset of {Count(declared)} values");
         var type = dataset.Type;
         var shape = dataset.Space.Rank == 0 ? [] : dataset.Space.Dimensions.Select(d => (long)d).ToArray();
         try

@@ -253,6 +253,12 @@ public static partial class NirImporter
             {
                 try
                 {
+                    if (JsonInput.FindDuplicateKey(text) is { } duplicate)
+                    {
+                        throw new InvalidInputException(_file, $"/node/metadata/{NirExporter.TrainingMetadataKey}", $"JSON with the key \"{duplicate.Key}\" twice (at {duplicate.Path})",
+                            "JSON whose objects name each key once");
+                    }
+
                     training = JsonNode.Parse(text) as JsonObject ?? [];
                 }
                 catch (JsonException)

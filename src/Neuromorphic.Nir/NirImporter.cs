@@ -17,8 +17,18 @@ public static partial class NirImporter
 {
     public static NirImportResult Import(string path, NirImportOptions? options = null) => Import(NirFile.Read(path), options);
 
-    public static NirImportResult Import(NirDocument document, NirImportOptions? options = null) =>
-        new Builder(document, options ?? new NirImportOptions()).Run();
+    public static NirImportResult Import(NirDocument document, NirImportOptions? options = null)
+    {
+        // A graph without edges has nodes that nothing connects: importing it would give populations
+        // that never receive or send a spike, silently. Refused rather than warned about.
+        if (document.Root.Edges.Count == 0)
+        {
+            throw new InvalidInputException(document.File, $"{document.Root.Path}/edges", $"no edges between its {document.Root.Nodes.Count} node(s)",
+                "at least one edge (source, destination): a graph whose nodes are not connected describes no network");
+        }
+
+        return new Builder(document, options ?? new NirImportOptions()).Run();
+    }
 
     private enum Role
     {

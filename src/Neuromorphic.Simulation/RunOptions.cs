@@ -1,4 +1,5 @@
 using System.Globalization;
+using Neuromorphic.Chip.Costs;
 using Neuromorphic.Chip.Timing;
 using Neuromorphic.Core.Errors;
 
@@ -75,9 +76,10 @@ public sealed record RunOptions
     public void Validate()
     {
         static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
-        if (Steps <= 0)
+        if (Steps <= 0 || Steps > AccountingBounds.MaxSteps)
         {
-            throw new InvalidInputException(null, nameof(Steps), Text(Steps), "a positive number of steps");
+            throw new InvalidInputException(null, nameof(Steps), Text(Steps),
+                $"a positive number of steps, at most {AccountingBounds.MaxSteps:N0} (the run size the chip models' integer accounting is bounded for)");
         }
 
         if (CountFromStep < 1 || CountFromStep > Steps)

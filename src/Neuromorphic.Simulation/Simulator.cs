@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Neuromorphic.Chip.Costs;
 using Neuromorphic.Core.Progress;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Simulation.Engine;
@@ -86,9 +87,19 @@ public sealed partial class Simulator(ILogger<Simulator>? logger = null)
                     {
                         var input = inputOf(index);
                         var observer = observerOf?.Invoke(index);
-                        results[index] = options.Mode == SyncMode.Async
-                            ? (async ??= new AsyncEngine(chip)).Run(index, input, options, observer)
-                            : (barrier ??= new BarrierEngine(chip)).Run(index, input, options, observer);
+                        try
+                        {
+                            results[index] = options.Mode == SyncMode.Async
+                                ? (async ??= new AsyncEngine(chip)).Run(index, input, options, observer)
+                                : (barrier ??= new BarrierEngine(chip)).Run(index, input, options, observer);
+                        }
+                        catch (OverflowException ex)
+                        {
+                            throw new AccountingOverflowException(
+                                $"inference {index}: an energy or time sum left the range of the integer accounting (±9.2e18 fJ or ps) after at most {options.Steps:N0} steps; " +
+                                "fewer --steps or smaller chip costs keep it exact", ex);
+                        }
+
                         completed[index].TrySetResult();
                     }
                     catch (Exception ex)

@@ -79,9 +79,9 @@ public record struct EnergyBreakdown
 
     public long StaticFj;
 
-    public readonly long DynamicFj => SynapseFj + NeuronFj + NetworkFj;
+    public readonly long DynamicFj => checked(SynapseFj + NeuronFj + NetworkFj);
 
-    public readonly long TotalFj => DynamicFj + StaticFj;
+    public readonly long TotalFj => checked(DynamicFj + StaticFj);
 
     public readonly Energy Synapse => Energy.FromFemtojoules(SynapseFj);
     public readonly Energy Neuron => Energy.FromFemtojoules(NeuronFj);
@@ -90,16 +90,20 @@ public record struct EnergyBreakdown
     public readonly Energy Dynamic => Energy.FromFemtojoules(DynamicFj);
     public readonly Energy Total => Energy.FromFemtojoules(TotalFj);
 
+    /// <summary>Adds <paramref name="other"/> (checked: a sum beyond ±9.2·10^18 fJ throws <see cref="OverflowException"/>).</summary>
     public void Add(in EnergyBreakdown other)
     {
-        SynapseFj += other.SynapseFj;
-        NeuronFj += other.NeuronFj;
-        NetworkFj += other.NetworkFj;
-        StaticFj += other.StaticFj;
+        checked
+        {
+            SynapseFj += other.SynapseFj;
+            NeuronFj += other.NeuronFj;
+            NetworkFj += other.NetworkFj;
+            StaticFj += other.StaticFj;
+        }
     }
 
-    /// <summary>Dynamic energy of one core-step: Σ counters × per-event costs (SANA-FE's sum, in integers).</summary>
-    public static EnergyBreakdown Of(in CoreStepCounters c, CostTable costs) => new()
+    /// <summary>Dynamic energy of one core-step: Σ counters × per-event costs (SANA-FE's sum, in integers; checked).</summary>
+    public static EnergyBreakdown Of(in CoreStepCounters c, CostTable costs) => checked(new EnergyBreakdown
     {
         SynapseFj = c.SynapticOps * costs.SynapticOp.EnergyFj + (long)c.NeuronsAccessed * costs.DendriteUpdate.EnergyFj,
         NeuronFj = (long)c.NeuronsAccessed * costs.NeuronAccess.EnergyFj + (long)c.NeuronsUpdated * costs.NeuronUpdate.EnergyFj
@@ -107,13 +111,13 @@ public record struct EnergyBreakdown
         NetworkFj = (long)c.MessagesOut * costs.MessageOut.EnergyFj + (long)c.MessagesIn * costs.MessageIn.EnergyFj
             + (long)c.HopsEast * costs.HopEast.EnergyFj + (long)c.HopsWest * costs.HopWest.EnergyFj
             + (long)c.HopsNorth * costs.HopNorth.EnergyFj + (long)c.HopsSouth * costs.HopSouth.EnergyFj,
-    };
+    });
 
-    /// <summary>Neuron-pipeline latency of a core in one step: access, update, spike-out and dendrite per neuron (ps).</summary>
+    /// <summary>Neuron-pipeline latency of a core in one step: access, update, spike-out and dendrite per neuron (ps; checked).</summary>
     public static long NeuronLatencyPs(in CoreStepCounters c, CostTable costs) =>
         NeuronLatencyPs(c.NeuronsAccessed, c.NeuronsUpdated, c.NeuronsFired, costs);
 
-    /// <summary>Latency (ps) of neuron work: <paramref name="accessed"/> accesses (with their dendrite update), updates and spikes out.</summary>
+    /// <summary>Latency (ps) of neuron work: <paramref name="accessed"/> accesses (with their dendrite update), updates and spikes out (checked).</summary>
     public static long NeuronLatencyPs(long accessed, long updated, long fired, CostTable costs) =>
-        accessed * (costs.NeuronAccess.LatencyPs + costs.DendriteUpdate.LatencyPs) + updated * costs.NeuronUpdate.LatencyPs + fired * costs.SpikeOut.LatencyPs;
+        checked(accessed * (costs.NeuronAccess.LatencyPs + costs.DendriteUpdate.LatencyPs) + updated * costs.NeuronUpdate.LatencyPs + fired * costs.SpikeOut.LatencyPs);
 }

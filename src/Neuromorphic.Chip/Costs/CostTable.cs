@@ -6,8 +6,8 @@ namespace Neuromorphic.Chip.Costs;
 public readonly record struct IntegerCost(long EnergyFj, long LatencyPs)
 {
     public static IntegerCost From(EventCost cost, double energyScale = 1.0) =>
-        new((long)Math.Round(cost.EnergyPj * 1000 * energyScale, MidpointRounding.AwayFromZero),
-            (long)Math.Round(cost.LatencyNs * 1000, MidpointRounding.AwayFromZero));
+        new(checked((long)Math.Round(cost.EnergyPj * 1000 * energyScale, MidpointRounding.AwayFromZero)),
+            checked((long)Math.Round(cost.LatencyNs * 1000, MidpointRounding.AwayFromZero)));
 }
 
 /// <summary>
@@ -54,8 +54,8 @@ public sealed record CostTable
             HopWest = IntegerCost.From(chip.Noc.HopWest, energyScale),
             HopNorth = IntegerCost.From(chip.Noc.HopNorth, energyScale),
             HopSouth = IntegerCost.From(chip.Noc.HopSouth, energyScale),
-            BarrierLatencyPs = (long)Math.Round(chip.Sync.LatencyNsFor(tilesInUse) * 1000, MidpointRounding.AwayFromZero),
-            BarrierEnergyFj = (long)Math.Round(chip.Sync.BarrierEnergyPj * 1000 * energyScale, MidpointRounding.AwayFromZero),
+            BarrierLatencyPs = checked((long)Math.Round(chip.Sync.LatencyNsFor(tilesInUse) * 1000, MidpointRounding.AwayFromZero)),
+            BarrierEnergyFj = checked((long)Math.Round(chip.Sync.BarrierEnergyPj * 1000 * energyScale, MidpointRounding.AwayFromZero)),
             StaticPowerMw = chip.StaticPowerMw,
             LinkBufferMessages = chip.Mesh.LinkBufferMessages,
             ChipName = chip.Name,
@@ -65,10 +65,10 @@ public sealed record CostTable
 
     /// <summary>Latency (ps) of a route with the given hops per direction.</summary>
     public long RouteLatencyPs(int east, int west, int north, int south) =>
-        east * HopEast.LatencyPs + west * HopWest.LatencyPs + north * HopNorth.LatencyPs + south * HopSouth.LatencyPs;
+        checked(east * HopEast.LatencyPs + west * HopWest.LatencyPs + north * HopNorth.LatencyPs + south * HopSouth.LatencyPs);
 
-    /// <summary>Static energy over a span: mW × ps = fJ.</summary>
-    public long StaticEnergyFj(long durationPs) => (long)Math.Round(StaticPowerMw * durationPs, MidpointRounding.AwayFromZero);
+    /// <summary>Static energy over a span: mW × ps = fJ (checked: a product beyond the range throws <see cref="OverflowException"/>).</summary>
+    public long StaticEnergyFj(long durationPs) => checked((long)Math.Round(StaticPowerMw * durationPs, MidpointRounding.AwayFromZero));
 
     public JsonObject ToJson()
     {

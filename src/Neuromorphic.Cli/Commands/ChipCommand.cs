@@ -28,7 +28,8 @@ internal static class ChipCommand
                 try
                 {
                     var spec = ChipLoader.Load(file);
-                    log.LogInformation("{File}: valid ({Name}, {Cores} cores, hash {Hash})", file, spec.Name, spec.CoreCount, Hashing.Short(spec.ContentHash));
+                    log.LogInformation("{File}: valid ({Name}, {Cores} cores, hash {Hash}{Extends})", file, spec.Name, spec.CoreCount, Hashing.Short(spec.ContentHash),
+                        spec.Extends.Count == 0 ? "" : ", extends " + string.Join(" → ", spec.Extends));
                     context.Output.WriteLine($"ok      {file}");
                 }
                 catch (InvalidInputException ex)
@@ -74,6 +75,10 @@ internal static class ChipCommand
     {
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine($"Chip        {spec.Name}  ({spec.Source}, sha256 {Hashing.Short(spec.ContentHash)})");
+        if (spec.Extends.Count > 0)
+        {
+            output.WriteLine($"Extends     {string.Join(" → ", spec.Extends)}");
+        }
         output.WriteLine($"Mesh        {spec.Mesh.Width}×{spec.Mesh.Height} tiles × {spec.Mesh.CoresPerTile} cores = {spec.CoreCount} cores, link buffer {spec.Mesh.LinkBufferMessages}");
         output.WriteLine($"Kernel      {(spec.Core.Kernel == NeuronKernel.LoihiFixed ? "loihi-fixed (24-bit state, 12-bit decays)" : "float")}{(spec.Core.GradedSpikes ? ", graded spikes" : "")}");
         output.WriteLine($"Static      {spec.StaticPowerMw.ToString(inv)} mW");

@@ -4,7 +4,9 @@ using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Cli.Plotting;
 using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Errors;
+using Neuromorphic.Core.Networks;
 using Neuromorphic.Learning.Models;
+using Neuromorphic.Workflows.Networks;
 using Spectre.Console;
 
 namespace Neuromorphic.Cli.Commands;
@@ -37,7 +39,15 @@ internal static class EvalCommand
                 throw new InvalidInputException(null, "--test-limit", limit.ToString(), "a number of test images ≥ 1");
             }
 
-            var loaded = EpModel.Load(modelPath);
+            context.Outputs.Model(modelPath).Dataset(parse.GetValue(dataset));
+            if (parse.GetValue(plot) is { } plotOutput)
+            {
+                context.Outputs.File(plotOutput, "--confusion");
+            }
+
+            var network = NetworkFile.Load(modelPath);
+            NetworkLoader.ReportUnverified(modelPath, network, log);
+            var loaded = EpModel.FromNetwork(network, modelPath);
             var data = DatasetCatalog.Load(parse.GetValue(dataset));
             loaded.CheckFits(data, modelPath);
             log.LogInformation("Evaluating {Model} ({Layers}, T1 = {Steps}) on {Dataset} ({Source})", modelPath, string.Join("-", loaded.LayerSizes),

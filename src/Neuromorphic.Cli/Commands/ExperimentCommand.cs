@@ -68,6 +68,7 @@ internal static class ExperimentCommand
             }
 
             var (datasetSpec, dataset) = training.LoadDataset(parse, options);
+            context.Outputs.Dataset(datasetSpec).Directory(parse.GetValue(output), "--out", ["summary.csv", "summary.md"]);
             var directory = parse.GetValue(output)!;
             if (File.Exists(directory))
             {

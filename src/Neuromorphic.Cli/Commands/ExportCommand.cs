@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Workflows.Networks;
-using Neuromorphic.Core.Errors;
 using Neuromorphic.Nir;
 using Spectre.Console;
 
@@ -29,11 +28,7 @@ internal static class ExportCommand
             var log = context.Logger<NirExportOptions>();
             var modelPath = parse.GetValue(model)!;
             var outPath = parse.GetValue(output)!;
-            if (Path.GetFullPath(outPath) == Path.GetFullPath(modelPath))
-            {
-                throw new InvalidInputException(null, "--out", outPath, "a file other than the model being read");
-            }
-
+            context.Outputs.Model(modelPath).File(outPath, "--out");
             var network = NetworkLoader.Load(modelPath, log);
             var options = new NirExportOptions { Dt = parse.GetValue(dt) ?? NirImportOptions.DefaultDt };
             var result = NirExporter.Write(network, outPath, options);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Neuromorphic.Cli.Hosting;
-using Neuromorphic.Core.Errors;
 using Neuromorphic.Core.Networks;
 using Neuromorphic.Nir;
 using Spectre.Console;
@@ -46,6 +45,7 @@ internal static class ImportCommand
                     _ => null,
                 },
             };
+            context.Outputs.Input(path, "the NIR file").File(outPath, "--out");
             var result = NirImporter.Import(path, options);
             foreach (var note in result.Notes)
             {
@@ -53,11 +53,6 @@ internal static class ImportCommand
             }
 
             var network = result.Network;
-            if (Path.GetFullPath(outPath) == Path.GetFullPath(path))
-            {
-                throw new InvalidInputException(null, "--out", outPath, "a file other than the NIR file being read");
-            }
-
             NetworkFile.Save(network, outPath);
             log.LogInformation("Wrote {Out}: {Populations} populations, {Neurons} neurons, {Synapses} synapses", outPath, network.Populations.Count,
                 network.NeuronCount, network.SynapseCount);

@@ -35,6 +35,7 @@ internal static class MapCommand
 
         context.SetAction(command, parse =>
         {
+            context.Outputs.Model(parse.GetValue(model)).Chip(ChipLoader.Load(parse.GetValue(chip)!)).File(parse.GetValue(output), "--out");
             var result = new MapSession(context.LoggerFactory, NeuroApp.Version).Map(new MapRequest
             {
                 Model = parse.GetValue(model)!,

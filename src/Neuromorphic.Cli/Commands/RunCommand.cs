@@ -136,6 +136,20 @@ internal static class RunCommand
                 throw new Core.Errors.InvalidInputException(null, "--confusion", wanted, "labelled inputs: test images of a dataset, not input events");
             }
 
+            request.Validate();
+            context.Outputs.Model(request.Model).Chip(ChipLoader.Load(request.Chip)).Input(request.Mapping, "--mapping").Input(request.InputEvents, "--input")
+                .Dataset(request.Dataset);
+            if (request.Trace is { } traceRequest)
+            {
+                context.Outputs.File(traceRequest.Path, "--trace");
+                context.Outputs.File(traceRequest.Path + TraceWriter.PartialSuffix, "--trace", "its unfinished copy");
+            }
+
+            if (parse.GetValue(confusion) is { } confusionOutput)
+            {
+                context.Outputs.File(confusionOutput, "--confusion");
+            }
+
             var plan = new RunPlanner(context.LoggerFactory, NeuroApp.Version).Plan(request);
             var log = context.Logger<RunSession>();
             var report = await new ProgressDisplay(context, log).RunAsync("Simulating",

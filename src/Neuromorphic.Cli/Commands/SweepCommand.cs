@@ -17,6 +17,10 @@ namespace Neuromorphic.Cli.Commands;
 /// </summary>
 internal static class SweepCommand
 {
+    /// <summary>The files a sweep writes at the top of its folder (checked before any job starts).</summary>
+    private static readonly string[] SweepOutputs =
+        [SweepDirectory.PlanFile, "results.csv", "results.md", "training.csv", "training.md", "accuracy-energy.png", "accuracy-latency.png"];
+
     public static Command Create(CliContext context)
     {
         var command = new Command("sweep",
@@ -33,6 +37,7 @@ internal static class SweepCommand
         context.SetAction(command, async (parse, cancellationToken) =>
         {
             var log = context.Logger<SweepRunner>();
+            context.Outputs.Input(parse.GetValue(spec), "the sweep spec").Directory(parse.GetValue(output), "--out", SweepOutputs);
             var plan = new SweepPlanner(context.Logger<SweepPlanner>()).Plan(SweepSpec.Load(parse.GetValue(spec)!));
             var store = new SweepDirectory(parse.GetValue(output)!);
             var shard = executor.ReadShard(parse);
@@ -86,6 +91,7 @@ internal static class SweepCommand
         {
             var log = context.Logger<SweepRunner>();
             var destination = parse.GetValue(output)!;
+            context.Outputs.Directory(destination, "--out", SweepOutputs);
             var (tables, written, jobs) = SweepMerge.Merge(parse.GetValue(sources)!, destination);
             var files = written.Concat(SweepPlots.Write(tables, destination)).ToList();
             log.LogInformation("Merged {Jobs} of {Total} jobs into {Directory}; {Incomplete} run(s) incomplete", jobs, tables.Plan.Jobs.Count, destination, tables.IncompleteRuns);

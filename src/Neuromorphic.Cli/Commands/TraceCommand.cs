@@ -107,6 +107,7 @@ internal static class TraceCommand
             var log = context.Logger<TraceReader>();
             var tracePath = parse.GetValue(path)!;
             var outDirectory = parse.GetValue(output)!;
+            context.Outputs.Input(tracePath, "the trace").Directory(outDirectory, "--out", ["spikes.csv", "messages.csv", "perf.csv", "probes.csv", "inferences.csv", "summary.json"]);
             var result = await new ProgressDisplay(context, log).RunAsync("Exporting", progress => Task.Run(() =>
                 TraceCsvExporter.Export(tracePath, outDirectory, new TraceExportOptions { Inference = parse.GetValue(inference) }, log, progress),
                 cancellationToken));

@@ -13,7 +13,7 @@ internal static class TracePlotCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("plot", "Draw a trace as PNG files: spike raster (raster.png), energy per inference (energy.png), latency (latency.png), firing rates (rates.png), " +
-            "per-core energy and utilisation over the mesh (cores.png, utilisation.png), link traffic (links.png, level messages), the confusion matrix (confusion.png) and probed neurons' potential and current (probes.png, runs with --probe).");
+            "per-core energy and utilisation over the mesh (cores.png, utilisation.png), link traffic (links.png, level messages), the confusion matrix (confusion.png) probed neurons' potential and current (probes.png, runs with --probe) and accuracy against the read-out window (steps.png).");
         var path = CommonOptions.TraceArgument();
         var output = CommonOptions.OutDirectory("Directory to write the PNG files to (created if needed).");
         var inference = CommonOptions.InferenceOption("Inference to draw the raster and probes of (default: the first one with spikes, or probes).");
@@ -27,11 +27,8 @@ internal static class TracePlotCommand
             var log = context.Logger<TraceReader>();
             var tracePath = parse.GetValue(path)!;
             var outDirectory = parse.GetValue(output)!;
-            if (File.Exists(outDirectory))
-            {
-                throw new Core.Errors.InvalidInputException(null, "--out", outDirectory, "a directory (a file of that name exists)");
-            }
-
+            context.Outputs.Input(tracePath, "the trace").Directory(outDirectory, "--out",
+                ["raster.png", "energy.png", "latency.png", "rates.png", "cores.png", "utilisation.png", "links.png", "confusion.png", "probes.png"]);
             Directory.CreateDirectory(outDirectory);
             var written = new List<string>();
             var summaries = TracePlotData.Summaries(tracePath, log);
@@ -72,6 +69,7 @@ internal static class TracePlotCommand
                          TracePlots.Links(outDirectory, tracePath, $"Messages over the mesh, {summaries.InferenceCount:N0} inferences ({chipName})", log),
                          TracePlots.Confusion(outDirectory, TraceActivity.Confusion(tracePath, log), null, $"Confusion matrix ({chipName})"),
                          TracePlots.Probes(outDirectory, tracePath, parse.GetValue(inference), log),
+                         TracePlots.Steps(outDirectory, tracePath, $"Accuracy against the read-out window ({chipName})", log),
                      }.Concat(TracePlots.Cores(outDirectory, tracePath, chipName, log)))
             {
                 if (file is not null)

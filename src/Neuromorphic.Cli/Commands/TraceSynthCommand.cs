@@ -59,6 +59,8 @@ internal static class TraceSynthCommand
             var delayMs = parse.GetValue(delay);
             var log = context.Logger<TraceWriter>();
             var path = parse.GetValue(output)!;
+            context.Outputs.File(path, "--out");
+            context.Outputs.File(path + TraceWriter.PartialSuffix, "--out", "its unfinished copy");
             await using var writer = TraceWriter.Create(path, SyntheticTrace.Header(options, traceLevel, parse.GetValue(toolVersion) ?? NeuroApp.Version), writerOptions, log);
             log.LogInformation("Writing {Inferences} synthetic inferences to {Path}", options.Inferences, writer.PartialPath);
             var clock = System.Diagnostics.Stopwatch.StartNew();

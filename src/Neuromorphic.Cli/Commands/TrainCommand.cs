@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Cli.Plotting;
-using Neuromorphic.Core.Errors;
 using Neuromorphic.Learning.Training;
 using Neuromorphic.Workflows;
 using Neuromorphic.Workflows.Training;
@@ -33,12 +32,15 @@ internal static class TrainCommand
             var options = training.Read(parse);
             var (datasetSpec, dataset) = training.LoadDataset(parse, options);
             var modelPath = parse.GetValue(output)!;
-            if (Directory.Exists(modelPath))
+            var outputs = new TrainingOutputs(modelPath, datasetSpec, parse.GetValue(resume));
+            context.Outputs.Dataset(datasetSpec).File(modelPath, "--out");
+            context.Outputs.File(outputs.EffectiveCheckpointPath, "--out", "its checkpoint");
+            if (outputs.EffectiveMetricsPath is { } metricsPath)
             {
-                throw new InvalidInputException(null, "--out", modelPath, "a file path for the network (it is a directory)");
+                context.Outputs.File(metricsPath, "--out", "its metrics CSV");
             }
 
-            var outputs = new TrainingOutputs(modelPath, datasetSpec, parse.GetValue(resume));
+            context.Outputs.File(Path.ChangeExtension(modelPath, ".png"), "--out", "its learning-curve plot");
             var trainer = new EpTrainer(options, dataset, log);
             var completed = 0;
             TrainingResult result;

@@ -47,6 +47,8 @@ internal static class DemoCommand
             }
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
+            context.Outputs.Directory(parse.GetValue(output), "--out", DemoReport.Files);
+            context.Outputs.Directory(Path.Combine(parse.GetValue(output)!, "model"), "--out", DemoModel.Files);
             var directory = Path.GetFullPath(parse.GetValue(output)!);
             Directory.CreateDirectory(directory);
             var modelPath = DemoModel.Extract(Path.Combine(directory, "model"));

@@ -153,6 +153,7 @@ internal sealed class DemoReport(string directory, NetworkSpec network, int samp
         }
 
         TracePlots.Rates(directory, trace, $"Firing rates per layer ({traced.Configuration.Name}, {samples} images)", log);
+        TracePlots.Steps(directory, trace, $"Accuracy against the read-out window ({traced.Configuration.Name}, {traced.Configuration.Chip})", log);
         TracePlots.Cores(directory, trace, traced.Configuration.Chip, log);
         if (TraceActivity.SpikeCounts(trace, log) is { } counts)
         {

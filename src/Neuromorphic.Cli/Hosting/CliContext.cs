@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Neuromorphic.Core.Errors;
+using Neuromorphic.Core.IO;
 
 namespace Neuromorphic.Cli.Hosting;
 
@@ -42,6 +43,13 @@ public sealed class CliContext
     public ILoggerFactory LoggerFactory => Services.GetRequiredService<ILoggerFactory>();
 
     /// <summary>
+    /// The output guard of the running command: a command registers its inputs and checks every
+    /// output through it before any long work; a failure to write an output later (a full disk) is
+    /// then reported with the flag that named it.
+    /// </summary>
+    public OutputGuard Outputs { get; private set; } = new();
+
+    /// <summary>
     /// Sets the action of <paramref name="command"/> so that bad input gives exit code 2 and a clear
     /// message, cancellation and other failures give 1, and no stack trace reaches the user unless
     /// --verbose is set.
@@ -57,6 +65,7 @@ public sealed class CliContext
         command.SetAction(async (parse, cancellationToken) =>
         {
             var log = Logger<CliContext>();
+            Outputs = new OutputGuard();
             try
             {
                 return await action(parse, cancellationToken);
@@ -66,6 +75,28 @@ public sealed class CliContext
                 var shown = ex.Field is { } field && flags is not null && flags.TryGetValue(field, out var flag) ? ex.WithField(flag) : ex;
                 log.LogError("{Message}", shown.Message);
                 return ExitCodes.BadInput;
+            }
+            catch (OutputWriteException ex)
+            {
+                // A run-time failure (exit 1), named by the flag of the output it hit.
+                var target = Resolved(ex.OutputPath);
+                var named = Outputs.Outputs.FirstOrDefault(o => o.Target == target || Resolved(o.Path) == target);
+                if (named.Field is null)
+                {
+                    // A file written beside an output and named after it (a model's sidecar, a trace's .partial).
+                    named = Outputs.Outputs.FirstOrDefault(o => target.StartsWith(Path.ChangeExtension(o.Target, null) + ".", StringComparison.Ordinal));
+                }
+
+                if (named.Field is { } outputFlag)
+                {
+                    log.LogError("{Flag} {Path}: writing failed: {Reason}", outputFlag, named.Path, ex.Reason);
+                }
+                else
+                {
+                    log.LogError("{Command} failed: {Message}", command.Name, ex.Message);
+                }
+
+                return ExitCodes.Failure;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -86,6 +117,18 @@ public sealed class CliContext
                 return ExitCodes.Failure;
             }
         });
+    }
+
+    private static string Resolved(string path)
+    {
+        try
+        {
+            return FileSystemEntry.ResolveLinks(path);
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException)
+        {
+            return path;
+        }
     }
 
     /// <summary>Synchronous variant of <see cref="SetAction(Command, Func{ParseResult, CancellationToken, Task{int}}, IReadOnlyDictionary{string, string})"/>.</summary>

@@ -83,6 +83,11 @@ public static class NeuroApp
         context.Verbose = parse.GetValue(context.VerboseOption);
         context.Quiet = parse.GetValue(context.QuietOption) && !context.Verbose;
         var logFile = parse.GetValue(context.LogFileOption);
+        if (!string.IsNullOrWhiteSpace(logFile) && LogFileProblem(parse, logFile) is { } problem)
+        {
+            await stderr.WriteLineAsync($"error: --log-file: got \"{logFile}\", expected {problem}");
+            return ExitCodes.BadInput;
+        }
 
         var level = context.Verbose ? LogEventLevel.Debug : context.Quiet ? LogEventLevel.Warning : LogEventLevel.Information;
         var loggerConfiguration = new LoggerConfiguration().MinimumLevel.Is(level);
@@ -119,6 +124,58 @@ public static class NeuroApp
             await stderr.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>
+    /// The log is appended to its file from the start, before a command checks its own files, so it
+    /// is checked here: not a directory, and not a file that another argument names (or a sidecar of
+    /// a network file another argument names), which the log would corrupt. Devices such as
+    /// /dev/stderr are fine: appending does not replace them.
+    /// </summary>
+    private static string? LogFileProblem(ParseResult parse, string logFile)
+    {
+        if (Directory.Exists(logFile))
+        {
+            return "a file to append the log to (it is a directory)";
+        }
+
+        var identity = Core.IO.FileSystemEntry.IdentityOf(logFile);
+        var full = Path.GetFullPath(logFile);
+        var skipped = false;
+        foreach (var token in parse.Tokens.Select(t => t.Value))
+        {
+            if (!skipped && token == logFile)
+            {
+                skipped = true;
+                continue;
+            }
+
+            if (token.Length == 0 || token.StartsWith('-'))
+            {
+                continue;
+            }
+
+            string tokenFull;
+            try
+            {
+                tokenFull = Path.GetFullPath(token);
+            }
+            catch (ArgumentException)
+            {
+                continue;
+            }
+
+            var files = File.Exists(token) ? Workflows.Networks.NetworkLoader.FilesOf(token) : [tokenFull];
+            foreach (var file in files)
+            {
+                if (file == full || (identity is not null && Core.IO.FileSystemEntry.IdentityOf(file) == identity))
+                {
+                    return $"a file that no argument of the command names ({token}{(file == files[0] ? "" : $" names {file}")}; the log would be appended to it)";
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Prints the help of <paramref name="command"/> (the subcommand a usage error occurred in).</summary>

@@ -61,6 +61,29 @@ internal static class TracePlots
         return file;
     }
 
+    /// <summary>
+    /// steps.png: accuracy against the read-out window (1..T steps) from the output spikes, with 95 % Wilson
+    /// intervals; null without spikes or labels.
+    /// </summary>
+    public static string? Steps(string directory, string trace, string title, ILogger log)
+    {
+        if (ReadoutWindow.Of(trace, logger: log) is not { } window || window.Windows.Count == 0 || window.Windows[0].Labelled == 0)
+        {
+            return null;
+        }
+
+        var file = Path.Combine(directory, "steps.png");
+        var x = window.Windows.Select(w => (double)w.Steps).ToArray();
+        var estimates = window.Windows.Select(w => Charts.Wilson(w.Correct, w.Labelled)).ToArray();
+        var agreement = window.Inferences == 0 ? 0 : 100.0 * window.AgreeingWithChip / window.Inferences;
+        Charts.Lines(file, $"{title} (full-window leader = chip's decision on {agreement:0.#} %)", "read-out window (steps from 1)", "accuracy (%), 95 % Wilson interval",
+            [new LineSeries($"spike-count leader of {window.Population} ({window.Windows[0].Labelled:N0} images)", x,
+                estimates.Select(e => 100 * e.Value).ToArray(), estimates.Select(e => 100 * e.Low).ToArray(), estimates.Select(e => 100 * e.High).ToArray(),
+                "95 % Wilson interval")],
+            integerX: true);
+        return file;
+    }
+
     public static string? Rates(string directory, string trace, string title, ILogger log)
     {
         if (TraceActivity.FiringRates(trace, log) is not { } rates)

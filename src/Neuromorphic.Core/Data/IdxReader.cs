@@ -58,7 +58,7 @@ public static class IdxReader
         try
         {
             using var stream = OpenMaybeGzip(path);
-            return Read(stream, path, expectedDimensions);
+            return Read(stream, path, expectedDimensions, ContentLength(path));
         }
         catch (InvalidDataException ex)
         {
@@ -66,8 +66,36 @@ public static class IdxReader
         }
     }
 
+    /// <summary>
+    /// The bytes a file holds once decompressed: its length, or for a gzip file the size its trailer
+    /// records (ISIZE, modulo 2^32), so that a header declaring more data than the file holds is
+    /// refused before anything is allocated.
+    /// </summary>
+    private static long? ContentLength(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        Span<byte> head = stackalloc byte[4];
+        if (file.Read(head[..2]) < 2 || head[0] != 0x1F || head[1] != 0x8B)
+        {
+            return file.Length;
+        }
+
+        if (file.Length < 18)
+        {
+            return null;
+        }
+
+        file.Position = file.Length - 4;
+        file.ReadExactly(head);
+        return BinaryPrimitives.ReadUInt32LittleEndian(head);
+    }
+
     /// <summary>Reads from a stream; <paramref name="name"/> is used in error messages.</summary>
-    public static (int[] Dimensions, byte[] Data) Read(Stream stream, string name, int expectedDimensions)
+    /// <param name="stream">The (decompressed) IDX bytes.</param>
+    /// <param name="name">The file, for messages.</param>
+    /// <param name="expectedDimensions">1 for labels, 3 for images.</param>
+    /// <param name="contentLength">Bytes the stream holds in all, when known (for gzip modulo 2^32): checked against the header before reading.</param>
+    public static (int[] Dimensions, byte[] Data) Read(Stream stream, string name, int expectedDimensions, long? contentLength = null)
     {
         Span<byte> magic = stackalloc byte[4];
         if (ReadFully(stream, magic) < 4)
@@ -108,6 +136,14 @@ public static class IdxReader
             throw new InvalidInputException(name, "dimensions", string.Join("×", dimensions), "at most 2^31−1 bytes of data");
         }
 
+        var headerBytes = 4 + 4 * expectedDimensions;
+        if (contentLength is { } length && length - headerBytes < total)
+        {
+            throw new InvalidInputException(name, "dimensions", string.Join("×", dimensions),
+                $"a size the file holds (the header declares {total:N0} bytes of data, the file holds {Math.Max(0, length - headerBytes):N0}: it is truncated or its header is wrong)");
+        }
+
+        MemoryBudget.Check(total, name, "dimensions", $"{string.Join("×", dimensions)} bytes");
         var data = new byte[total];
         var read = ReadFully(stream, data);
         if (read < total)

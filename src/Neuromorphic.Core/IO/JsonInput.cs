@@ -52,6 +52,11 @@ public sealed class JsonInput
         JsonNode? node;
         try
         {
+            if (FindDuplicateKey(text) is { } duplicate)
+            {
+                throw input.Error(duplicate.Path, $"\"{duplicate.Key}\" a second time in the same object", "each key at most once per object (which of the values was meant is ambiguous)");
+            }
+
             node = JsonNode.Parse(text, NodeOptions, DocumentOptions);
         }
         catch (JsonException ex)
@@ -69,6 +74,70 @@ public sealed class JsonInput
     }
 
     public InvalidInputException Error(string path, string? value, string expected) => new(File, path, value, expected);
+
+    /// <summary>
+    /// The first key that appears twice in one object of <paramref name="json"/>, with the JSON path
+    /// of its second occurrence (<c>$.core.synapticOp.energyPj</c>), or null. Comments and trailing
+    /// commas are allowed as in every input; text that is not well-formed JSON throws <see cref="JsonException"/>.
+    /// </summary>
+    public static (string Path, string Key)? FindDuplicateKey(string json)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = DocumentOptions.MaxDepth });
+        var frames = new Stack<(string Path, HashSet<string>? Keys, int Index)>();
+        string? property = null;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    var path = frames.Count == 0 ? "$" : Child(frames, ref property);
+                    frames.Push((path, reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null, 0));
+                    break;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    frames.Pop();
+                    break;
+                case JsonTokenType.PropertyName:
+                    property = reader.GetString()!;
+                    var (objectPath, keys, _) = frames.Peek();
+                    if (!keys!.Add(property))
+                    {
+                        return ($"{objectPath}.{property}", property);
+                    }
+
+                    break;
+                default:
+                    if (frames.Count > 0)
+                    {
+                        Child(frames, ref property);
+                    }
+
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The path of the value that starts now in the innermost container (advances an array's index).</summary>
+    private static string Child(Stack<(string Path, HashSet<string>? Keys, int Index)> frames, ref string? property)
+    {
+        var (path, keys, index) = frames.Pop();
+        string child;
+        if (keys is not null)
+        {
+            child = $"{path}.{property}";
+            property = null;
+            frames.Push((path, keys, index));
+        }
+        else
+        {
+            child = $"{path}[{index}]";
+            frames.Push((path, keys, index + 1));
+        }
+
+        return child;
+    }
 
     /// <summary>Fails on any key of <paramref name="obj"/> that is not in <paramref name="allowed"/> (typos are errors).</summary>
     public void RejectUnknownKeys(JsonObject obj, string path, params string[] allowed)

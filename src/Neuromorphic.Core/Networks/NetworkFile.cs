@@ -11,7 +11,7 @@ namespace Neuromorphic.Core.Networks;
 /// named relative to the JSON file. Every problem is an <see cref="InvalidInputException"/> with the
 /// JSON path. Writing is atomic (sidecars first, then the JSON).
 /// </summary>
-public static class NetworkFile
+public static partial class NetworkFile
 {
     /// <summary>Weight matrices with more entries than this go to a sidecar file when saving.</summary>
     public const int DefaultInlineLimit = 4096;
@@ -26,7 +26,47 @@ public static class NetworkFile
     public static NetworkSpec Load(string path)
     {
         var (input, root) = JsonInput.Load(path);
-        return Parse(input, root, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return Parse(input, root, Path.GetDirectoryName(FileSystemEntry.ResolveLinks(path))!);
+    }
+
+    /// <summary>
+    /// The files a network file consists of: the JSON itself and the sidecars it names (full paths,
+    /// whether or not they exist). A file that cannot be read or parsed gives only itself.
+    /// </summary>
+    public static IReadOnlyList<string> FilesOf(string path)
+    {
+        var files = new List<string> { Path.GetFullPath(path) };
+        try
+        {
+            var (_, root) = JsonInput.Load(path);
+            files.AddRange(SidecarNames(root).Select(name => Path.Combine(Path.GetDirectoryName(FileSystemEntry.ResolveLinks(path))!, name)));
+        }
+        catch (Exception ex) when (ex is InvalidInputException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+        }
+
+        return files;
+    }
+
+    /// <summary>The sidecar file names (relative) that a parsed network file's projections name.</summary>
+    private static IEnumerable<string> SidecarNames(JsonObject root)
+    {
+        if (root["projections"] is not JsonArray projections)
+        {
+            yield break;
+        }
+
+        foreach (var projection in projections)
+        {
+            if (projection is JsonObject p && p["weights"] is JsonObject w && w["file"] is JsonValue file && file.GetValueKind() == System.Text.Json.JsonValueKind.String)
+            {
+                var name = file.GetValue<string>();
+                if (!Path.IsPathRooted(name))
+                {
+                    yield return name;
+                }
+            }
+        }
     }
 
     /// <summary>Parses JSON text; sidecar files are looked up in <paramref name="baseDirectory"/>.</summary>
@@ -65,7 +105,8 @@ public static class NetworkFile
             populations.Add(population);
         }
 
-        var projections = ParseProjections(input, root, populations, baseDirectory);
+        var unverified = new List<string>();
+        var projections = ParseProjections(input, root, populations, baseDirectory, unverified);
 
         Readout? readout = null;
         if (input.OptionalObject(root, "$", "readout") is { } readoutObj)
@@ -89,7 +130,7 @@ public static class NetworkFile
         }
 
         var training = input.OptionalObject(root, "$", "training");
-        return new NetworkSpec(name, populations, projections, readout, training?.DeepClone().AsObject());
+        return new NetworkSpec(name, populations, projections, readout, training?.DeepClone().AsObject()) { UnverifiedSidecars = unverified, SourceFile = input.File };
     }
 
     private static Population ParsePopulation(JsonInput input, JsonObject obj, string path)
@@ -256,7 +297,7 @@ public static class NetworkFile
         return pins;
     }
 
-    private static List<Projection> ParseProjections(JsonInput input, JsonObject root, List<Population> populations, string baseDirectory)
+    private static List<Projection> ParseProjections(JsonInput input, JsonObject root, List<Population> populations, string baseDirectory, List<string> unverified)
     {
         var result = new List<Projection>();
         var array = input.OptionalArray(root, "$", "projections") ?? [];
@@ -303,7 +344,7 @@ public static class NetworkFile
                 continue;
             }
 
-            var weights = ParseWeights(input, obj["weights"]!, $"{path}.weights", from.Size, to.Size, baseDirectory);
+            var weights = ParseWeights(input, obj["weights"]!, $"{path}.weights", from.Size, to.Size, baseDirectory, unverified);
             parsed[name] = new Projection(name, from, to, weights);
         }
 
@@ -334,14 +375,17 @@ public static class NetworkFile
         return result;
     }
 
-    private static float[] ParseWeights(JsonInput input, JsonNode node, string path, int preCount, int postCount, string baseDirectory)
+    private static float[] ParseWeights(JsonInput input, JsonNode node, string path, int preCount, int postCount, string baseDirectory, List<string> unverified)
     {
+        var entries = (long)preCount * postCount;
         if (node is JsonArray rows)
         {
             if (rows.Count != postCount)
             {
                 throw input.Error(path, $"{rows.Count} rows", $"{postCount} rows, one per post-synaptic neuron ([post][pre])");
             }
+
+            CheckSize(input, path, postCount, preCount);
 
             var weights = new float[(long)preCount * postCount];
             for (var post = 0; post < postCount; post++)
@@ -364,8 +408,14 @@ public static class NetworkFile
         }
 
         var obj = input.AsObject(node, path);
-        input.RejectUnknownKeys(obj, path, "file", "shape");
+        input.RejectUnknownKeys(obj, path, "file", "shape", "sha256");
         var file = input.RequiredString(obj, path, "file");
+        var recordedHash = input.OptionalString(obj, path, "sha256");
+        if (recordedHash is not null && (recordedHash.Length != 64 || !recordedHash.All(Uri.IsHexDigit)))
+        {
+            throw input.Error($"{path}.sha256", $"\"{recordedHash}\"", "the SHA-256 of the sidecar file: 64 hex digits");
+        }
+
         var shape = input.RequiredArray(obj, path, "shape");
         if (shape.Count != 2)
         {
@@ -379,6 +429,7 @@ public static class NetworkFile
             throw input.Error($"{path}.shape", $"[{shapePost}, {shapePre}]", $"[{postCount}, {preCount}] (the sizes of the populations it connects)");
         }
 
+        CheckSize(input, path, postCount, preCount);
         if (Path.IsPathRooted(file))
         {
             throw input.Error($"{path}.file", $"\"{file}\"", "a path relative to the network file");
@@ -397,7 +448,12 @@ public static class NetworkFile
             throw input.Error($"{path}.file", $"\"{file}\" of {length} bytes", $"{expectedBytes} bytes (float32 little-endian, {postCount}×{preCount})");
         }
 
-        var result = new float[postCount * preCount];
+        if (FileSystemEntry.KindOf(FileSystemEntry.ResolveLinks(full)) != EntryKind.RegularFile)
+        {
+            throw input.Error($"{path}.file", $"\"{file}\"", "a regular file (it is a directory, device, FIFO or socket)");
+        }
+
+        var result = new float[entries];
         try
         {
             using var stream = File.OpenRead(full);
@@ -406,6 +462,20 @@ public static class NetworkFile
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw input.Error($"{path}.file", $"\"{file}\"", $"a readable sidecar file ({ex.Message})");
+        }
+
+        if (recordedHash is null)
+        {
+            unverified.Add(file);
+        }
+        else
+        {
+            var actual = Hashing.Sha256Hex(MemoryMarshal.AsBytes(result.AsSpan()));
+            if (!string.Equals(actual, recordedHash, StringComparison.OrdinalIgnoreCase))
+            {
+                throw input.Error($"{path}.sha256", $"\"{Hashing.Short(recordedHash)}…\" while the sidecar {file} has SHA-256 {Hashing.Short(actual)}…",
+                    "the hash of the sidecar's content (the sidecar was changed or replaced after the network file was written: they do not belong together)");
+            }
         }
 
         if (!BitConverter.IsLittleEndian)
@@ -422,6 +492,19 @@ public static class NetworkFile
         }
 
         return result;
+    }
+
+    /// <summary>A [post][pre] matrix must fit one .NET array and this machine's memory (checked before anything is read).</summary>
+    private static void CheckSize(JsonInput input, string path, int postCount, int preCount)
+    {
+        var entries = (long)preCount * postCount;
+        if (entries > Array.MaxLength)
+        {
+            throw input.Error(path, $"[{postCount}, {preCount}] ({entries:N0} weights)",
+                $"at most {Array.MaxLength:N0} weights in one projection (the largest array .NET can hold)");
+        }
+
+        MemoryBudget.Check(entries * sizeof(float), input.File, path, $"{postCount}×{preCount} float32 weights");
     }
 
     private static PerNeuron RequiredPerNeuron(JsonInput input, JsonObject obj, string path, string key, int size, Action<double, string>? check) =>
@@ -481,11 +564,20 @@ public static class NetworkFile
 
     /// <summary>
     /// Writes <paramref name="network"/> to <paramref name="path"/>. Weight matrices larger than
-    /// <paramref name="inlineLimit"/> entries go to sidecars named <c>&lt;file&gt;.&lt;k&gt;.f32</c>.
+    /// <paramref name="inlineLimit"/> entries go to sidecars named after their content,
+    /// <c>&lt;stem&gt;.&lt;k&gt;.&lt;first 16 hex digits of their SHA-256&gt;.f32</c>, and the JSON records each
+    /// sidecar's full SHA-256 (checked on load).
+    /// <para>
+    /// The pair is replaced as one: the new sidecars are written first under their new names (the
+    /// old model's sidecars are untouched), then the JSON is renamed over the old one — the commit
+    /// point —, then sidecars that no longer belong to it are removed. A kill at any moment leaves
+    /// the old model or the new one, each with its own sidecars (plus, at worst, unreferenced
+    /// sidecars, which the next save removes).
+    /// </para>
     /// </summary>
     public static void Save(NetworkSpec network, string path, int inlineLimit = DefaultInlineLimit)
     {
-        var full = Path.GetFullPath(path);
+        var full = AtomicFile.Target(path);
         var stem = Path.GetFileNameWithoutExtension(full);
         var directory = Path.GetDirectoryName(full)!;
         var root = new JsonObject
@@ -578,9 +670,10 @@ public static class NetworkFile
             }
             else if (proj.Weights.Length > inlineLimit)
             {
-                var file = $"{stem}.{k}.f32";
+                var hash = Hashing.Sha256Hex(MemoryMarshal.AsBytes(proj.Weights.AsSpan()));
+                var file = $"{stem}.{k}.{hash[..16]}.f32";
                 sidecars.Add((file, proj.Weights));
-                obj["weights"] = new JsonObject { ["file"] = file, ["shape"] = new JsonArray(proj.To.Size, proj.From.Size) };
+                obj["weights"] = new JsonObject { ["file"] = file, ["shape"] = new JsonArray(proj.To.Size, proj.From.Size), ["sha256"] = hash };
             }
             else
             {
@@ -613,14 +706,83 @@ public static class NetworkFile
             root["training"] = network.Training.DeepClone();
         }
 
+        var previous = FilesOf(full).Skip(1).ToHashSet(StringComparer.Ordinal);
         foreach (var (file, weights) in sidecars)
         {
-            var copy = weights;
-            AtomicFile.Write(Path.Combine(directory, file), s => s.Write(MemoryMarshal.AsBytes(copy.AsSpan())));
+            var sidecar = Path.Combine(directory, file);
+            if (!HoldsExactly(sidecar, weights))
+            {
+                var copy = weights;
+                AtomicFile.Write(sidecar, s => s.Write(MemoryMarshal.AsBytes(copy.AsSpan())));
+            }
         }
 
+        FaultInjection.Point("network-file:sidecars-written");
         AtomicFile.WriteAllText(full, JsonText.Format(root));
+        FaultInjection.Point("network-file:json-written");
+        RemoveStaleSidecars(directory, stem, previous, sidecars.Select(s => Path.Combine(directory, s.File)).ToHashSet(StringComparer.Ordinal));
     }
+
+    /// <summary>True when <paramref name="path"/> already holds exactly these weights (a save that did not change them rewrites nothing).</summary>
+    private static bool HoldsExactly(string path, float[] weights)
+    {
+        var bytes = MemoryMarshal.AsBytes(weights.AsSpan());
+        if (FileSystemEntry.KindOf(path) != EntryKind.RegularFile || new FileInfo(path).Length != bytes.Length)
+        {
+            return false;
+        }
+
+        try
+        {
+            return Hashing.Sha256HexOfFile(path) == Hashing.Sha256Hex(bytes);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// After the JSON is in place: removes the sidecars the previous file at this path named (in this
+    /// class's naming, <c>stem.k.f32</c> or <c>stem.k.hash.f32</c>) and the new one does not, and content-named sidecars of this stem (<c>stem.k.hash.f32</c>) that it does
+    /// not name (left by a save that was killed before its JSON was written).
+    /// </summary>
+    private static void RemoveStaleSidecars(string directory, string stem, HashSet<string> previous, HashSet<string> current)
+    {
+        // Only files named as this class names sidecars: a hand-written file's own sidecars are never removed.
+        var stale = new HashSet<string>(previous.Where(p => !current.Contains(p) && Path.GetDirectoryName(p) == directory
+            && Path.GetFileName(p).StartsWith(stem + ".", StringComparison.Ordinal) && OwnNaming().IsMatch(Path.GetFileName(p)[stem.Length..])), StringComparer.Ordinal);
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(directory, stem + ".*.f32"))
+            {
+                if (!current.Contains(file) && ContentNamed().IsMatch(Path.GetFileName(file)[stem.Length..]))
+                {
+                    stale.Add(file);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        foreach (var file in stale)
+        {
+            if (FileSystemEntry.KindOf(file) == EntryKind.RegularFile)
+            {
+                AtomicFile.TryDelete(file);
+            }
+        }
+
+        // Temporaries of sidecars (and of the JSON) that a killed save left.
+        AtomicFile.RemoveStaleTemporaries(directory, stem + ".");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\.[0-9]+\.[0-9a-f]{16}\.f32$")]
+    private static partial System.Text.RegularExpressions.Regex ContentNamed();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\.[0-9]+(\.[0-9a-f]{16})?\.f32$")]
+    private static partial System.Text.RegularExpressions.Regex OwnNaming();
 
     private static JsonNode? ToJson(PerNeuron? value)
     {

@@ -46,6 +46,16 @@ public sealed class NetworkSpec
     /// <summary>Free-form training metadata (command line, seed, dataset hash, metrics, …).</summary>
     public JsonObject? Training { get; }
 
+    /// <summary>The file the network was read from (used in error messages), or null for a network built in memory.</summary>
+    public string? SourceFile { get; init; }
+
+    /// <summary>
+    /// Sidecar files (as the network file names them) that were read without a recorded SHA-256:
+    /// files written before sidecars were bound to their network file. Their weights load but
+    /// cannot be checked against the JSON; saving the network again records the hashes.
+    /// </summary>
+    public IReadOnlyList<string> UnverifiedSidecars { get; init; } = [];
+
     public int NeuronCount { get; }
 
     public long SynapseCount => Projections.Sum(p => p.SynapseCount);

@@ -122,6 +122,12 @@ internal static class Checkpoint
         JsonObject header;
         try
         {
+            if (JsonInput.FindDuplicateKey(Encoding.UTF8.GetString(content.Slice(offset, headerLength))) is { } duplicate)
+            {
+                throw new InvalidInputException(path, $"header {duplicate.Path}", $"\"{duplicate.Key}\" a second time in the same object",
+                    "each key at most once per object (which of the values was meant is ambiguous)");
+            }
+
             header = JsonNode.Parse(content.Slice(offset, headerLength))?.AsObject() ?? throw new JsonException("empty header");
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Neuromorphic.Core.Data;
 using Neuromorphic.Core.Errors;
+using Neuromorphic.Learning.Kernels;
 using Neuromorphic.Learning.TimeConstants;
 
 namespace Neuromorphic.Learning.Training;
@@ -142,6 +143,7 @@ public sealed record EpTrainingOptions
             throw Bad(nameof(Layers), string.Join(",", Layers), "at least two positive sizes, input first");
         }
 
+        CheckSize();
         Require(Epochs >= 1 && Epochs <= 100_000, nameof(Epochs), Epochs, "a number of epochs in 1..100000");
         Require(double.IsFinite(Beta) && Beta > 0, nameof(Beta), Beta, "a nudging strength β > 0");
         Require(FreeSteps >= 1 && FreeSteps <= 100_000, nameof(FreeSteps), FreeSteps, "a number of free-phase steps T1 in 1..100000");
@@ -164,6 +166,33 @@ public sealed record EpTrainingOptions
         Require(TestLimit is null or >= 0, nameof(TestLimit), TestLimit ?? 0, "a number of test images ≥ 0");
         Require(Threads >= 0, nameof(Threads), Threads, "a thread count ≥ 0 (0: all processors)");
         TimeSteps.Validate();
+    }
+
+    /// <summary>
+    /// Each weight matrix must fit one .NET array, and the whole training state this machine's memory
+    /// (estimated before anything is allocated): the weights, one gradient buffer, the optimizer's
+    /// moments (one for SGD, two for Adam) and the copies written to the model file and checkpoint,
+    /// all float32 with rows padded to a multiple of 8.
+    /// </summary>
+    private void CheckSize()
+    {
+        static long Pad(long count) => (count + Lanes.Width - 1) / Lanes.Width * Lanes.Width;
+        long weights = 0;
+        for (var k = 1; k < Layers.Count; k++)
+        {
+            var entries = Pad(Layers[k]) * Pad(Layers[k - 1]);
+            if (entries > Array.MaxLength)
+            {
+                throw Bad(nameof(Layers), string.Join(",", Layers),
+                    $"layers whose weight matrices fit one array: {Layers[k - 1]:N0} × {Layers[k]:N0} = {(long)Layers[k - 1] * Layers[k]:N0} weights in layer {k}, at most {Array.MaxLength:N0}");
+            }
+
+            weights += entries + Pad(Layers[k]);
+        }
+
+        var copies = Optimizer == OptimizerKind.Adam ? 6 : 5;
+        MemoryBudget.Check(weights * sizeof(float) * copies, null, nameof(Layers),
+            $"a {string.Join("-", Layers)} network ({weights:N0} parameters, {copies} float32 copies while training)");
     }
 
     /// <summary>Checks that the layer sizes fit <paramref name="dataset"/>: first = pixels per image, last = classes.</summary>

@@ -211,7 +211,7 @@ internal sealed class AsyncEngine
                     // _localStep[core]: the step whose work just finished (from 1).
                     var step = _localStep[core];
                     _busyPs[core] = now - _stepStart[core];
-                    var period = (long)Math.Round(run.PeriodPs * _chip.ClockFactor[core] * Jitter(core, run.Inference, step - 1, -1));
+                    var period = checked((long)Math.Round(run.PeriodPs * _chip.ClockFactor[core] * Jitter(core, run.Inference, step - 1, -1)));
                     if (_busyPs[core] > period)
                     {
                         run.Overruns++;
@@ -236,7 +236,7 @@ internal sealed class AsyncEngine
 
                     if (step < options.Steps)
                     {
-                        Schedule(_stepStart[core] + Math.Max(period, _busyPs[core]), new Event(Kind.Tick, core, -1, -1, -1, 0));
+                        Schedule(checked(_stepStart[core] + Math.Max(period, _busyPs[core])), new Event(Kind.Tick, core, -1, -1, -1, 0));
                     }
 
                     break;

@@ -147,7 +147,7 @@ internal sealed class BarrierEngine
                 }
             }
 
-            energy.NetworkFj += handshake ? _handshake.TokenEnergyFjPerStep : costs.BarrierEnergyFj;
+            energy.NetworkFj = checked(energy.NetworkFj + (handshake ? _handshake.TokenEnergyFjPerStep : costs.BarrierEnergyFj));
             if (observer is { WantsMessages: true } && options.Timing == TimingModel.Detailed)
             {
                 var messages = _timing.Messages;
@@ -161,7 +161,7 @@ internal sealed class BarrierEngine
                 }
             }
 
-            timePs = handshake ? _handshake.DecisionPs() : timePs + duration;
+            timePs = handshake ? _handshake.DecisionPs() : checked(timePs + duration);
             if (step >= options.CountFromStep)
             {
                 _readout.Count(_state, step);

@@ -3,21 +3,25 @@ using Neuromorphic.Traces;
 namespace Neuromorphic.Simulation.Tracing;
 
 /// <summary>
-/// Records one inference into its own <see cref="InMemoryTraceSink"/> (workers run inferences in
-/// parallel; the run drains each buffer into the trace file in inference order, so the file is
-/// identical for any thread count). What is recorded follows the trace level: input events and
-/// per-core counters at <c>counters</c>, spikes at <c>spikes</c>, messages at <c>messages</c>; probed neurons' state at every level.
+/// Records one inference into a sink: its own <see cref="InMemoryTraceSink"/> by default (tests,
+/// re-simulation), or a lane of an <see cref="InferenceOrderedSink"/>, which streams the inference
+/// into the trace file as it runs while keeping inference order (workers run inferences in
+/// parallel; the file is identical for any thread count). What is recorded follows the trace level:
+/// input events and per-core counters at <c>counters</c>, spikes at <c>spikes</c>, messages at <c>messages</c>;
+/// probed neurons' state at every level.
 /// </summary>
-public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel level) : ISimulationObserver
+public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel level, ITraceSink? sink = null) : ISimulationObserver
 {
     private IReadOnlyList<int> _probed = [];
 
     /// <summary>Flag bit of <see cref="InferenceSummaryRecord.Flags"/>: the inference stopped early.</summary>
     public const int EarlyExitFlag = 1;
 
+    private readonly ITraceSink _sink = sink ?? new InMemoryTraceSink(level);
     private int _requestedSteps = int.MaxValue;
 
-    public InMemoryTraceSink Buffer { get; } = new(level);
+    /// <summary>The in-memory buffer, when the recorder was created without a sink.</summary>
+    public InMemoryTraceSink Buffer => _sink as InMemoryTraceSink ?? throw new InvalidOperationException("this recorder streams into a sink, not a buffer");
 
     public bool WantsInputs => level >= TraceLevel.Counters;
 
@@ -44,15 +48,15 @@ public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel lev
     }
 
     public void OnProbe(int step, int neuron, int core, double u, double v, double threshold) =>
-        Buffer.Add(new ProbeRecord { Inference = inference, Step = step, Neuron = neuron, Core = core, U = u, V = v, Threshold = threshold });
+        _sink.Add(new ProbeRecord { Inference = inference, Step = step, Neuron = neuron, Core = core, U = u, V = v, Threshold = threshold });
 
     public void OnInputSpike(int step, int inputIndex, int core, long timePs) =>
-        Buffer.Add(new InputEventRecord { Inference = inference, Step = step, Input = inputIndex, Value = 1, Core = core, TimePs = timePs });
+        _sink.Add(new InputEventRecord { Inference = inference, Step = step, Input = inputIndex, Value = 1, Core = core, TimePs = timePs });
 
     public void OnSpike(int step, int neuron, int core, long timePs) =>
-        Buffer.Add(new SpikeRecord { Inference = inference, Step = step, Neuron = neuron, Core = core, TimePs = timePs });
+        _sink.Add(new SpikeRecord { Inference = inference, Step = step, Neuron = neuron, Core = core, TimePs = timePs });
 
-    public void OnMessage(in MessageEvent m) => Buffer.Add(new MessageRecord
+    public void OnMessage(in MessageEvent m) => _sink.Add(new MessageRecord
     {
         Inference = inference,
         Step = m.Step,
@@ -75,7 +79,7 @@ public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel lev
         FiredBefore = m.FiredBefore,
     });
 
-    public void OnCoreStep(in CoreStepEvent step) => Buffer.Add(new CoreStepRecord
+    public void OnCoreStep(in CoreStepEvent step) => _sink.Add(new CoreStepRecord
     {
         Inference = inference,
         Step = step.Step,
@@ -92,7 +96,7 @@ public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel lev
     public void OnInferenceEnd(InferenceResult result)
     {
         var t = result.Totals;
-        Buffer.EndInference(new InferenceSummaryRecord
+        _sink.EndInference(new InferenceSummaryRecord
         {
             Inference = inference,
             SampleIndex = sampleIndex,

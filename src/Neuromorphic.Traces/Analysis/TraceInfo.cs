@@ -45,13 +45,14 @@ public sealed record TraceInfo(
     TraceEnd? End)
 {
     /// <summary>
-    /// Reads a trace once, decoding only the inference summaries. A damaged trace gives the
+    /// Reads a trace once, returning only the inference summaries but decoding and checking every
+    /// block as <see cref="TraceVerifier"/> does (so both name the same first bad block). A damaged trace gives the
     /// information up to the damage (and the damage); a trace whose header is unreadable is bad input.
     /// </summary>
     public static TraceInfo Scan(string path, ILogger? logger = null)
     {
         var fileBytes = new FileInfo(path).Exists ? new FileInfo(path).Length : 0;
-        using var reader = TraceReader.Open(path, new TraceReadOptions { Kinds = TraceKinds.InferenceSummaries }, logger);
+        using var reader = TraceReader.Open(path, new TraceReadOptions { Kinds = TraceKinds.InferenceSummaries, CheckEveryBlock = true }, logger);
         var stats = new InferenceAccumulator();
         while (reader.TryReadBlock(out var block))
         {

@@ -67,7 +67,6 @@ public static class TraceCsvExporter
             throw new InvalidInputException(null, "--out", outDirectory, "a directory (a file of that name exists)");
         }
 
-        Directory.CreateDirectory(outDirectory);
         var fileBytes = new FileInfo(tracePath).Exists ? new FileInfo(tracePath).Length : 0;
         var offsets = StepOffsets(tracePath, options.Inference);
         using var reader = TraceReader.Open(tracePath, new TraceReadOptions { Inference = options.Inference }, logger);
@@ -79,140 +78,147 @@ public static class TraceCsvExporter
 
         var metadata = RunManifest.Of(reader.Header);
         var level = reader.Header.Level;
-        using var outputs = new AtomicOutputs();
-        var writers = new Dictionary<string, CsvLineWriter>();
-        CsvLineWriter Open(string name, string[] columns)
+        using var outputs = new AtomicOutputs(outDirectory);
+        try
         {
-            var writer = new CsvLineWriter(outputs.Create(Path.Combine(outDirectory, name)));
-            writer.Header(columns);
-            writers[name] = writer;
-            return writer;
-        }
-
-        var spikes = level.Records(TraceRecordKind.Spike) ? Open("spikes.csv", SpikeColumns) : null;
-        var messages = level.Records(TraceRecordKind.Message) ? Open("messages.csv", MessageColumns) : null;
-        var perf = level.Records(TraceRecordKind.CoreStep) ? Open("perf.csv", PerfColumns) : null;
-        var inferences = Open("inferences.csv", InferenceColumns);
-        var perfRows = new PerfAggregator(perf, offsets);
-        var summaries = new List<InferenceSummaryRecord>();
-        var pendingInputs = new Queue<InputEventRecord>();
-        void WriteInputsUpTo(int inference, int step)
-        {
-            while (pendingInputs.TryPeek(out var e) && (e.Inference < inference || (e.Inference == inference && e.Step <= step)))
+            var writers = new Dictionary<string, CsvLineWriter>();
+            CsvLineWriter Open(string name, string[] columns)
             {
-                pendingInputs.Dequeue();
-                Wanted(e.Inference, options, offsets, out var offset);
-                spikes!.Text(metadata.InputName(e.Input)).Int(offset + e.Step).Int(e.Inference).Int(e.Step).Int(e.TimePs).Int(e.Core).EndLine();
-            }
-        }
-
-        CsvLineWriter? probes = null;
-        long messageId = 0;
-        var blocks = 0L;
-        while (reader.TryReadBlock(out var block))
-        {
-            switch (block.Kind)
-            {
-                case TraceRecordKind.InputEvent when spikes is not null:
-                    foreach (ref readonly var e in block.InputEvents)
-                    {
-                        if (Wanted(e.Inference, options, offsets, out _))
-                        {
-                            pendingInputs.Enqueue(e);
-                        }
-                    }
-
-                    break;
-                case TraceRecordKind.Spike when spikes is not null:
-                    foreach (ref readonly var s in block.Spikes)
-                    {
-                        if (Wanted(s.Inference, options, offsets, out var offset))
-                        {
-                            WriteInputsUpTo(s.Inference, s.Step);
-                            spikes.Text(metadata.NeuronName(s.Neuron)).Int(offset + s.Step).Int(s.Inference).Int(s.Step).Int(s.TimePs).Int(s.Core).EndLine();
-                        }
-                    }
-
-                    break;
-                case TraceRecordKind.Message when messages is not null:
-                    foreach (ref readonly var m in block.Messages)
-                    {
-                        if (Wanted(m.Inference, options, offsets, out var offset))
-                        {
-                            messages.Int(offset + m.Step).Int(messageId++).Text(metadata.NeuronName(m.SourceNeuron)).Text(metadata.CoreName(m.SourceCore))
-                                .Text(metadata.CoreName(m.DestinationCore)).Int(m.Hops).Int(m.Synapses)
-                                .Scaled(m.SentPs, PsPerSecond).Scaled(m.ReceivedPs, PsPerSecond).Scaled(m.ProcessedPs, PsPerSecond)
-                                .Scaled(m.GenerationDelayPs, PsPerSecond).Scaled(m.ProcessingDelayPs, PsPerSecond)
-                                .Scaled(m.NetworkDelayPs, PsPerSecond).Scaled(m.BlockingPs, PsPerSecond)
-                                .Int(m.Inference).Int(m.Step).Int(m.SourceCore).Int(m.DestinationCore)
-                                .Int(m.HopsEast).Int(m.HopsWest).Int(m.HopsNorth).Int(m.HopsSouth)
-                                .Int(m.SentPs).Int(m.ReceivedPs).Int(m.ProcessedPs).Int(m.GenerationDelayPs).Int(m.NetworkDelayPs).Int(m.BlockingPs)
-                                .EndLine();
-                        }
-                    }
-
-                    break;
-                case TraceRecordKind.Probe:
-                    foreach (ref readonly var p in block.Probes)
-                    {
-                        if (Wanted(p.Inference, options, offsets, out var offset))
-                        {
-                            probes ??= Open("probes.csv", ProbeColumns);
-                            probes.Text(metadata.NeuronName(p.Neuron)).Int(offset + p.Step).Int(p.Inference).Int(p.Step).Int(p.Core)
-                                .Real(p.U).Real(p.V).Real(p.Threshold).EndLine();
-                        }
-                    }
-
-                    break;
-                case TraceRecordKind.CoreStep when perf is not null:
-                    foreach (ref readonly var c in block.CoreSteps)
-                    {
-                        if (Wanted(c.Inference, options, offsets, out _))
-                        {
-                            perfRows.Add(in c);
-                        }
-                    }
-
-                    break;
-                case TraceRecordKind.InferenceSummary:
-                    foreach (ref readonly var s in block.Summaries)
-                    {
-                        if (Wanted(s.Inference, options, offsets, out _))
-                        {
-                            summaries.Add(s);
-                            WriteInference(inferences, in s);
-                        }
-                    }
-
-                    break;
+                var writer = new CsvLineWriter(outputs.Create(Path.Combine(outDirectory, name)));
+                writer.Header(columns);
+                writers[name] = writer;
+                return writer;
             }
 
-            if (++blocks % 64 == 0)
+            var spikes = level.Records(TraceRecordKind.Spike) ? Open("spikes.csv", SpikeColumns) : null;
+            var messages = level.Records(TraceRecordKind.Message) ? Open("messages.csv", MessageColumns) : null;
+            var perf = level.Records(TraceRecordKind.CoreStep) ? Open("perf.csv", PerfColumns) : null;
+            var inferences = Open("inferences.csv", InferenceColumns);
+            var perfRows = new PerfAggregator(perf, offsets);
+            var summaries = new List<InferenceSummaryRecord>();
+            var pendingInputs = new Queue<InputEventRecord>();
+            void WriteInputsUpTo(int inference, int step)
             {
-                progress?.Report(new WorkProgress("bytes", reader.Position, fileBytes));
+                while (pendingInputs.TryPeek(out var e) && (e.Inference < inference || (e.Inference == inference && e.Step <= step)))
+                {
+                    pendingInputs.Dequeue();
+                    Wanted(e.Inference, options, offsets, out var offset);
+                    spikes!.Text(metadata.InputName(e.Input)).Int(offset + e.Step).Int(e.Inference).Int(e.Step).Int(e.TimePs).Int(e.Core).EndLine();
+                }
             }
-        }
 
-        if (spikes is not null)
+            CsvLineWriter? probes = null;
+            long messageId = 0;
+            var blocks = 0L;
+            while (reader.TryReadBlock(out var block))
+            {
+                switch (block.Kind)
+                {
+                    case TraceRecordKind.InputEvent when spikes is not null:
+                        foreach (ref readonly var e in block.InputEvents)
+                        {
+                            if (Wanted(e.Inference, options, offsets, out _))
+                            {
+                                pendingInputs.Enqueue(e);
+                            }
+                        }
+
+                        break;
+                    case TraceRecordKind.Spike when spikes is not null:
+                        foreach (ref readonly var s in block.Spikes)
+                        {
+                            if (Wanted(s.Inference, options, offsets, out var offset))
+                            {
+                                WriteInputsUpTo(s.Inference, s.Step);
+                                spikes.Text(metadata.NeuronName(s.Neuron)).Int(offset + s.Step).Int(s.Inference).Int(s.Step).Int(s.TimePs).Int(s.Core).EndLine();
+                            }
+                        }
+
+                        break;
+                    case TraceRecordKind.Message when messages is not null:
+                        foreach (ref readonly var m in block.Messages)
+                        {
+                            if (Wanted(m.Inference, options, offsets, out var offset))
+                            {
+                                messages.Int(offset + m.Step).Int(messageId++).Text(metadata.NeuronName(m.SourceNeuron)).Text(metadata.CoreName(m.SourceCore))
+                                    .Text(metadata.CoreName(m.DestinationCore)).Int(m.Hops).Int(m.Synapses)
+                                    .Scaled(m.SentPs, PsPerSecond).Scaled(m.ReceivedPs, PsPerSecond).Scaled(m.ProcessedPs, PsPerSecond)
+                                    .Scaled(m.GenerationDelayPs, PsPerSecond).Scaled(m.ProcessingDelayPs, PsPerSecond)
+                                    .Scaled(m.NetworkDelayPs, PsPerSecond).Scaled(m.BlockingPs, PsPerSecond)
+                                    .Int(m.Inference).Int(m.Step).Int(m.SourceCore).Int(m.DestinationCore)
+                                    .Int(m.HopsEast).Int(m.HopsWest).Int(m.HopsNorth).Int(m.HopsSouth)
+                                    .Int(m.SentPs).Int(m.ReceivedPs).Int(m.ProcessedPs).Int(m.GenerationDelayPs).Int(m.NetworkDelayPs).Int(m.BlockingPs)
+                                    .EndLine();
+                            }
+                        }
+
+                        break;
+                    case TraceRecordKind.Probe:
+                        foreach (ref readonly var p in block.Probes)
+                        {
+                            if (Wanted(p.Inference, options, offsets, out var offset))
+                            {
+                                probes ??= Open("probes.csv", ProbeColumns);
+                                probes.Text(metadata.NeuronName(p.Neuron)).Int(offset + p.Step).Int(p.Inference).Int(p.Step).Int(p.Core)
+                                    .Real(p.U).Real(p.V).Real(p.Threshold).EndLine();
+                            }
+                        }
+
+                        break;
+                    case TraceRecordKind.CoreStep when perf is not null:
+                        foreach (ref readonly var c in block.CoreSteps)
+                        {
+                            if (Wanted(c.Inference, options, offsets, out _))
+                            {
+                                perfRows.Add(in c);
+                            }
+                        }
+
+                        break;
+                    case TraceRecordKind.InferenceSummary:
+                        foreach (ref readonly var s in block.Summaries)
+                        {
+                            if (Wanted(s.Inference, options, offsets, out _))
+                            {
+                                summaries.Add(s);
+                                WriteInference(inferences, in s);
+                            }
+                        }
+
+                        break;
+                }
+
+                if (++blocks % 64 == 0)
+                {
+                    progress?.Report(new WorkProgress("bytes", reader.Position, fileBytes));
+                }
+            }
+
+            if (spikes is not null)
+            {
+                WriteInputsUpTo(int.MaxValue, int.MaxValue);
+            }
+
+            perfRows.FlushAll();
+
+            var summaryStream = outputs.Create(Path.Combine(outDirectory, "summary.json"));
+            var summaryJson = SummaryJson(tracePath, reader, summaries, perfRows, options);
+            summaryStream.Write(new System.Text.UTF8Encoding(false).GetBytes(JsonText.Format(summaryJson)));
+            foreach (var writer in writers.Values)
+            {
+                writer.Dispose();
+            }
+
+            var files = outputs.Commit();
+
+            progress?.Report(new WorkProgress("bytes", fileBytes, fileBytes));
+            var rows = writers.ToDictionary(w => w.Key, w => w.Value.Rows);
+            return new TraceExportResult(files, rows, reader.Damage, reader.End is not null);
+        }
+        catch (IOException ex) when (ex is not OutputWriteException)
         {
-            WriteInputsUpTo(int.MaxValue, int.MaxValue);
+            throw outputs.Failure(ex);
         }
-
-        perfRows.FlushAll();
-
-        var summaryStream = outputs.Create(Path.Combine(outDirectory, "summary.json"));
-        var summaryJson = SummaryJson(tracePath, reader, summaries, perfRows, options);
-        summaryStream.Write(new System.Text.UTF8Encoding(false).GetBytes(JsonText.Format(summaryJson)));
-        foreach (var writer in writers.Values)
-        {
-            writer.Dispose();
-        }
-
-        var files = outputs.Commit();
-
-        progress?.Report(new WorkProgress("bytes", fileBytes, fileBytes));
-        var rows = writers.ToDictionary(w => w.Key, w => w.Value.Rows);
-        return new TraceExportResult(files, rows, reader.Damage, reader.End is not null);
     }
 
     private static bool Wanted(int inference, TraceExportOptions options, Dictionary<int, long> offsets, out long offset)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using Neuromorphic.Core.IO;
 
 namespace Neuromorphic.Traces.Format;
 
@@ -124,6 +125,15 @@ public static class HeaderCodec
                 return false;
             }
 
+            foreach (var (name, json) in new[] { ("cost table", costTable), ("metadata", metadata) })
+            {
+                if (DuplicateKey(json) is { } duplicate)
+                {
+                    problem = $"header {name} JSON has the key \"{duplicate.Key}\" twice (at {duplicate.Path}): which value was meant is ambiguous";
+                    return false;
+                }
+            }
+
             header = new TraceHeader
             {
                 ToolVersion = tool,
@@ -172,6 +182,18 @@ public static class HeaderCodec
             {
                 throw new ArgumentException($"the {name} must be JSON text: {ex.Message}", nameof(header), ex);
             }
+        }
+    }
+
+    private static (string Path, string Key)? DuplicateKey(string json)
+    {
+        try
+        {
+            return JsonInput.FindDuplicateKey(json);
+        }
+        catch (JsonException)
+        {
+            return null; // Not JSON: readers of the metadata are lenient about its content.
         }
     }
 

@@ -12,5 +12,12 @@ public sealed record TraceReadOptions
     /// </summary>
     public int? Inference { get; init; }
 
+    /// <summary>
+    /// Decode and check every block, also those not returned (their records' order and decoding), so
+    /// that damage is found at the same block as <see cref="TraceVerifier"/> finds it whatever
+    /// <see cref="Kinds"/> asks for. Skipped blocks are otherwise only checksummed.
+    /// </summary>
+    public bool CheckEveryBlock { get; init; }
+
     public static TraceReadOptions All { get; } = new();
 }

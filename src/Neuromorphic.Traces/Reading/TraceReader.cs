@@ -232,7 +232,7 @@ public sealed class TraceReader : IDisposable
             var wanted = known && _options.Kinds.HasFlag(kind.ToFlag())
                          && (_options.Inference is not { } only || (header.FirstInference <= only && only <= header.LastInference));
             ReadOnlySpan<byte> decoded = default;
-            if (wanted)
+            if (wanted || (known && _options.CheckEveryBlock))
             {
                 var decodedLength = (int)header.DecodedLength;
                 if (_decoded.Length < decodedLength)

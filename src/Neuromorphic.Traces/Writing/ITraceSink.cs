@@ -4,8 +4,8 @@ namespace Neuromorphic.Traces;
 /// Where the simulator sends what it records. Records are appended in the run's order: within each
 /// record kind, inference numbers never decrease. Implementations buffer records into per-kind
 /// batches without allocating per record. One producer at a time: parallel workers record into
-/// their own <see cref="InMemoryTraceSink"/> and drain it into the shared sink in inference order
-/// (<see cref="InMemoryTraceSink.DrainTo"/>), which keeps traces byte-identical whatever the thread count.
+/// their own lane of an <see cref="InferenceOrderedSink"/>, which hands the records to the shared
+/// writer in inference order while they run, keeping traces byte-identical whatever the thread count.
 /// </summary>
 public interface ITraceSink
 {

@@ -5,6 +5,8 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Neuromorphic.Core.Errors;
+using Neuromorphic.Core.IO;
 using Neuromorphic.Traces.Format;
 
 namespace Neuromorphic.Traces;
@@ -41,6 +43,7 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
     private uint _nextBlockIndex;
     private long _position;
     private int _inferencesSinceFlush;
+    private long _bytesSinceFlush;
     private int _firstInference = -1;
     private int _lastAnyInference = -1;
     private bool _finished;
@@ -53,6 +56,7 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.BlockBytes, TraceFormat.MaxBlockPayloadBytes / 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.ChannelCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.FlushEveryInferences, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.FlushEveryBytes);
         if (!BitConverter.IsLittleEndian)
         {
             throw new PlatformNotSupportedException("trace records are written in memory layout, which must be little-endian");
@@ -107,12 +111,32 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
     /// <summary>
     /// Starts a trace at <paramref name="path"/>: writes its header to <c>path.partial</c> at once.
     /// </summary>
+    /// <remarks>
+    /// A path that is a symbolic link is written through (its target is replaced at completion); a
+    /// directory, device, FIFO or socket — at the path or at <c>path.partial</c> — is refused with an
+    /// <see cref="InvalidInputException"/>, since the rename at completion would replace it.
+    /// </remarks>
     public static TraceWriter Create(string path, TraceHeader header, TraceWriterOptions? options = null, ILogger? logger = null)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var full = AtomicFile.Target(path);
         var partial = full + PartialSuffix;
-        var stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1);
+        if (FileSystemEntry.KindOf(partial) is not (EntryKind.Missing or EntryKind.RegularFile))
+        {
+            throw new InvalidInputException(path, null, $"{partial}: not a regular file", "a trace path whose unfinished copy (.partial) can be written");
+        }
+
+        AtomicFile.CreateDirectory(path, Path.GetDirectoryName(full)!);
+        AtomicFile.RemoveStaleTemporaries(full);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputWriteException(path, AtomicFile.Reason(ex, partial, full), ex);
+        }
+
         try
         {
             return new TraceWriter(stream, ownsStream: true, full, partial, header, options, logger);
@@ -176,6 +200,7 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
     {
         ThrowIfFinished();
         _inferencesSinceFlush = 0;
+        _bytesSinceFlush = 0;
         foreach (var kind in TraceRecordKinds.All)
         {
             if (_batches[(int)kind] is { Count: > 0 })
@@ -213,13 +238,23 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
         catch (Exception ex)
         {
             CloseStream();
+            RemovePartial();
             throw Failed(ex);
         }
 
         CloseStream();
         if (_finalPath is not null)
         {
-            File.Move(PartialPath!, _finalPath, overwrite: true);
+            try
+            {
+                AtomicFile.Target(_finalPath);
+                File.Move(PartialPath!, _finalPath, overwrite: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                RemovePartial();
+                throw Failed(ex);
+            }
         }
 
         _logger.LogDebug("Trace {Path}: {Blocks} blocks, {Records} records, {Bytes} bytes", _finalPath ?? "(stream)",
@@ -254,17 +289,24 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
         }
 
         _channel.Writer.TryComplete();
+        Exception? failure = null;
         try
         {
             await _consumer.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            _logger.LogWarning("Writing the trace failed: {Message}", ex.Message);
+            failure = ex;
         }
 
         CloseStream();
-        if (PartialPath is not null)
+        if (failure is not null)
+        {
+            // Writing failed (a full disk, an I/O error): the unfinished file is removed, not left half-written.
+            RemovePartial();
+            _logger.LogWarning("Writing the trace failed: {Message}", Failed(failure).Message);
+        }
+        else if (PartialPath is not null)
         {
             _logger.LogWarning("The trace was not completed; what was recorded is readable in {Path}", PartialPath);
         }
@@ -287,6 +329,19 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
         {
             Emit(T.Kind);
         }
+
+        CountTowardsFlush(Unsafe.SizeOf<T>());
+    }
+
+    /// <summary>Flushes every pending batch once <see cref="TraceWriterOptions.FlushEveryBytes"/> bytes of records have come in since the last flush.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CountTowardsFlush(long bytes)
+    {
+        _bytesSinceFlush += bytes;
+        if (_options.FlushEveryBytes > 0 && _bytesSinceFlush >= _options.FlushEveryBytes)
+        {
+            FlushBatches();
+        }
     }
 
     private void AppendRange<T>(ReadOnlySpan<T> records) where T : unmanaged, ITraceRecord
@@ -300,6 +355,13 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
         while (!records.IsEmpty)
         {
             var take = Math.Min(records.Length, batch.Capacity - batch.Count);
+            if (_options.FlushEveryBytes > 0)
+            {
+                // Stop exactly at the record at which one Add at a time would flush, so that both give the same blocks.
+                var size = Unsafe.SizeOf<T>();
+                take = (int)Math.Min(take, Math.Max(1, (_options.FlushEveryBytes - _bytesSinceFlush + size - 1) / size));
+            }
+
             var chunk = records[..take];
             foreach (ref readonly var record in chunk)
             {
@@ -314,6 +376,8 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
             {
                 Emit(T.Kind);
             }
+
+            CountTowardsFlush((long)take * Unsafe.SizeOf<T>());
         }
     }
 
@@ -365,7 +429,7 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is not IOException)
+        catch (Exception ex)
         {
             ArrayPool<byte>.Shared.Return(block.Buffer);
             throw Failed(ex);
@@ -458,8 +522,31 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
         }
     }
 
-    private IOException Failed(Exception inner) =>
-        inner as IOException ?? new IOException($"writing the trace {PartialPath ?? "(stream)"} failed: {inner.Message}", inner);
+    /// <summary>The error of a failed write, naming the trace (not its .partial file) and saying that the unfinished file was removed.</summary>
+    private IOException Failed(Exception inner)
+    {
+        inner = inner is AggregateException { InnerException: { } first } ? first : inner;
+        if (inner is OutputWriteException written)
+        {
+            return written;
+        }
+
+        if (_finalPath is null)
+        {
+            return inner as IOException ?? new IOException($"writing the trace failed: {inner.Message}", inner);
+        }
+
+        var reason = inner.Message.Replace(PartialPath!, _finalPath, StringComparison.Ordinal);
+        return new OutputWriteException(_finalPath, $"{reason} (the unfinished trace {PartialPath} was removed)", inner);
+    }
+
+    private void RemovePartial()
+    {
+        if (PartialPath is not null)
+        {
+            TryDelete(PartialPath);
+        }
+    }
 
     private void CloseStream()
     {

@@ -25,5 +25,13 @@ public sealed record TraceWriterOptions
     /// </summary>
     public int FlushEveryInferences { get; init; } = 1;
 
+    /// <summary>
+    /// Pending partial batches are also flushed as blocks whenever this many bytes of records have
+    /// been added since the last flush (deterministic: it depends on the records only). Within a long
+    /// inference this bounds what a kill can lose, even for a kind that rarely fills a block (input
+    /// events). 0: only at inference ends.
+    /// </summary>
+    public int FlushEveryBytes { get; init; } = 256 * 1024;
+
     public static TraceWriterOptions Default { get; } = new();
 }

@@ -20,7 +20,9 @@ public static class NetworkLoader
     {
         if (!IsNir(path))
         {
-            return NetworkFile.Load(path);
+            var network = NetworkFile.Load(path);
+            ReportUnverified(path, network, logger);
+            return network;
         }
 
         var result = NirImporter.Import(path, nirOptions);
@@ -33,6 +35,19 @@ public static class NetworkLoader
             result.NirVersion, path, result.Dt, result.DtSource, result.Network.NeuronCount, result.Network.SynapseCount);
         return result.Network;
     }
+
+    /// <summary>Says which sidecars were read without a recorded hash (files written before hashes were recorded).</summary>
+    public static void ReportUnverified(string path, NetworkSpec network, ILogger? logger)
+    {
+        foreach (var sidecar in network.UnverifiedSidecars)
+        {
+            logger?.LogInformation("{File}: the sidecar {Sidecar} has no recorded SHA-256 (the file was written before sidecars were bound to their network file): its weights are read unchecked; saving the network again records the hash",
+                path, sidecar);
+        }
+    }
+
+    /// <summary>The files a model at <paramref name="path"/> consists of (a network JSON and its sidecars, or the NIR file).</summary>
+    public static IReadOnlyList<string> FilesOf(string path) => IsNir(path) ? [Path.GetFullPath(path)] : NetworkFile.FilesOf(path);
 
     /// <summary>True for a file that starts with the HDF5 signature (at offset 0, where NIR files have it), or ends in ".nir".</summary>
     public static bool IsNir(string path)

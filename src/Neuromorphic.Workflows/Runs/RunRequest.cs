@@ -1,4 +1,5 @@
 using System.Globalization;
+using Neuromorphic.Chip.Costs;
 using Neuromorphic.Chip.Timing;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Simulation;
@@ -8,7 +9,12 @@ using Choices = Neuromorphic.Workflows.Mapping.MappingChoices;
 namespace Neuromorphic.Workflows.Runs;
 
 /// <summary>Where a run records its trace.</summary>
-public sealed record TraceRequest(string Path, TraceLevel Level = TraceLevel.Messages, TraceCompression Compression = TraceCompression.Deflate);
+/// <param name="Path">The trace file.</param>
+/// <param name="Level">What it records.</param>
+/// <param name="Compression">Block compression.</param>
+/// <param name="MemoryBudgetBytes">Memory for the records of inferences that wait for earlier ones; beyond it they wait in a file beside the trace (the trace is the same either way).</param>
+public sealed record TraceRequest(string Path, TraceLevel Level = TraceLevel.Messages, TraceCompression Compression = TraceCompression.Deflate,
+    long MemoryBudgetBytes = InferenceOrderedSink.DefaultMemoryBudgetBytes);
 
 /// <summary>
 /// Everything a run of inferences needs, by name: the network and chip files, the inputs (a
@@ -86,14 +92,15 @@ public sealed record RunRequest
             throw new InvalidInputException(null, nameof(Chip), "\"\"", "a chip file or built-in name");
         }
 
-        if (Steps <= 0)
+        if (Steps <= 0 || Steps > AccountingBounds.MaxSteps)
         {
-            throw new InvalidInputException(null, nameof(Steps), Text(Steps), "a positive number of steps");
+            throw new InvalidInputException(null, nameof(Steps), Text(Steps),
+                $"a positive number of steps, at most {AccountingBounds.MaxSteps:N0} (the run size the chip models' integer accounting is bounded for)");
         }
 
-        if (Samples < 0)
+        if (Samples < 1 && InputEvents is null)
         {
-            throw new InvalidInputException(null, nameof(Samples), Text(Samples), "a sample count ≥ 0");
+            throw new InvalidInputException(null, nameof(Samples), Text(Samples), "a number of test images ≥ 1");
         }
 
         if (Offset < 0)

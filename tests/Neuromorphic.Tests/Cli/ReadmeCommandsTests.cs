@@ -47,7 +47,10 @@ public partial class ReadmeCommandsTests
         return result;
     }
 
-    private static List<string> Tokens(string command) => command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(Absolute).ToList();
+    /// <summary>Words as a POSIX shell splits them: spaces separate, single quotes protect (no quotes inside words in the README).</summary>
+    private static List<string> Tokens(string command) =>
+        System.Text.RegularExpressions.Regex.Matches(command, @"'([^']*)'|(\S+)").Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)
+            .Skip(1).Select(Absolute).ToList();
 
     /// <summary>Paths into the repository become absolute, so the scratch folder can be the working directory.</summary>
     private static string Absolute(string token) =>

@@ -63,7 +63,8 @@ public class NetworkFileTests
 
         var path = dir.File("model.json");
         NetworkFile.Save(net, path, inlineLimit: 100);
-        Assert.True(File.Exists(dir.File("model.0.f32")));
+        var sidecar = Sidecars.Of(path, 0);
+        Assert.Contains(Path.GetFileName(sidecar)["model.0.".Length..^".f32".Length], File.ReadAllText(path));
         var loaded = NetworkFile.Load(path);
         Assert.Equal(weights, loaded.Projections[0].Weights);
         Assert.Equal(dts, loaded.GetPopulation("h").EpRate!.Dt.Values.ToArray());

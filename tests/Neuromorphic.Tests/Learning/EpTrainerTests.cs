@@ -106,7 +106,7 @@ public sealed class EpTrainerTests
     private static void AssertSameModelFiles(string a, string b)
     {
         Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
-        var sidecars = Directory.GetFiles(Path.GetDirectoryName(a)!, "model.*.f32");
+        var sidecars = Directory.GetFiles(Path.GetDirectoryName(a)!, Path.GetFileNameWithoutExtension(a) + ".*.f32");
         Assert.NotEmpty(sidecars);
         foreach (var sidecar in sidecars)
         {

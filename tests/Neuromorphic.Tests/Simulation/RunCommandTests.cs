@@ -55,7 +55,7 @@ public class RunCommandTests
         CliRunner.AssertBadInput(CliRunner.Run("run", "--model", model, "--chip", "tiny", "--input", dir.File("in.csv")),
             "in.csv", "line 2 index", "0..5");
 
-        CliRunner.AssertBadInput(CliRunner.Run("run", "--model", model, "--chip", "tiny", "--steps", "0"), "--steps", "positive");
+        CliRunner.AssertBadInput(CliRunner.Run("run", "--model", model, "--chip", "tiny", "--steps", "0"), "--steps", "at most 100,000,000");
         CliRunner.AssertBadInput(CliRunner.Run("run", "--model", model, "--chip", "tiny", "--steps", "-3"), "--steps");
         CliRunner.AssertBadInput(CliRunner.Run("run", "--model", model, "--chip", "tiny", "--samples", "-1"), "--samples");
         CliRunner.AssertBadInput(CliRunner.Run("run", "--model", model, "--chip", "tiny", "--dataset", "embedded", "--samples", "1"), "784");
