@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build src/Neuromorphic.Cli -c Release -v quiet
 neuro() { dotnet src/Neuromorphic.Cli/bin/Release/net10.0/neuro.dll "$@"; }
-for mode in barrier async; do
+for mode in barrier handshake async; do
   neuro run --model traces/golden/three-neurons.json --chip tiny --input traces/golden/three-neurons-input.csv \
     --steps 12 --mode "$mode" --threads 1 --trace "traces/golden/three-neurons-tiny-$mode.trace" \
     --trace-level messages --trace-compression none --quiet

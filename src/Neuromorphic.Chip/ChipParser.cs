@@ -101,7 +101,7 @@ internal static class ChipParser
         var syncSpec = new SyncSpec(entries, input.OptionalBool(sync, "$.sync", "interpolate") ?? false, barrierEnergy);
 
         var timing = input.RequiredObject(root, "$", "timing");
-        input.RejectUnknownKeys(timing, "$.timing", "asyncStepPeriodNs");
+        input.RejectUnknownKeys(timing, "$.timing", "asyncStepPeriodNs", "inputQueueMessages");
         var period = input.RequiredNumber(timing, "$.timing", "asyncStepPeriodNs");
         if (!(period > 0))
         {
@@ -109,6 +109,12 @@ internal static class ChipParser
         }
 
         Bounded(input, period, "$.timing.asyncStepPeriodNs", AccountingBounds.MaxEventLatencyNs, "ns");
+        var queue = input.OptionalNumber(timing, "$.timing", "inputQueueMessages") ?? TimingSpec.DefaultInputQueueMessages;
+        if (!(queue >= 1 && queue <= 1 << 20 && queue == Math.Floor(queue)))
+        {
+            throw input.Error("$.timing.inputQueueMessages", JsonInput.Format(queue), "a whole number of messages in 1..1048576");
+        }
+
         var staticPower = Bounded(input, input.RequiredNumber(root, "$", "staticPowerMw"), "$.staticPowerMw", AccountingBounds.MaxStaticPowerMw, "mW");
         var basisName = input.OptionalString(root, "$", "staticPowerBasis");
         var basis = basisName is null
@@ -140,7 +146,7 @@ internal static class ChipParser
             Noc = nocSpec,
             Core = coreSpec,
             Sync = syncSpec,
-            Timing = new TimingSpec(period),
+            Timing = new TimingSpec(period, (int)queue),
             StaticPowerMw = staticPower,
             StaticPowerBasis = basis,
             Variability = variability,

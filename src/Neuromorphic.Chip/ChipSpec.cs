@@ -172,8 +172,20 @@ public sealed record SyncSpec(IReadOnlyList<(int Tiles, double LatencyNs)> Barri
     }
 }
 
-/// <summary>Clocking in <c>async</c> mode: each core steps on its own clock with this nominal period.</summary>
-public sealed record TimingSpec(double AsyncStepPeriodNs);
+/// <summary>
+/// Clocking in <c>async</c> mode: each core steps on its own clock with this nominal period, and
+/// buffers at most <paramref name="InputQueueMessages"/> messages sent to it and not yet processed
+/// by its synapse unit (a sender whose destination queue is full waits).
+/// </summary>
+public sealed record TimingSpec(double AsyncStepPeriodNs, int InputQueueMessages = TimingSpec.DefaultInputQueueMessages)
+{
+    /// <summary>
+    /// The input queue depth when a chip file gives none: 16 messages, SANA-FE's link buffer depth for
+    /// Loihi (arch/loihi.yaml) taken for the core's input buffer too, an ASSUMPTION (Loihi's input
+    /// buffering is not published; chip-models/README.md).
+    /// </summary>
+    public const int DefaultInputQueueMessages = 16;
+}
 
 public enum VariationDistribution
 {

@@ -29,5 +29,14 @@ public sealed record InferenceResult
     /// <summary>Async mode: local steps in which a core's work outlasted its clock period.</summary>
     public int Overruns { get; init; }
 
+    /// <summary>Async mode: sends that found the destination's input queue full and waited.</summary>
+    public int Stalls { get; init; }
+
+    /// <summary>Async mode: the time those senders waited, summed (ps).</summary>
+    public long StallPs { get; init; }
+
+    /// <summary>Async mode: messages integrated into a destination step more than one after the step that sent them.</summary>
+    public int LateSpikes { get; init; }
+
     public bool Correct => Label >= 0 && Predicted == Label;
 }

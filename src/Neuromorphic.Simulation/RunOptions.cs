@@ -11,8 +11,15 @@ public enum SyncMode
     /// <summary>Loihi's algorithmic step: every core updates, then a mesh-wide barrier ends the step.</summary>
     Barrier,
 
-    /// <summary>No barrier: each core steps on its own clock; spikes join the destination's next local step after they arrive.</summary>
+    /// <summary>
+    /// Free-running clocks (GALS): each core steps on its own period (nominal × skew × jitter); bounded
+    /// input queues stall senders when full; a spike joins the destination's first local step after
+    /// it has been processed, late if that is more than one step after it was sent.
+    /// </summary>
     Async,
+
+    /// <summary>Self-timed cores without a barrier: a core starts its next step when its own work is done and it holds an end-of-step token from every core that sends to it. The same spikes as barrier.</summary>
+    Handshake,
 }
 
 /// <summary>How input pixels become spikes.</summary>
@@ -48,8 +55,8 @@ public sealed record RunOptions
     public bool Ideal { get; init; }
 
     /// <summary>
-    /// Nominal local step period in async mode (ps). Null calibrates it: the mean barrier-mode step
-    /// of the first inference without the barrier, at least the chip's <c>timing.asyncStepPeriodNs</c>.
+    /// Nominal local step period in async mode (ps), required there. The run planner resolves it
+    /// (the one place that does): the caller's value, else the chip's <c>timing.asyncStepPeriodNs</c>.
     /// </summary>
     public long? AsyncPeriodPs { get; init; }
 

@@ -27,6 +27,9 @@ public sealed record RunSummary
             latencySum += r.Latency.Picoseconds;
             steps += r.Steps;
             Overruns += r.Overruns;
+            Stalls += r.Stalls;
+            StallPs += r.StallPs;
+            LateSpikes += r.LateSpikes;
             if (r.Label >= 0)
             {
                 Labelled++;
@@ -71,6 +74,22 @@ public sealed record RunSummary
     public SimTime LatencyP99 => Percentile(0.99);
     public double MeanSteps { get; }
     public long Overruns { get; }
+
+    /// <summary>Async mode: sends that waited for a full input queue, over all inferences.</summary>
+    public long Stalls { get; }
+
+    /// <summary>Async mode: the time senders waited for full input queues, over all inferences (ps).</summary>
+    public long StallPs { get; }
+
+    /// <summary>Async mode: messages integrated more than one step after the step that sent them, over all inferences.</summary>
+    public long LateSpikes { get; }
+
+    /// <summary>Per-inference means of <see cref="Stalls"/>, <see cref="StallPs"/> and <see cref="LateSpikes"/>.</summary>
+    public double StallsPerInference => Count == 0 ? 0 : (double)Stalls / Count;
+
+    public double StallPsPerInference => Count == 0 ? 0 : (double)StallPs / Count;
+
+    public double LateSpikesPerInference => Count == 0 ? 0 : (double)LateSpikes / Count;
 
     /// <summary>Synaptic events (synapse reads and accumulates) per wall-clock second, over all threads.</summary>
     public double SynapticEventsPerSecond => WallSeconds > 0 ? Totals.SynapticOps / WallSeconds : 0;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Neuromorphic.Chip.Costs;
 using Neuromorphic.Core.Progress;
-using Neuromorphic.Core.Units;
+using Neuromorphic.Core.Errors;
 using Neuromorphic.Simulation.Engine;
 using Neuromorphic.Simulation.Input;
 using Neuromorphic.Simulation.Variability;
@@ -35,6 +35,12 @@ public sealed partial class Simulator(ILogger<Simulator>? logger = null)
         IProgress<WorkProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (options.Mode == SyncMode.Async && options.AsyncPeriodPs is null)
+        {
+            throw new InvalidInputException(null, nameof(RunOptions.AsyncPeriodPs), "null",
+                "a period in async mode (the run planner resolves it from --period-ns or the chip's timing.asyncStepPeriodNs)");
+        }
+
         var threads = Math.Clamp(options.Threads, 1, Math.Max(1, count));
         var clock = Stopwatch.StartNew();
 
@@ -83,9 +89,9 @@ public sealed partial class Simulator(ILogger<Simulator>? logger = null)
                         var observer = observerOf?.Invoke(index);
                         try
                         {
-                            results[index] = options.Mode == SyncMode.Barrier
-                                ? (barrier ??= new BarrierEngine(chip)).Run(index, input, options, observer)
-                                : (async ??= new AsyncEngine(chip)).Run(index, input, options, observer);
+                            results[index] = options.Mode == SyncMode.Async
+                                ? (async ??= new AsyncEngine(chip)).Run(index, input, options, observer)
+                                : (barrier ??= new BarrierEngine(chip)).Run(index, input, options, observer);
                         }
                         catch (OverflowException ex)
                         {
@@ -140,24 +146,9 @@ public sealed partial class Simulator(ILogger<Simulator>? logger = null)
         }
 
         var summary = RunSummary.Of(results.Select(r => r!).ToArray(), clock.Elapsed.TotalSeconds, threads,
-            options.Mode == SyncMode.Async ? options.AsyncPeriodPs ?? NominalAsyncPeriodPs(chip) : null);
+            options.Mode == SyncMode.Async ? options.AsyncPeriodPs : null);
         LogRun(count, options.Mode, threads, summary.WallSeconds, summary.SynapticEventsPerSecond);
         return summary;
-    }
-
-    /// <summary>The chip's nominal async step period (<c>timing.asyncStepPeriodNs</c>), ps: what async mode uses when <see cref="RunOptions.AsyncPeriodPs"/> is null.</summary>
-    public static long NominalAsyncPeriodPs(ChipInstance chip) => SimTime.FromNanoseconds(chip.Mapped.Chip.Timing.AsyncStepPeriodNs).Picoseconds;
-
-    /// <summary>
-    /// The chip's own pace on one input: the mean barrier-mode step duration of that inference
-    /// without the barrier itself, but not below the chip's nominal <c>timing.asyncStepPeriodNs</c>.
-    /// Deterministic. The run planner decides when to use it (one place resolves the period).
-    /// </summary>
-    public static long BarrierPacePs(ChipInstance chip, InferenceInput input, RunOptions options)
-    {
-        var probe = new BarrierEngine(chip).Run(0, input, options with { Mode = SyncMode.Barrier, EarlyExit = false }, null);
-        var pace = probe.Latency.Picoseconds / Math.Max(1, probe.Steps) - chip.Costs.BarrierLatencyPs;
-        return Math.Max(NominalAsyncPeriodPs(chip), pace);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulated {Count} inferences ({Mode}) on {Threads} thread(s) in {Seconds:0.00} s: {EventsPerSecond:0.##e0} synaptic events/s")]

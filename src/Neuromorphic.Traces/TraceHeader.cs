@@ -8,6 +8,20 @@ public enum TraceMode : byte
 
     /// <summary>No barrier: each core steps on its own clock.</summary>
     Async = 1,
+
+    /// <summary>No barrier: self-timed cores exchanging end-of-step tokens (the same spikes as barrier).</summary>
+    Handshake = 2,
+}
+
+/// <summary>The names of <see cref="TraceMode"/> values in reports and exports.</summary>
+public static class TraceModeNames
+{
+    public static string Name(this TraceMode mode) => mode switch
+    {
+        TraceMode.Async => "async",
+        TraceMode.Handshake => "handshake",
+        _ => "barrier",
+    };
 }
 
 /// <summary>

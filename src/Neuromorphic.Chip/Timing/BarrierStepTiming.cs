@@ -40,7 +40,6 @@ namespace Neuromorphic.Chip.Timing;
 public sealed class BarrierStepTiming
 {
     private readonly TileId[] _coreTile;
-    private readonly int _meshWidth;
     private readonly int _coreCount;
     private readonly int[] _rankOfCore;
     private readonly int[] _coreOfRank;
@@ -55,9 +54,9 @@ public sealed class BarrierStepTiming
 
     // Scheduler state.
     private readonly long[] _coreFreeAt;
+    private readonly long[] _generationEndPs;
     private readonly double[] _linkDensity;
-    private readonly Dictionary<int, int[]> _routeLinks = [];
-    private readonly int[]?[]? _routeCache;
+    private readonly MeshRoutes _routes;
     private readonly TimeHeap _sendQueue = new();
     private readonly TimeHeap _inFlightHeads = new();
     private readonly int[] _fifoHead;
@@ -75,7 +74,6 @@ public sealed class BarrierStepTiming
     public BarrierStepTiming(IReadOnlyList<TileId> coreTile, int meshWidth, int meshHeight, IReadOnlyList<int>? coreSlot = null)
     {
         _coreTile = coreTile.ToArray();
-        _meshWidth = meshWidth;
         _coreCount = _coreTile.Length;
         _coreOfRank = Enumerable.Range(0, _coreCount).OrderBy(c => _coreTile[c].X).ThenBy(c => _coreTile[c].Y).ThenBy(c => coreSlot?[c] ?? 0).ThenBy(c => c).ToArray();
         _rankOfCore = new int[_coreCount];
@@ -91,8 +89,9 @@ public sealed class BarrierStepTiming
         _leftoverPs = new long[_coreCount];
         _leftoverPending = new bool[_coreCount];
         _coreFreeAt = new long[_coreCount];
-        _linkDensity = new double[_coreCount + 4 * meshWidth * meshHeight];
-        _routeCache = _coreCount <= 512 ? new int[]?[_coreCount * _coreCount] : null;
+        _generationEndPs = new long[_coreCount];
+        _routes = new MeshRoutes(_coreTile, meshWidth, meshHeight);
+        _linkDensity = new double[_routes.LinkCount];
         _fifoHead = new int[_coreCount];
         _fifoTail = new int[_coreCount];
         Reset();
@@ -128,6 +127,12 @@ public sealed class BarrierStepTiming
     public int MessageCount => _count;
 
     public ReadOnlySpan<Message> Messages => _messages.AsSpan(0, _count);
+
+    /// <summary>
+    /// After <see cref="Compute"/>: when <paramref name="core"/>'s generation ended (its last send,
+    /// blocking included, or the end of the work after it), ps from the step start; 0 for an idle core.
+    /// </summary>
+    public long GenerationEndPs(int core) => _generationEndPs[core];
 
     /// <summary>Starts a new step.</summary>
     public void Reset()
@@ -208,6 +213,7 @@ public sealed class BarrierStepTiming
     public long Compute(CostTable costs)
     {
         Array.Clear(_coreFreeAt);
+        Array.Clear(_generationEndPs);
         _sendQueue.Clear();
         _inFlightHeads.Clear();
         Array.Fill(_fifoHead, -1);
@@ -255,6 +261,7 @@ public sealed class BarrierStepTiming
             Retire(sentPs, ref inFlightProcessingPs, ref inFlight);
             if (item < 0)
             {
+                _generationEndPs[-1 - item] = sentPs;
                 ScheduleNext(-1 - item, sentPs, ref last);
                 continue;
             }
@@ -297,6 +304,7 @@ public sealed class BarrierStepTiming
             AddDensity(links, 1.0 / (2.0 + hops));
             inFlightProcessingPs += processing;
             inFlight++;
+            _generationEndPs[m.SourceCore] = m.SentPs;
             ScheduleNext(m.SourceCore, m.SentPs, ref last);
         }
 
@@ -404,49 +412,7 @@ public sealed class BarrierStepTiming
     }
 
     /// <summary>Link ids of a route (cached): the source core's link, then each tile entered along X then Y, in the direction of the hop.</summary>
-    private int[] RouteLinks(int source, int destination)
-    {
-        var key = source * _coreCount + destination;
-        if (_routeCache?[key] is { } fast)
-        {
-            return fast;
-        }
-
-        if (_routeLinks.TryGetValue(key, out var cached))
-        {
-            return cached;
-        }
-
-        const int east = 0, west = 1, north = 2, south = 3;
-        var links = new List<int> { source };
-        var (x, y) = (_coreTile[source].X, _coreTile[source].Y);
-        var target = _coreTile[destination];
-        while (x != target.X)
-        {
-            var direction = target.X > x ? east : west;
-            x += target.X > x ? 1 : -1;
-            links.Add(_coreCount + (y * _meshWidth + x) * 4 + direction);
-        }
-
-        while (y != target.Y)
-        {
-            var direction = target.Y > y ? north : south;
-            y += target.Y > y ? 1 : -1;
-            links.Add(_coreCount + (y * _meshWidth + x) * 4 + direction);
-        }
-
-        var result = links.ToArray();
-        if (_routeCache is not null)
-        {
-            _routeCache[key] = result;
-        }
-        else
-        {
-            _routeLinks[key] = result;
-        }
-
-        return result;
-    }
+    private int[] RouteLinks(int source, int destination) => _routes.Links(source, destination);
 
     /// <summary>
     /// Items by time, earliest first, as a binary heap whose sift order is the standard "hole"

@@ -5,7 +5,6 @@ using Neuromorphic.Chip.Timing;
 using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Cli.Plotting;
 using Neuromorphic.Cli.Rendering;
-using Neuromorphic.Simulation;
 using Neuromorphic.Traces;
 using Neuromorphic.Traces.Analysis;
 using Neuromorphic.Workflows.Runs;
@@ -53,8 +52,8 @@ internal static class RunCommand
         var samples = new Option<int>("--samples", "--range") { Description = "Test images to run: N of the test split from --offset on.", DefaultValueFactory = _ => 100 };
         var offset = new Option<int>("--offset") { Description = "Dataset index of the first test image (with --range N: a slice of the test set; traces record dataset indices).", HelpName = "K" };
         var input = new Option<string?>("--input") { Description = "Input events instead of images: CSV lines step,index (steps from 1).", HelpName = "EVENTS" };
-        var mode = new Option<string>("--mode") { Description = "barrier (Loihi steps ended by a mesh barrier) or async (no barrier; cores on their own clocks).", DefaultValueFactory = _ => "barrier" };
-        mode.AcceptOnlyFromAmong("barrier", "async");
+        var mode = new Option<string>("--mode") { Description = "barrier (Loihi steps ended by a mesh barrier), handshake (self-timed cores, end-of-step tokens, same spikes as barrier) or async (free-running clocks, bounded input queues).", DefaultValueFactory = _ => "barrier" };
+        mode.AcceptOnlyFromAmong([.. RunOptionNames.Modes]);
         var steps = new Option<int>("--steps") { Description = "Algorithmic steps per inference (the read-out window).", DefaultValueFactory = _ => 100 };
         var countFrom = new Option<int>("--count-from") { Description = "Count output spikes from this step on (steps from 1, as in input events).", DefaultValueFactory = _ => 1 };
         var earlyExit = new Option<bool>("--early-exit") { Description = "Stop an inference when the leading output can no longer be caught." };
@@ -65,7 +64,7 @@ internal static class RunCommand
         var ideal = new Option<bool>("--ideal") { Description = "The network's own float arithmetic: no quantization, no variability." };
         var period = new Option<double?>("--period-ns")
         {
-            Description = "Local step period in async mode (default: calibrated to the chip's barrier-mode pace on the first test image, at least the chip's timing.asyncStepPeriodNs).",
+            Description = "Nominal local step period in async mode (default: the chip's timing.asyncStepPeriodNs).",
             HelpName = "NS",
         };
         var trace = new Option<string?>("--trace") { Description = $"Record a trace ({TraceHeader.Schema}) to this file.", HelpName = "FILE" };
@@ -111,7 +110,7 @@ internal static class RunCommand
                 Samples = parse.GetValue(samples),
                 Offset = parse.GetValue(offset),
                 InputEvents = parse.GetValue(input),
-                Mode = parse.GetValue(mode) == "async" ? SyncMode.Async : SyncMode.Barrier,
+                Mode = RunOptionNames.ParseMode(parse.GetValue(mode)),
                 Steps = parse.GetValue(steps),
                 CountFrom = parse.GetValue(countFrom),
                 EarlyExit = parse.GetValue(earlyExit),

@@ -244,7 +244,7 @@ internal static class TraceCommand
 
     internal static string StatusName(TraceCompletion status) => status == TraceCompletion.Completed ? "complete" : "interrupted (closed cleanly)";
 
-    private static string ModeName(TraceMode mode) => mode == TraceMode.Barrier ? "barrier" : "async";
+    private static string ModeName(TraceMode mode) => mode.Name();
 
     private static string HashOrNone(string hash) => hash.Length == 0 ? "(none)" : "sha256 " + hash;
 

@@ -8,6 +8,7 @@ internal sealed record DemoConfiguration(string Name, string Chip, SyncMode Mode
     public static readonly DemoConfiguration[] All =
     [
         new("barrier", "loihi1-calibrated", SyncMode.Barrier, "none", Traced: true),
+        new("handshake", "loihi1-calibrated", SyncMode.Handshake, "none"),
         new("async", "loihi1-calibrated", SyncMode.Async, "none"),
         new("async + timing variability", "loihi1-async-variable", SyncMode.Async, "clock skew 5 %, latency jitter 10 %"),
         new("barrier + analog mismatch", "analog-mismatch", SyncMode.Barrier, "thresholds, decays, weights 10 %"),

@@ -171,8 +171,8 @@ internal sealed class DemoReport(string directory, NetworkSpec network, int samp
         md.Append($"```\n{network.Training?["command"]?.GetValue<string>() ?? "(no training metadata)"}\n```\n\n");
         md.Append($"run on {samples} images of the embedded Fashion-MNIST test subset, {steps} algorithmic steps each. ");
         md.Append($"The float model (its own free phase, no chip) classifies {floatAccuracy.ToString("P1", Inv)} of them correctly.\n\n");
-        md.Append("| configuration | chip | mode | variability | accuracy (95 % interval) | agrees with float | dynamic µJ / inference | static µJ | total µJ | latency mean / p50 / p99 (µs) |\n");
-        md.Append("|---|---|---|---|---|---|---|---|---|---|\n");
+        md.Append("| configuration | chip | mode | variability | accuracy (95 % interval) | agrees with float | dynamic µJ / inference | static µJ | total µJ | latency mean / p50 / p99 (µs) | stalls / late spikes per inference |\n");
+        md.Append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         foreach (var r in results)
         {
             var e = r.Summary.MeanEnergy;
@@ -180,8 +180,16 @@ internal sealed class DemoReport(string directory, NetworkSpec network, int samp
             md.Append($"| {r.Configuration.Name} | {r.Configuration.Chip} | {r.Configuration.Mode.ToString().ToLowerInvariant()} | {r.Configuration.Variability} | ");
             md.Append($"{r.Summary.Accuracy.ToString("P1", Inv)} ({interval.Low:0.0}–{interval.High:0.0}) | {r.AgreementWithFloat.ToString("P1", Inv)} | ");
             md.Append($"{e.Dynamic.TotalMicrojoules.ToString("0.#", Inv)} | {e.Static.TotalMicrojoules.ToString("0.#", Inv)}{(r.Report.StaticPowerBasis.NeedsCaveat() ? "¹" : "")} | {e.Total.TotalMicrojoules.ToString("0.#", Inv)} | ");
-            md.Append($"{(r.Summary.MeanLatencyPs / 1e6).ToString("0.#", Inv)} / {r.Summary.LatencyP50.TotalMicroseconds.ToString("0.#", Inv)} / {r.Summary.LatencyP99.TotalMicroseconds.ToString("0.#", Inv)} |\n");
+            md.Append($"{(r.Summary.MeanLatencyPs / 1e6).ToString("0.#", Inv)} / {r.Summary.LatencyP50.TotalMicroseconds.ToString("0.#", Inv)} / {r.Summary.LatencyP99.TotalMicroseconds.ToString("0.#", Inv)} | ");
+            md.Append(r.Configuration.Mode == SyncMode.Async
+                ? $"{r.Summary.StallsPerInference.ToString("0.#", Inv)} / {r.Summary.LateSpikesPerInference.ToString("0.#", Inv)} |\n"
+                : "– |\n");
         }
+
+        md.Append("\nModes: barrier ends every step with a mesh-wide barrier; handshake runs the same steps (the same spikes) on self-timed cores ");
+        md.Append("that wait only for end-of-step tokens from the cores that send to them, so latency follows the critical path; async runs free clocks ");
+        md.Append("of the chip's nominal period (timing.asyncStepPeriodNs) with bounded input queues, so spikes can arrive late and senders can stall. ");
+        md.Append("Latency runs from the first input to the decision.\n");
 
         md.Append("\nStatic energy is each chip's static power (the whole chip's leakage) × the inference's latency: ");
         md.Append(string.Join("; ", results.Select(r => r.Report).DistinctBy(r => r.Chip).Select(r => $"{r.Chip} {r.StaticPowerMw:0.#} mW ({r.StaticPowerBasis.Name()})")));

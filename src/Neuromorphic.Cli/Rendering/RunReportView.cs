@@ -38,7 +38,9 @@ internal static class RunReportView
         table.AddRow("synaptic ops / messages", $"{Math.Round(per.SynapticOps, 1).ToString("N0", inv)} / {Math.Round(per.Messages, 1).ToString("N0", inv)}");
         if (summary.AsyncPeriodPs is { } periodPs)
         {
-            table.AddRow("async clock period", $"{(periodPs / 1000.0).ToString("0.#", inv)} ns");
+            table.AddRow("async clock period", $"{(periodPs / 1000.0).ToString("0.#", inv)} ns ({(report.Period == PeriodSource.Given ? "--period-ns" : "chip timing.asyncStepPeriodNs")})");
+            table.AddRow("async stalls / late spikes (per inference)",
+                $"{Math.Round(summary.StallsPerInference, 1).ToString("N1", inv)} ({Us(summary.StallPsPerInference)} µs) / {Math.Round(summary.LateSpikesPerInference, 1).ToString("N1", inv)} (queues of {report.InputQueueMessages})");
         }
 
         if (summary.Overruns > 0)

@@ -15,7 +15,8 @@ namespace Neuromorphic.Simulation.Engine;
 /// destination core as the neuron fires, whose synapses add into the targets' accumulators for the
 /// next step; the timing model turns the step's work into a
 /// duration and a mesh-wide barrier ends it. Cores are visited in index order and neurons in slot
-/// order, so results are identical run after run.
+/// order, so results are identical run after run. Handshake mode runs the same steps (the same
+/// spikes) without the barrier: each core's times come from <see cref="HandshakeClock"/>.
 /// </summary>
 internal sealed class BarrierEngine
 {
@@ -29,6 +30,7 @@ internal sealed class BarrierEngine
     private readonly InputSchedule _inputs;
     private readonly FiredList _fired;
     private readonly int[] _messageSource;
+    private readonly HandshakeClock _handshake;
     private readonly ProbeSampler _probes;
 
     public BarrierEngine(ChipInstance chip)
@@ -43,6 +45,7 @@ internal sealed class BarrierEngine
         _inputs = new InputSchedule(_inputIndexOfSlot);
         _fired = new FiredList(chip.NeuronOfSlot.Length);
         _messageSource = new int[Math.Max(16, _mapped.MessageCount)];
+        _handshake = new HandshakeClock(_mapped, chip.Costs, _readout.Slots.Select(s => chip.CoreOfSlot[s]));
         _probes = new ProbeSampler(chip);
     }
 
@@ -75,6 +78,8 @@ internal sealed class BarrierEngine
         long timePs = 0;
         var steps = 0;
         var messageOut = costs.MessageOut.LatencyPs;
+        var handshake = options.Mode == SyncMode.Handshake;
+        _handshake.Reset();
         var probing = _probes.Prepare(observer);
         for (var step = 1; step <= options.Steps; step++)
         {
@@ -101,7 +106,7 @@ internal sealed class BarrierEngine
                     {
                         var doneAt = _inputIndexOfSlot[slot] >= 0 ? 0
                             : EnergyBreakdown.NeuronLatencyPs(_fired.Accessed[f], _fired.Updated[f], _fired.Fired[f], costs) + sent * messageOut;
-                        CoreUpdate.Report(observer, step, _inputIndexOfSlot[slot], neuron, core, timePs + doneAt);
+                        CoreUpdate.Report(observer, step, _inputIndexOfSlot[slot], neuron, core, (handshake ? _handshake.StartPs(core) : timePs) + doneAt);
                     }
 
                     for (var m = _mapped.MessageStart[neuron]; m < _mapped.MessageStart[neuron + 1]; m++)
@@ -127,6 +132,11 @@ internal sealed class BarrierEngine
             }
 
             var duration = options.Timing == TimingModel.Detailed ? _timing.Compute(costs) : _timing.ComputeSimple(costs);
+            if (handshake)
+            {
+                HandshakeWork(options.Timing, costs);
+            }
+
             for (var core = 0; core < _mapped.CoreCount; core++)
             {
                 var coreEnergy = EnergyBreakdown.Of(_counters[core], costs);
@@ -134,25 +144,27 @@ internal sealed class BarrierEngine
                 totals.Add(_counters[core]);
                 if (observer is { WantsCoreSteps: true })
                 {
-                    observer.OnCoreStep(new CoreStepEvent(step, core, _counters[core], coreEnergy, timePs, timePs + duration,
+                    var (start, end) = handshake ? (_handshake.StartPs(core), _handshake.NextStartPs(core)) : (timePs, timePs + duration);
+                    observer.OnCoreStep(new CoreStepEvent(step, core, _counters[core], coreEnergy, start, end,
                         EnergyBreakdown.NeuronLatencyPs(_counters[core], costs) + _counters[core].MessagesOut * messageOut));
                 }
             }
 
-            energy.NetworkFj = checked(energy.NetworkFj + costs.BarrierEnergyFj);
+            energy.NetworkFj = checked(energy.NetworkFj + (handshake ? _handshake.TokenEnergyFjPerStep : costs.BarrierEnergyFj));
             if (observer is { WantsMessages: true } && options.Timing == TimingModel.Detailed)
             {
                 var messages = _timing.Messages;
                 for (var i = 0; i < messages.Length; i++)
                 {
                     ref readonly var m = ref messages[i];
+                    var (sendOrigin, receiveOrigin) = handshake ? (_handshake.StartPs(m.SourceCore), _handshake.ReceiveStartPs(m.DestinationCore)) : (timePs, timePs);
                     observer.OnMessage(new MessageEvent(step, _messageSource[i], m.SourceCore, m.DestinationCore, m.Synapses,
-                        m.HopsEast, m.HopsWest, m.HopsNorth, m.HopsSouth, timePs + m.SentPs, timePs + m.ReceivedPs, timePs + m.ProcessedPs,
+                        m.HopsEast, m.HopsWest, m.HopsNorth, m.HopsSouth, sendOrigin + m.SentPs, receiveOrigin + m.ReceivedPs, receiveOrigin + m.ProcessedPs,
                         m.GenerationDelayPs, m.NetworkDelayPs, m.BlockingPs, m.AccessedBefore, m.UpdatedBefore, m.FiredBefore));
                 }
             }
 
-            timePs = checked(timePs + duration);
+            timePs = handshake ? _handshake.DecisionPs() : checked(timePs + duration);
             if (step >= options.CountFromStep)
             {
                 _readout.Count(_state, step);
@@ -163,11 +175,40 @@ internal sealed class BarrierEngine
             }
 
             _state.SwapInputs();
+            _handshake.EndStep();
         }
 
         energy.StaticFj = costs.StaticEnergyFj(timePs);
         var result = _readout.Conclude(_chip, _state, index, input.Label, steps, SimTime.FromPicoseconds(timePs), energy, totals);
         observer?.OnInferenceEnd(result);
         return result;
+    }
+
+    /// <summary>Gives the handshake clock each core's step work from the timing model just computed, and advances it.</summary>
+    private void HandshakeWork(TimingModel model, CostTable costs)
+    {
+        if (model == TimingModel.Detailed)
+        {
+            for (var core = 0; core < _mapped.CoreCount; core++)
+            {
+                _handshake.SetGeneration(core, _timing.GenerationEndPs(core));
+            }
+
+            foreach (ref readonly var m in _timing.Messages)
+            {
+                _handshake.AddReceive(m.DestinationCore, m.ProcessedPs);
+            }
+        }
+        else
+        {
+            for (var core = 0; core < _mapped.CoreCount; core++)
+            {
+                ref readonly var w = ref _counters[core];
+                _handshake.SetGeneration(core, EnergyBreakdown.NeuronLatencyPs(w, costs) + (long)w.MessagesOut * costs.MessageOut.LatencyPs);
+                _handshake.AddReceive(core, w.MessagesIn * costs.MessageIn.LatencyPs + w.SynapticOps * costs.SynapticOp.LatencyPs);
+            }
+        }
+
+        _handshake.Advance();
     }
 }

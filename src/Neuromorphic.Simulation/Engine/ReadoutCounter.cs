@@ -40,6 +40,18 @@ internal sealed class ReadoutCounter
         }
     }
 
+    /// <summary>Counts the read-out neurons on <paramref name="core"/> that spiked at <paramref name="step"/> (async mode: cores are on different steps).</summary>
+    public void CountOnCore(NetworkState state, int step, int[] coreOfSlot, int core)
+    {
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (coreOfSlot[_slots[i]] == core && state.SpikedAtStep[_slots[i]] == step)
+            {
+                Counts[i]++;
+            }
+        }
+    }
+
     /// <summary>True when the leader's margin exceeds the steps left.</summary>
     public bool LeaderIsCertain(int stepsLeft)
     {

@@ -8,7 +8,6 @@ using Neuromorphic.Core.IO;
 using Neuromorphic.Learning.Models;
 using Neuromorphic.Learning.TimeConstants;
 using Neuromorphic.Learning.Training;
-using Neuromorphic.Simulation;
 using Neuromorphic.Workflows.Runs;
 
 namespace Neuromorphic.Sweeps.Spec;
@@ -64,7 +63,7 @@ public static class JobOptions
         new("dataset", OptionType.Text, nameof(RunRequest.Dataset)),
         new("offset", OptionType.Integer, nameof(RunRequest.Offset)),
         new("range", OptionType.Integer, nameof(RunRequest.Samples)),
-        new("mode", OptionType.Text, nameof(RunRequest.Mode), ["barrier", "async"]),
+        new("mode", OptionType.Text, nameof(RunRequest.Mode), RunOptionNames.Modes),
         new("steps", OptionType.Integer, nameof(RunRequest.Steps)),
         new("count-from", OptionType.Integer, nameof(RunRequest.CountFrom)),
         new("early-exit", OptionType.Flag, nameof(RunRequest.EarlyExit)),
@@ -190,7 +189,7 @@ public static class JobOptions
         {
             Offset = Int(values, "offset") ?? request.Offset,
             Samples = Int(values, "range") ?? request.Samples,
-            Mode = Text(values, "mode") == "async" ? SyncMode.Async : SyncMode.Barrier,
+            Mode = RunOptionNames.ParseMode(Text(values, "mode")),
             Steps = Int(values, "steps") ?? request.Steps,
             CountFrom = Int(values, "count-from") ?? request.CountFrom,
             EarlyExit = Bool(values, "early-exit") ?? request.EarlyExit,

@@ -384,7 +384,7 @@ public static class TraceCsvExporter
             ["networkHash"] = header.NetworkHash,
             ["mappingHash"] = header.MappingHash,
             ["seed"] = header.Seed,
-            ["mode"] = header.Mode == TraceMode.Barrier ? "barrier" : "async",
+            ["mode"] = header.Mode.Name(),
             ["level"] = header.Level.Name(),
             ["inference"] = options.Inference,
             ["complete"] = reader.End is not null,

@@ -113,9 +113,9 @@ public static class HeaderCodec
             var costTable = reader.String();
             var metadata = reader.String();
             // Bytes after the last known field are fields of a later minor version: ignored.
-            if (mode > (byte)TraceMode.Async)
+            if (mode > (byte)TraceMode.Handshake)
             {
-                problem = $"header mode byte is {mode}, expected 0 (barrier) or 1 (async)";
+                problem = $"header mode byte is {mode}, expected 0 (barrier), 1 (async) or 2 (handshake)";
                 return false;
             }
 

@@ -19,7 +19,12 @@ public enum LatencyRecost
     /// <summary>The run used the simple timing model, which needs only the per-core counters: exact.</summary>
     SimpleExact,
 
-    /// <summary>Async traces: timing decides which step a spike joins, so it cannot change without re-simulating; the recorded latency is kept.</summary>
+    /// <summary>
+    /// Async and handshake traces: the recorded latency is kept (async: timing decides which step a
+    /// spike joins, so it cannot change without re-simulating; handshake: the per-core clocks are not
+    /// recorded). Handshake's end-of-step tokens are not in the counters, so re-costed network energy
+    /// leaves them out.
+    /// </summary>
     Recorded,
 }
 

@@ -73,7 +73,7 @@ public sealed class Resimulation(ILoggerFactory? loggers = null, string toolVers
         var mapped = planner.Map(network, chip, mappingPath);
         var options = new RunOptions
         {
-            Mode = header.Mode == TraceMode.Async ? SyncMode.Async : SyncMode.Barrier,
+            Mode = header.Mode switch { TraceMode.Async => SyncMode.Async, TraceMode.Handshake => SyncMode.Handshake, _ => SyncMode.Barrier },
             Steps = RunManifest.Require(manifest.Steps, path, nameof(RunManifest.Steps), "the run's steps per inference"),
             CountFromStep = manifest.CountFrom ?? 1,
             EarlyExit = manifest.EarlyExit ?? false,

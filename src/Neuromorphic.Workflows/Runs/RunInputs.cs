@@ -10,14 +10,10 @@ namespace Neuromorphic.Workflows.Runs;
 /// <see cref="FirstSample"/> is the dataset index of inference 0 (a slice of the test set starts
 /// at its offset): traces record <c>FirstSample + i</c> as the sample index of inference i, and
 /// Bernoulli inputs are keyed by it, so a slice runs exactly as the same images do in a longer run.
-/// <see cref="Calibration"/> is the input the planner calibrates the async period on (the first
-/// image of the whole test set, whatever the slice), or null for the first inference.
 /// </summary>
 public sealed record RunInputs(int Count, Func<int, InferenceInput> InputOf, string Source, LabeledImages? Images = null, IReadOnlyList<string>? ClassNames = null)
 {
     public int FirstSample { get; init; }
-
-    public Func<InferenceInput>? Calibration { get; init; }
 
     /// <summary>Every image of <paramref name="images"/>, rate-coded.</summary>
     public static RunInputs FromImages(LabeledImages images, string source, InputEncoding encoding, ulong seed, IReadOnlyList<string>? classNames = null) =>
@@ -25,7 +21,7 @@ public sealed record RunInputs(int Count, Func<int, InferenceInput> InputOf, str
 
     /// <summary>
     /// The <paramref name="count"/> images of <paramref name="testSet"/> from <paramref name="offset"/> on,
-    /// rate-coded and keyed by their dataset index; the async period is calibrated on image 0 of the set.
+    /// rate-coded and keyed by their dataset index.
     /// </summary>
     public static RunInputs FromImages(LabeledImages testSet, int offset, int count, string source, InputEncoding encoding, ulong seed,
         IReadOnlyList<string>? classNames = null)
@@ -34,14 +30,10 @@ public sealed record RunInputs(int Count, Func<int, InferenceInput> InputOf, str
         return new RunInputs(images.Count, i => InferenceInput.FromImage(images.Image(i), images.Labels[i], encoding, seed, offset + i), source, images, classNames)
         {
             FirstSample = offset,
-            Calibration = testSet.Count == 0 ? null : () => InferenceInput.FromImage(testSet.Image(0), testSet.Labels[0], encoding, seed, 0),
         };
     }
 
     /// <summary>One inference driven by explicit input events (steps from 1).</summary>
     public static RunInputs FromEvents(IReadOnlyList<(int Step, int Index)> events, string source, int label = -1) =>
         new(1, _ => new EventInput(events) { Label = label }, source);
-
-    /// <summary>The input the async period is calibrated on, or null when there is none.</summary>
-    internal InferenceInput? CalibrationInput() => Calibration is { } calibration ? calibration() : Count > 0 ? InputOf(0) : null;
 }

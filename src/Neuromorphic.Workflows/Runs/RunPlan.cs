@@ -15,10 +15,7 @@ public enum PeriodSource
     /// <summary>Given by the caller.</summary>
     Given,
 
-    /// <summary>Calibrated: the chip's barrier-mode pace on the first input (the first image of the test set, whatever slice runs), at least its nominal period.</summary>
-    CalibratedOnFirstInput,
-
-    /// <summary>No input to calibrate on: the chip's nominal period.</summary>
+    /// <summary>The chip model's nominal period (<c>timing.asyncStepPeriodNs</c>).</summary>
     ChipNominal,
 }
 

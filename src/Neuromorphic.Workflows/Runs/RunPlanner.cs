@@ -98,24 +98,11 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
     {
         options.Validate();
         var instance = ChipInstance.Create(mapped, options.Seed, options.Ideal);
-        var period = PeriodSource.None;
-        if (options.Mode == SyncMode.Async)
+        var (periodPs, period) = ResolvePeriod(options, mapped.Chip);
+        options = options with { AsyncPeriodPs = periodPs };
+        if (period != PeriodSource.None)
         {
-            if (options.AsyncPeriodPs is not null)
-            {
-                period = PeriodSource.Given;
-            }
-            else if (inputs.CalibrationInput() is { } calibration)
-            {
-                options = options with { AsyncPeriodPs = Simulator.BarrierPacePs(instance, calibration, options) };
-                period = PeriodSource.CalibratedOnFirstInput;
-                LogCalibrated(options.AsyncPeriodPs.Value / 1000.0);
-            }
-            else
-            {
-                options = options with { AsyncPeriodPs = Simulator.NominalAsyncPeriodPs(instance) };
-                period = PeriodSource.ChipNominal;
-            }
+            LogPeriod(periodPs!.Value / 1000.0, period, mapped.Chip.Timing.InputQueueMessages);
         }
 
         return new RunPlan
@@ -135,6 +122,15 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
     [LoggerMessage(Level = LogLevel.Information, Message = "Running {Count} inferences of {Network} on {Chip} ({Mode}, {Steps} steps, seed {Seed}, {Threads} threads) from {Source}")]
     private partial void LogPlanned(int count, string network, string chip, SyncMode mode, int steps, ulong seed, int threads, string source);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Async clock period calibrated from the barrier-mode pace of the first inference: {PeriodNs:0.#} ns")]
-    private partial void LogCalibrated(double periodNs);
+    /// <summary>
+    /// The async step period, decided here only: the caller's <see cref="RunOptions.AsyncPeriodPs"/>
+    /// (<c>--period-ns</c>), else the chip model's nominal <c>timing.asyncStepPeriodNs</c>; null outside async mode.
+    /// </summary>
+    public static (long? PeriodPs, PeriodSource Source) ResolvePeriod(RunOptions options, ChipSpec chip) =>
+        options.Mode != SyncMode.Async ? (null, PeriodSource.None)
+        : options.AsyncPeriodPs is { } given ? (given, PeriodSource.Given)
+        : (SimTime.FromNanoseconds(chip.Timing.AsyncStepPeriodNs).Picoseconds, PeriodSource.ChipNominal);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Async clock period {PeriodNs:0.###} ns ({Source}), input queues of {QueueMessages} messages per core")]
+    private partial void LogPeriod(double periodNs, PeriodSource source, int queueMessages);
 }

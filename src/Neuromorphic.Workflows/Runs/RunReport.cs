@@ -32,6 +32,9 @@ public sealed record RunReport
 
     public required StaticPowerBasis StaticPowerBasis { get; init; }
 
+    /// <summary>Messages each core's input queue holds in async mode (the chip model's <c>timing.inputQueueMessages</c>).</summary>
+    public int InputQueueMessages { get; init; }
+
     /// <summary>The float model's accuracy on the same images, or null.</summary>
     public double? FloatAccuracy { get; init; }
 
@@ -74,6 +77,7 @@ public sealed record RunReport
             Period = plan.Period,
             StaticPowerMw = plan.Mapped.Chip.StaticPowerMw,
             StaticPowerBasis = plan.Mapped.Chip.StaticPowerBasis,
+            InputQueueMessages = plan.Mapped.Chip.Timing.InputQueueMessages,
             FloatAccuracy = floatAccuracy,
             ChipAgreesWithFloat = agree,
             TracePath = tracePath,
@@ -133,6 +137,14 @@ public sealed record RunReport
             },
             ["overruns"] = summary.Overruns,
             ["asyncPeriodNs"] = summary.AsyncPeriodPs is { } periodPs ? Math.Round(periodPs / 1000.0, 3) : null,
+            ["async"] = Options.Mode != SyncMode.Async ? null : new JsonObject
+            {
+                ["periodSource"] = Period == PeriodSource.Given ? "given" : "chip",
+                ["inputQueueMessages"] = InputQueueMessages,
+                ["stallsPerInference"] = Math.Round(summary.StallsPerInference, 3),
+                ["stallUsPerInference"] = Math.Round(summary.StallPsPerInference / 1e6, 4),
+                ["lateSpikesPerInference"] = Math.Round(summary.LateSpikesPerInference, 3),
+            },
             ["performance"] = new JsonObject
             {
                 ["wallSeconds"] = Math.Round(summary.WallSeconds, 3),

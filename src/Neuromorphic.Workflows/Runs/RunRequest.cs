@@ -159,6 +159,16 @@ public static class RunOptionNames
 {
     public static string Mode(SyncMode mode) => mode.ToString().ToLowerInvariant();
 
+    /// <summary>The mode names of the command line and sweep files.</summary>
+    public static IReadOnlyList<string> Modes { get; } = ["barrier", "handshake", "async"];
+
+    public static SyncMode ParseMode(string? name) => name switch
+    {
+        "async" => SyncMode.Async,
+        "handshake" => SyncMode.Handshake,
+        _ => SyncMode.Barrier,
+    };
+
     public static string Encoding(InputEncoding encoding) => encoding == InputEncoding.SigmaDelta ? "sigma-delta" : "bernoulli";
 
     public static InputEncoding ParseEncoding(string? name) => name == "bernoulli" ? InputEncoding.Bernoulli : InputEncoding.SigmaDelta;

@@ -79,7 +79,7 @@ public sealed partial class TraceRecording : IAsyncDisposable
         NetworkHash = plan.Network.ContentHash,
         MappingHash = MappingFile.Hash(plan.Mapped.Plan),
         Seed = plan.Options.Seed,
-        Mode = plan.Options.Mode == SyncMode.Barrier ? TraceMode.Barrier : TraceMode.Async,
+        Mode = plan.Options.Mode switch { SyncMode.Async => TraceMode.Async, SyncMode.Handshake => TraceMode.Handshake, _ => TraceMode.Barrier },
         Level = level,
         CostTableJson = plan.Instance.Costs.ToJson().ToJsonString(),
         MetadataJson = Manifest(plan).ToJson(),

@@ -19,8 +19,8 @@ public class DemoCommandTests
 
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
         var configurations = summary.RootElement.GetProperty("configurations");
-        Assert.Equal(4, configurations.GetArrayLength());
-        Assert.Contains(configurations.EnumerateArray(), c => c.GetProperty("mode").GetString() == "async");
+        Assert.Equal(5, configurations.GetArrayLength());
+        Assert.Equal(["async", "barrier", "handshake"], configurations.EnumerateArray().Select(c => c.GetProperty("mode").GetString()).Distinct().Order());
         Assert.InRange(summary.RootElement.GetProperty("floatAccuracy").GetDouble(), 0.5, 1.0);   // a trained model, not chance
         Assert.Contains("![raster](raster.png)", File.ReadAllText(Path.Combine(dir.Path, "report.md")));
         Assert.Equal(0, CliRunner.Run("trace", "verify", Path.Combine(dir.Path, "trace.trace")).ExitCode);

@@ -86,20 +86,6 @@ public class SimulationTests
     private static string Describe(InferenceResult r) =>
         $"{r.Index} {r.Predicted} {string.Join(",", r.OutputCounts)} {r.Latency.Picoseconds} {r.Energy.SynapseFj} {r.Energy.NeuronFj} {r.Energy.NetworkFj} {r.Energy.StaticFj} {r.Totals.SynapticOps} {r.Totals.NeuronsFired}";
 
-    private sealed class SpikeLog : ISimulationObserver
-    {
-        public List<(int Step, int Neuron)> Spikes { get; } = [];
-        public bool WantsInputs => true;
-        public bool WantsSpikes => true;
-        public bool WantsMessages => false;
-        public bool WantsCoreSteps => false;
-        public void OnInputSpike(int step, int inputIndex, int core, long timePs) => Spikes.Add((step, -1 - inputIndex));
-        public void OnSpike(int step, int neuron, int core, long timePs) => Spikes.Add((step, neuron));
-        public void OnMessage(in MessageEvent message) { }
-        public void OnCoreStep(in CoreStepEvent step) { }
-        public void OnInferenceEnd(InferenceResult result) { }
-    }
-
     [Fact]
     public void Async_with_no_skew_or_jitter_gives_the_same_spikes_as_barrier()
     {

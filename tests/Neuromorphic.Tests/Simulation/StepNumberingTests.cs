@@ -62,6 +62,7 @@ public class StepNumberingTests
     [InlineData("barrier", true)]
     [InlineData("async", false)]
     [InlineData("async", true)]
+    [InlineData("handshake", false)]
     public void A_bias_driven_neuron_spikes_at_steps_4_8_and_12(string mode, bool ideal)
     {
         using var dir = new TempDirectory();
@@ -74,6 +75,7 @@ public class StepNumberingTests
     [InlineData("barrier", true)]
     [InlineData("async", false)]
     [InlineData("async", true)]
+    [InlineData("handshake", false)]
     public void An_input_event_at_step_s_moves_the_next_neuron_at_s_plus_1(string mode, bool ideal)
     {
         using var dir = new TempDirectory();

@@ -15,7 +15,7 @@ public sealed class SweepSpecTests
     [InlineData($$"""{ {{Base}}, "grid": {} }""", "$.grid", "at least one option")]
     [InlineData($$"""{ {{Base}}, "grid": { "seed": [] } }""", "$.grid.seed", "at least one value")]
     [InlineData($$"""{ {{Base}}, "grid": { "steps": [10, 0] } }""", "$.grid.steps[1]", "positive number of steps")]
-    [InlineData($$"""{ {{Base}}, "grid": { "mode": ["barrier", "handshake"] } }""", "$.grid.mode[1]", "barrier, async")]
+    [InlineData($$"""{ {{Base}}, "grid": { "mode": ["barrier", "gals"] } }""", "$.grid.mode[1]", "barrier, handshake, async")]
     [InlineData($$"""{ {{Base}}, "grid": { "model": ["missing.json"] } }""", "$.grid.model[0]", "does not exist")]
     [InlineData("""{ "schema": "neuromorphic.sweep/1", "kind": "run", "run": { "model": "nope.json", "chip": "loihi1" } }""", "$.run.model", "does not exist")]
     [InlineData($$"""{ {{Base}}, "grid": { "chip": ["loihi9"] } }""", "$.grid.chip[0]", "built-in chip")]

@@ -11,6 +11,7 @@ public class RunTraceTests
     [Theory]
     [InlineData("barrier")]
     [InlineData("async")]
+    [InlineData("handshake")]
     public void Golden_run_traces_are_reproduced_block_for_block(string mode)
     {
         using var dir = new TempDirectory();
@@ -98,6 +99,7 @@ public class RunTraceTests
     [Theory]
     [InlineData("barrier")]
     [InlineData("async")]
+    [InlineData("handshake")]
     public void Resimulating_a_recorded_run_reproduces_it(string mode)
     {
         using var dir = new TempDirectory();
