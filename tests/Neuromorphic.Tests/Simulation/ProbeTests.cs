@@ -14,14 +14,8 @@ namespace Neuromorphic.Tests.Simulation;
 /// </summary>
 public class ProbeTests
 {
-    /// <summary>One cuba-lif neuron, τ_u = 1, no voltage leak, threshold 1, bias 0.26 (see <see cref="StepNumberingTests"/>).</summary>
-    private const string BiasOnly = """
-        { "schema": "neuromorphic.network/1", "name": "bias-only",
-          "populations": [
-            { "name": "in", "size": 1, "model": "input" },
-            { "name": "n", "size": 1, "model": "cuba-lif", "params": { "tauCurrent": 1, "tauVoltage": null, "threshold": 1, "bias": 0.26 } } ],
-          "projections": [] }
-        """;
+    /// <summary>One cuba-lif neuron, τ_u = 1, no voltage leak, threshold 1, bias 0.26 (<see cref="StepNumberingTests.BiasOnly"/>).</summary>
+    private const string BiasOnly = StepNumberingTests.BiasOnly;
 
     private static ProbeRecord[] RunBiasOnly(TempDirectory dir, string mode, bool ideal, string level = "summary")
     {

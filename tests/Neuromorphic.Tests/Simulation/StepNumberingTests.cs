@@ -17,7 +17,7 @@ public class StepNumberingTests
     /// v &gt; 1 first at t = 4 (1.04), then reset to 0 and again at t = 8 and 12. (Fixed point: the bias is
     /// 2130·2^7 state units against a threshold of 2^20, 0.2600098 thresholds: the same steps.)
     /// </summary>
-    private const string BiasOnly = """
+    internal const string BiasOnly = """
         { "schema": "neuromorphic.network/1", "name": "bias-only",
           "populations": [
             { "name": "in", "size": 1, "model": "input" },
