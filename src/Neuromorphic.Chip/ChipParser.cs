@@ -50,7 +50,7 @@ internal static class ChipParser
 
         var core = input.RequiredObject(root, "$", "core");
         input.RejectUnknownKeys(core, "$.core", "kernel", "gradedSpikes", "limits", "messageIn", "synapticOp", "dendriteUpdate",
-            "neuronAccess", "neuronUpdate", "spikeOut", "messageOut");
+            "neuronAccess", "neuronUpdate", "spikeOut", "messageOut", "messagePayloadBits", "gradedSynapticOp", "gradedMessageIn", "gradedMessageOut");
         var kernelText = input.RequiredString(core, "$.core", "kernel");
         var kernel = kernelText switch
         {
@@ -58,10 +58,15 @@ internal static class ChipParser
             "float" => NeuronKernel.Float,
             _ => throw input.Error("$.core.kernel", $"\"{kernelText}\"", "\"loihi-fixed\" or \"float\""),
         };
+        var graded = input.OptionalBool(core, "$.core", "gradedSpikes") ?? false;
         var coreSpec = new CoreSpec
         {
             Kernel = kernel,
-            GradedSpikes = input.OptionalBool(core, "$.core", "gradedSpikes") ?? false,
+            GradedSpikes = graded,
+            MessagePayloadBits = PayloadBits(input, core, graded),
+            GradedSynapticOp = OptionalCost(input, core, "$.core", "gradedSynapticOp", graded),
+            GradedMessageIn = OptionalCost(input, core, "$.core", "gradedMessageIn", graded),
+            GradedMessageOut = OptionalCost(input, core, "$.core", "gradedMessageOut", graded),
             Limits = Limits(input, input.RequiredObject(core, "$.core", "limits"), kernel),
             MessageIn = Cost(input, core, "$.core", "messageIn"),
             SynapticOp = Cost(input, core, "$.core", "synapticOp"),
@@ -217,6 +222,35 @@ internal static class ChipParser
         }
 
         return new Variation(distribution, sigma);
+    }
+
+    /// <summary>The payload width: 0 without graded spikes; with them 1..<see cref="CoreSpec.MaxPayloadBits"/>, default <see cref="CoreSpec.DefaultPayloadBits"/>.</summary>
+    private static int PayloadBits(JsonInput input, JsonObject core, bool graded)
+    {
+        var bits = input.OptionalInt(core, "$.core", "messagePayloadBits");
+        if (!graded)
+        {
+            return bits is null or 0 ? 0
+                : throw input.Error("$.core.messagePayloadBits", bits.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "0 or absent when core.gradedSpikes is false (binary spikes carry no payload)");
+        }
+
+        return bits switch
+        {
+            null => CoreSpec.DefaultPayloadBits,
+            >= 1 and <= CoreSpec.MaxPayloadBits => bits.Value,
+            _ => throw input.Error("$.core.messagePayloadBits", bits.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"1..{CoreSpec.MaxPayloadBits} payload bits with graded spikes (Lava's num_message_bits; above 24 the payload × 24-bit weight product is not exact in the engine's 64-bit arithmetic)"),
+        };
+    }
+
+    private static EventCost? OptionalCost(JsonInput input, JsonObject parent, string path, string key, bool graded)
+    {
+        if (!parent.ContainsKey(key))
+        {
+            return null;
+        }
+
+        return graded ? Cost(input, parent, path, key) : throw input.Error($"{path}.{key}", "given", "graded costs only when core.gradedSpikes is true");
     }
 
     private static EventCost Cost(JsonInput input, JsonObject parent, string path, string key)

@@ -74,6 +74,12 @@ public sealed record NocSpec(EventCost HopEast, EventCost HopWest, EventCost Hop
 /// </summary>
 public sealed record CoreSpec
 {
+    /// <summary>Lava's default <c>num_message_bits</c> for sigma-delta networks, the payload width of a graded chip that gives none.</summary>
+    public const int DefaultPayloadBits = 16;
+
+    /// <summary>The widest payload the engine accepts: its product with a 24-bit weight stays exact in 64-bit arithmetic.</summary>
+    public const int MaxPayloadBits = 24;
+
     public required CoreLimits Limits { get; init; }
 
     /// <summary><see cref="NeuronKernel.LoihiFixed"/> (bit-accurate 24-bit fixed point) or <see cref="NeuronKernel.Float"/>.</summary>
@@ -81,6 +87,21 @@ public sealed record CoreSpec
 
     /// <summary>Spikes may carry an integer payload (Loihi 2).</summary>
     public required bool GradedSpikes { get; init; }
+
+    /// <summary>
+    /// Width of a graded spike's signed integer payload in bits (Lava's <c>num_message_bits</c>): 0 = binary spikes only
+    /// (the default without <see cref="GradedSpikes"/>); with graded spikes 1..24, default 16 (Lava's default for sigma-delta networks).
+    /// </summary>
+    public int MessagePayloadBits { get; init; }
+
+    /// <summary>One synapse read, multiply by the payload, and accumulate, per synapse touched by a graded message (default: <see cref="SynapticOp"/>).</summary>
+    public EventCost? GradedSynapticOp { get; init; }
+
+    /// <summary>Receiving one graded message (default: <see cref="MessageIn"/>).</summary>
+    public EventCost? GradedMessageIn { get; init; }
+
+    /// <summary>Sending one graded message (default: <see cref="MessageOut"/>).</summary>
+    public EventCost? GradedMessageOut { get; init; }
 
     /// <summary>Receiving one spike message (axon in).</summary>
     public required EventCost MessageIn { get; init; }

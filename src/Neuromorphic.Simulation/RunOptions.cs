@@ -32,6 +32,19 @@ public enum InputEncoding
     Bernoulli,
 }
 
+/// <summary>How the chip runs the network's neurons.</summary>
+public enum NeuronRealization
+{
+    /// <summary>Binary spikes: ep-rate neurons as rate-coded CUBA compartments (src/Neuromorphic.Core/README.md, "EP neurons as spikes").</summary>
+    Spiking,
+
+    /// <summary>
+    /// Graded spikes (Loihi 2): each neuron sends the change of its output when it exceeds the delta threshold, receivers
+    /// accumulate, and input pixels are sigma-delta encoded (src/Neuromorphic.Simulation/README.md, "Sigma-delta realization").
+    /// </summary>
+    SigmaDelta,
+}
+
 /// <summary>Options of one simulation run (all inferences).</summary>
 public sealed record RunOptions
 {
@@ -50,6 +63,18 @@ public sealed record RunOptions
     public ulong Seed { get; init; } = 1;
 
     public InputEncoding Encoding { get; init; } = InputEncoding.SigmaDelta;
+
+    /// <summary>Binary spikes or sigma-delta neurons on graded spikes (barrier mode only).</summary>
+    public NeuronRealization Realization { get; init; } = NeuronRealization.Spiking;
+
+    /// <summary>
+    /// Sigma-delta realization: a neuron (or input pixel) sends when its output has moved by at least this fraction of
+    /// full scale (output 1 = the neuron's threshold, pixel 255) since it last sent.
+    /// </summary>
+    public double DeltaThreshold { get; init; } = DefaultDeltaThreshold;
+
+    /// <summary>1/256 of full scale: the default <see cref="DeltaThreshold"/> (tools/bench/README.md, "Graded spikes", shows the sweep it was chosen from).</summary>
+    public const double DefaultDeltaThreshold = 1.0 / 256;
 
     /// <summary>The network's own float arithmetic: no quantization and no variability (timing and energy still from the chip).</summary>
     public bool Ideal { get; init; }
@@ -90,6 +115,17 @@ public sealed record RunOptions
         if (Threads <= 0)
         {
             throw new InvalidInputException(null, nameof(Threads), Text(Threads), "a positive number of threads");
+        }
+
+        if (Realization == NeuronRealization.SigmaDelta && Mode != SyncMode.Barrier)
+        {
+            throw new InvalidInputException(null, nameof(Realization), "sigma-delta",
+                $"barrier mode for the sigma-delta realization (the {Mode.ToString().ToLowerInvariant()} engine sends binary spikes only)");
+        }
+
+        if (!(DeltaThreshold > 0 && DeltaThreshold <= 1))
+        {
+            throw new InvalidInputException(null, nameof(DeltaThreshold), DeltaThreshold.ToString(CultureInfo.InvariantCulture), "a fraction of full scale in (0, 1]");
         }
 
         if (AsyncPeriodPs is { } period && period <= 0)

@@ -78,6 +78,7 @@ public sealed partial class Simulator(ILogger<Simulator>? logger = null)
         {
             BarrierEngine? barrier = null;
             AsyncEngine? async = null;
+            SigmaDeltaEngine? graded = null;
             while (await channel.Reader.WaitToReadAsync(token))
             {
                 while (channel.Reader.TryRead(out var index))
@@ -89,7 +90,9 @@ public sealed partial class Simulator(ILogger<Simulator>? logger = null)
                         var observer = observerOf?.Invoke(index);
                         try
                         {
-                            results[index] = options.Mode == SyncMode.Async
+                            results[index] = options.Realization == NeuronRealization.SigmaDelta
+                                ? (graded ??= new SigmaDeltaEngine(chip)).Run(index, input, options, observer)
+                                : options.Mode == SyncMode.Async
                                 ? (async ??= new AsyncEngine(chip)).Run(index, input, options, observer)
                                 : (barrier ??= new BarrierEngine(chip)).Run(index, input, options, observer);
                         }

@@ -38,18 +38,26 @@ public sealed record CostTable
     public required string ChipName { get; init; }
     public required string ChipHash { get; init; }
 
-    public static CostTable FromChip(ChipSpec chip, int tilesInUse, double energyScale = 1.0)
+    /// <param name="chip">The chip model.</param>
+    /// <param name="tilesInUse">Tiles holding mapped cores (the barrier's key).</param>
+    /// <param name="energyScale">A chip instance's energy factor.</param>
+    /// <param name="gradedMessages">
+    /// The run sends graded spikes (the sigma-delta realization): messages in and out and synaptic operations cost the
+    /// chip's <c>graded…</c> figures (each defaulting to the binary one), so the counters keep their meaning and a
+    /// trace's cost table re-costs it exactly.
+    /// </param>
+    public static CostTable FromChip(ChipSpec chip, int tilesInUse, double energyScale = 1.0, bool gradedMessages = false)
     {
         var core = chip.Core;
         return new CostTable
         {
-            MessageIn = IntegerCost.From(core.MessageIn, energyScale),
-            SynapticOp = IntegerCost.From(core.SynapticOp, energyScale),
+            MessageIn = IntegerCost.From(gradedMessages ? core.GradedMessageIn ?? core.MessageIn : core.MessageIn, energyScale),
+            SynapticOp = IntegerCost.From(gradedMessages ? core.GradedSynapticOp ?? core.SynapticOp : core.SynapticOp, energyScale),
             DendriteUpdate = IntegerCost.From(core.DendriteUpdate, energyScale),
             NeuronAccess = IntegerCost.From(core.NeuronAccess, energyScale),
             NeuronUpdate = IntegerCost.From(core.NeuronUpdate, energyScale),
             SpikeOut = IntegerCost.From(core.SpikeOut, energyScale),
-            MessageOut = IntegerCost.From(core.MessageOut, energyScale),
+            MessageOut = IntegerCost.From(gradedMessages ? core.GradedMessageOut ?? core.MessageOut : core.MessageOut, energyScale),
             HopEast = IntegerCost.From(chip.Noc.HopEast, energyScale),
             HopWest = IntegerCost.From(chip.Noc.HopWest, energyScale),
             HopNorth = IntegerCost.From(chip.Noc.HopNorth, energyScale),

@@ -33,6 +33,8 @@ internal static class RunCommand
         [nameof(RunRequest.CountFrom)] = "--count-from",
         [nameof(RunRequest.EarlyExit)] = "--early-exit",
         [nameof(RunRequest.Encoding)] = "--encoding",
+        [nameof(RunRequest.Realization)] = "--realization",
+        [nameof(RunRequest.DeltaThreshold)] = "--delta-threshold",
         [nameof(RunRequest.Seed)] = "--seed",
         [nameof(RunRequest.Threads)] = "--threads",
         [nameof(RunRequest.Ideal)] = "--ideal",
@@ -59,6 +61,18 @@ internal static class RunCommand
         var earlyExit = new Option<bool>("--early-exit") { Description = "Stop an inference when the leading output can no longer be caught." };
         var encoding = new Option<string>("--encoding") { Description = "sigma-delta (deterministic) or bernoulli.", DefaultValueFactory = _ => "sigma-delta" };
         encoding.AcceptOnlyFromAmong("sigma-delta", "bernoulli");
+        var realization = new Option<string>("--realization")
+        {
+            Description = "spiking (binary spikes, rate-coded EP neurons) or sigma-delta (graded spikes: each EP neuron sends the change of its output, " +
+                "inputs send their pixel's change; needs a chip with graded spikes, barrier mode; --encoding does not apply).",
+            DefaultValueFactory = _ => "spiking",
+        };
+        realization.AcceptOnlyFromAmong([.. RunOptionNames.Realizations]);
+        var deltaThreshold = new Option<double>("--delta-threshold")
+        {
+            Description = "Sigma-delta realization: a neuron sends when its output moved by this fraction of full scale (1 = its threshold, pixel 255) since it last sent.",
+            DefaultValueFactory = _ => Simulation.RunOptions.DefaultDeltaThreshold,
+        };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the chip instance (variability) and of Bernoulli inputs.", DefaultValueFactory = _ => 1UL };
         var threads = new Option<int>("--threads") { Description = "Worker threads across inferences (results are identical for any value).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var ideal = new Option<bool>("--ideal") { Description = "The network's own float arithmetic: no quantization, no variability." };
@@ -93,7 +107,7 @@ internal static class RunCommand
         var json = CommonOptions.Json();
         var choices = CommonOptions.Mapping();
         foreach (var option in new Option[] { model, chip, mapping }.Concat(choices.All)
-                     .Concat([dataset, samples, offset, input, mode, steps, countFrom, earlyExit, encoding, seed, threads, ideal, period, timing, trace, traceLevel, traceCompression, probe, confusion, json]))
+                     .Concat([dataset, samples, offset, input, mode, steps, countFrom, earlyExit, encoding, realization, deltaThreshold, seed, threads, ideal, period, timing, trace, traceLevel, traceCompression, probe, confusion, json]))
         {
             command.Options.Add(option);
         }
@@ -115,6 +129,8 @@ internal static class RunCommand
                 CountFrom = parse.GetValue(countFrom),
                 EarlyExit = parse.GetValue(earlyExit),
                 Encoding = RunOptionNames.ParseEncoding(parse.GetValue(encoding)),
+                Realization = RunOptionNames.ParseRealization(parse.GetValue(realization)),
+                DeltaThreshold = parse.GetValue(deltaThreshold),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
                 Ideal = parse.GetValue(ideal),

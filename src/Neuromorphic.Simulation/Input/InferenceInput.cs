@@ -13,6 +13,9 @@ public abstract class InferenceInput
     /// <summary>Class label, or −1 when unknown (input events).</summary>
     public int Label { get; init; } = -1;
 
+    /// <summary>The image's pixels (0..255) when the input is an image, null for input events: what graded (sigma-delta) inputs encode.</summary>
+    public byte[]? Pixels { get; init; }
+
     /// <summary>Whether input <paramref name="inputIndex"/> spikes at <paramref name="step"/> (from 1).</summary>
     public abstract bool Spike(int inputIndex, int step);
 
@@ -38,7 +41,9 @@ public abstract class InferenceInput
 
     /// <summary>Rate-coded image: input i fires at rate pixel_i / 255 per step.</summary>
     public static InferenceInput FromImage(ReadOnlySpan<byte> pixels, int label, InputEncoding encoding, ulong seed, int inference) =>
-        encoding == InputEncoding.SigmaDelta ? new SigmaDeltaInput(pixels, label) : new BernoulliInput(pixels, label, seed, inference);
+        encoding == InputEncoding.SigmaDelta
+            ? new SigmaDeltaInput(pixels, label) { Pixels = pixels.ToArray() }
+            : new BernoulliInput(pixels, label, seed, inference) { Pixels = pixels.ToArray() };
 }
 
 /// <summary>

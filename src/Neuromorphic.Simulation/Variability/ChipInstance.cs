@@ -82,7 +82,11 @@ public sealed class ChipInstance
 
     public int CoreCount => Mapped.CoreCount;
 
-    public static ChipInstance Create(MappedNetwork mapped, ulong seed, bool ideal)
+    /// <param name="mapped">The mapped network.</param>
+    /// <param name="seed">Seed of the variability draws.</param>
+    /// <param name="ideal">The network's own float arithmetic, without variability.</param>
+    /// <param name="gradedMessages">The run sends graded spikes: the cost table takes the chip's graded costs (<see cref="CostTable.FromChip"/>).</param>
+    public static ChipInstance Create(MappedNetwork mapped, ulong seed, bool ideal, bool gradedMessages = false)
     {
         var chip = mapped.Chip;
         var variability = ideal ? VariabilitySpec.None : chip.Variability;
@@ -217,7 +221,7 @@ public sealed class ChipInstance
             Ideal = ideal,
             FixedPoint = fixedPoint,
             Seed = seed,
-            Costs = CostTable.FromChip(chip, mapped.TilesInUse, energyScale),
+            Costs = CostTable.FromChip(chip, mapped.TilesInUse, energyScale, gradedMessages),
             Variability = variability,
             NeuronOfSlot = neuronOfSlot,
             SlotOfNeuron = slotOfNeuron,

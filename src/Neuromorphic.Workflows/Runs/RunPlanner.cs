@@ -97,7 +97,12 @@ public sealed partial class RunPlanner(ILoggerFactory? loggers = null, string to
         FloatReference? floatReference = null, TraceRequest? trace = null)
     {
         options.Validate();
-        var instance = ChipInstance.Create(mapped, options.Seed, options.Ideal);
+        if (options.Realization == NeuronRealization.SigmaDelta)
+        {
+            SigmaDeltaRequirements.Check(network, modelPath, mapped.Chip);
+        }
+
+        var instance = ChipInstance.Create(mapped, options.Seed, options.Ideal, options.Realization == NeuronRealization.SigmaDelta);
         var (periodPs, period) = ResolvePeriod(options, mapped.Chip);
         options = options with { AsyncPeriodPs = periodPs };
         if (period != PeriodSource.None)

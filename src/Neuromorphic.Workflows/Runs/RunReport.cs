@@ -153,6 +153,12 @@ public sealed record RunReport
                 ["synapticEventsPerSecondPerThread"] = Math.Round(summary.SynapticEventsPerSecond / summary.Threads),
             },
         };
+        if (Options.Realization == NeuronRealization.SigmaDelta)
+        {
+            json["realization"] = RunOptionNames.Realization(Options.Realization);
+            json["deltaThreshold"] = Options.DeltaThreshold;
+        }
+
         if (FloatAccuracy is not null)
         {
             json["floatAccuracy"] = Math.Round(FloatAccuracy.Value, 6);

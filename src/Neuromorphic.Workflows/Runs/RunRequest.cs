@@ -59,6 +59,12 @@ public sealed record RunRequest
     public bool EarlyExit { get; init; }
     public InputEncoding Encoding { get; init; } = InputEncoding.SigmaDelta;
 
+    /// <summary>Binary spikes or sigma-delta neurons on graded spikes (<see cref="NeuronRealization"/>).</summary>
+    public NeuronRealization Realization { get; init; } = NeuronRealization.Spiking;
+
+    /// <summary>Sigma-delta realization: the change (fraction of full scale) a neuron's output must reach before it sends.</summary>
+    public double DeltaThreshold { get; init; } = RunOptions.DefaultDeltaThreshold;
+
     /// <summary>Seed of the chip instance (variability) and of Bernoulli inputs.</summary>
     public ulong Seed { get; init; } = 1;
 
@@ -131,6 +137,30 @@ public sealed record RunRequest
             throw new InvalidInputException(null, nameof(Probes), Probes[0], "a trace to record the probes in");
         }
 
+        if (Realization == NeuronRealization.SigmaDelta)
+        {
+            if (Mode != SyncMode.Barrier)
+            {
+                throw new InvalidInputException(null, nameof(Realization), "sigma-delta",
+                    $"barrier mode for the sigma-delta realization (the {RunOptionNames.Mode(Mode)} engine sends binary spikes only)");
+            }
+
+            if (InputEvents is not null)
+            {
+                throw new InvalidInputException(null, nameof(Realization), "sigma-delta", "test images to encode as graded spikes (input events are binary spikes)");
+            }
+
+            if (Probes.Count > 0)
+            {
+                throw new InvalidInputException(null, nameof(Probes), Probes[0], "no probes with the sigma-delta realization (probes record the spiking compartment's u and v)");
+            }
+        }
+
+        if (!(DeltaThreshold > 0 && DeltaThreshold <= 1))
+        {
+            throw new InvalidInputException(null, nameof(DeltaThreshold), Text(DeltaThreshold), "a fraction of full scale in (0, 1]");
+        }
+
         MappingChoices.ToOptions();
         if (PeriodNs is { } period && !(period > 0 && double.IsFinite(period)))
         {
@@ -147,6 +177,8 @@ public sealed record RunRequest
         EarlyExit = EarlyExit,
         Seed = Seed,
         Encoding = Encoding,
+        Realization = Realization,
+        DeltaThreshold = DeltaThreshold,
         Ideal = Ideal,
         AsyncPeriodPs = asyncPeriodPs,
         Threads = Threads,
@@ -172,4 +204,11 @@ public static class RunOptionNames
     public static string Encoding(InputEncoding encoding) => encoding == InputEncoding.SigmaDelta ? "sigma-delta" : "bernoulli";
 
     public static InputEncoding ParseEncoding(string? name) => name == "bernoulli" ? InputEncoding.Bernoulli : InputEncoding.SigmaDelta;
+
+    /// <summary>The realization names of the command line and sweep files.</summary>
+    public static IReadOnlyList<string> Realizations { get; } = ["spiking", "sigma-delta"];
+
+    public static string Realization(NeuronRealization realization) => realization == NeuronRealization.SigmaDelta ? "sigma-delta" : "spiking";
+
+    public static NeuronRealization ParseRealization(string? name) => name == "sigma-delta" ? NeuronRealization.SigmaDelta : NeuronRealization.Spiking;
 }
