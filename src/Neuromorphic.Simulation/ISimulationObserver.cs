@@ -40,6 +40,12 @@ public interface ISimulationObserver
     /// <summary>Neuron <paramref name="neuron"/> (global index) spiked at <paramref name="step"/> (from 1); <paramref name="timePs"/>: when its core finished its update.</summary>
     void OnSpike(int step, int neuron, int core, long timePs);
 
+    /// <summary>A graded spike of input <paramref name="inputIndex"/> with its payload (sigma-delta realization); by default recorded as a binary one.</summary>
+    void OnGradedInput(int step, int inputIndex, int core, long timePs, int payload) => OnInputSpike(step, inputIndex, core, timePs);
+
+    /// <summary>A graded spike of neuron <paramref name="neuron"/> with its payload (sigma-delta realization); by default recorded as a binary one.</summary>
+    void OnGradedSpike(int step, int neuron, int core, long timePs, int payload) => OnSpike(step, neuron, core, timePs);
+
     void OnMessage(in MessageEvent message);
 
     void OnCoreStep(in CoreStepEvent step);

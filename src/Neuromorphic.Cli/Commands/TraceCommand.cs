@@ -14,8 +14,8 @@ internal static class TraceCommand
 {
     /// <summary>The files <c>trace export</c> may write (the output guard checks each).</summary>
     private static string[] TraceOutputs(bool parquet) => parquet
-        ? ["spikes.parquet", "messages.parquet", "perf.parquet", "probes.parquet", "inferences.parquet", "summary.json"]
-        : ["spikes.csv", "messages.csv", "perf.csv", "probes.csv", "inferences.csv", "summary.json"];
+        ? ["spikes.parquet", "messages.parquet", "perf.parquet", "probes.parquet", "payloads.parquet", "inferences.parquet", "summary.json"]
+        : ["spikes.csv", "messages.csv", "perf.csv", "probes.csv", "payloads.csv", "inferences.csv", "summary.json"];
 
     public static Command Create(CliContext context)
     {

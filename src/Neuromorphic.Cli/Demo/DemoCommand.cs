@@ -77,7 +77,10 @@ internal static class DemoCommand
                     }
                 }
 
-                var options = new RunOptions { Mode = configuration.Mode, Steps = stepCount, Seed = 1, Threads = threadCount };
+                var options = new RunOptions
+                {
+                    Mode = configuration.Mode, Steps = stepCount, Seed = 1, Threads = threadCount, Realization = configuration.Realization, EarlyExit = configuration.EarlyExit,
+                };
                 var plan = planner.Resolve(modelPath, network, mapped, options, RunInputs.FromImages(images, Source, options.Encoding, options.Seed), floatReference,
                     configuration.Traced ? new TraceRequest(Path.Combine(directory, "trace.trace"), TraceLevel.Spikes) : null);
                 var report = await new ProgressDisplay(context, log).RunAsync(configuration.Name, progress => session.RunAsync(plan, progress, cancellationToken));

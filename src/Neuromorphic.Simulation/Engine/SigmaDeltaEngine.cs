@@ -106,7 +106,7 @@ internal sealed class SigmaDeltaEngine
                     {
                         var doneAt = _inputIndexOfSlot[slot] >= 0 ? 0
                             : EnergyBreakdown.NeuronLatencyPs(_sending.Accessed[f], _sending.Updated[f], _sending.Fired[f], costs) + sent * messageOut;
-                        CoreUpdate.Report(observer, step, _inputIndexOfSlot[slot], neuron, core, timePs + doneAt);
+                        Report(observer, step, _inputIndexOfSlot[slot], neuron, core, timePs + doneAt, _payload[f]);
                     }
 
                     for (var m = _mapped.MessageStart[neuron]; m < _mapped.MessageStart[neuron + 1]; m++)
@@ -311,6 +311,22 @@ internal sealed class SigmaDeltaEngine
     {
         var slot = _outputSlots[output];
         return _chip.FixedPoint ? _u[slot] / _chip.UnitsPerFloat[slot] : _uF[slot];
+    }
+
+    /// <summary>Tells the observer about a graded spike: an input event for an input neuron, a spike otherwise, each with its payload.</summary>
+    private static void Report(ISimulationObserver observer, int step, int inputIndex, int neuron, int core, long timePs, int payload)
+    {
+        if (inputIndex >= 0)
+        {
+            if (observer.WantsInputs)
+            {
+                observer.OnGradedInput(step, inputIndex, core, timePs, payload);
+            }
+        }
+        else if (observer.WantsSpikes)
+        {
+            observer.OnGradedSpike(step, neuron, core, timePs, payload);
+        }
     }
 
     private void ReportMessages(ISimulationObserver observer, int step, long timePs)

@@ -56,6 +56,15 @@ public sealed class TraceRecorder(int inference, int sampleIndex, TraceLevel lev
     public void OnSpike(int step, int neuron, int core, long timePs) =>
         _sink.Add(new SpikeRecord { Inference = inference, Step = step, Neuron = neuron, Core = core, TimePs = timePs });
 
+    public void OnGradedInput(int step, int inputIndex, int core, long timePs, int payload) =>
+        _sink.Add(new InputEventRecord { Inference = inference, Step = step, Input = inputIndex, Value = payload, Core = core, TimePs = timePs });
+
+    public void OnGradedSpike(int step, int neuron, int core, long timePs, int payload)
+    {
+        OnSpike(step, neuron, core, timePs);
+        _sink.Add(new PayloadRecord { Inference = inference, Step = step, Neuron = neuron, Payload = payload });
+    }
+
     public void OnMessage(in MessageEvent m) => _sink.Add(new MessageRecord
     {
         Inference = inference,

@@ -37,7 +37,8 @@ public sealed record TraceExportResult(IReadOnlyList<string> Files, IReadOnlyDic
 /// <c>timestep</c> counts steps across the exported inferences, as in one long SANA-FE run (from 1).
 /// <c>spikes.csv</c> lists input spikes too (<c>in.k</c> rows, named after the input population), each
 /// before the neuron spikes of its step. <c>probes.csv</c> holds probed neurons' u and v per step
-/// when the run probed any (<c>--probe</c>).
+/// when the run probed any (<c>--probe</c>), <c>payloads.csv</c> the payloads of graded spikes when the run sent any
+/// (<c>--realization sigma-delta</c>; input payloads are the input rows' values).
 /// </summary>
 public static class TraceCsvExporter
 {
@@ -61,6 +62,9 @@ public static class TraceCsvExporter
 
     /// <summary>Probed neurons' state after each step's update (only when the trace probes neurons): u, v, threshold in the run's arithmetic.</summary>
     public static readonly string[] ProbeColumns = ["neuron", "timestep", "inference", "step", "core", "u", "v", "threshold"];
+
+    /// <summary>Graded spikes' payloads (only in runs on graded spikes): one row per spike of spikes.csv that carried one.</summary>
+    public static readonly string[] PayloadColumns = ["neuron", "timestep", "inference", "step", "payload"];
 
     public static readonly string[] InferenceColumns =
     [
@@ -138,6 +142,7 @@ public static class TraceCsvExporter
             }
 
             ITableWriter? probes = null;
+            ITableWriter? payloads = null;
             long messageId = 0;
             var blocks = 0L;
             while (reader.TryReadBlock(out var block))
@@ -191,6 +196,17 @@ public static class TraceCsvExporter
                                 probes ??= Open("probes", ProbeColumns);
                                 probes.Text(metadata.NeuronName(p.Neuron)).Int(offset + p.Step).Int(p.Inference).Int(p.Step).Int(p.Core)
                                     .Real(p.U).Real(p.V).Real(p.Threshold).EndLine();
+                            }
+                        }
+
+                        break;
+                    case TraceRecordKind.Payload:
+                        foreach (ref readonly var p in block.Payloads)
+                        {
+                            if (Wanted(p.Inference, options, offsets, out var offset))
+                            {
+                                payloads ??= Open("payloads", PayloadColumns);
+                                payloads.Text(metadata.NeuronName(p.Neuron)).Int(offset + p.Step).Int(p.Inference).Int(p.Step).Int(p.Payload).EndLine();
                             }
                         }
 

@@ -19,9 +19,9 @@ public static class TraceFormat
 
     /// <summary>
     /// Minor versions only append header fields or add block kinds that old readers may skip.
-    /// 3.1: probe records (<see cref="TraceRecordKind.Probe"/>).
+    /// 3.1: probe records (<see cref="TraceRecordKind.Probe"/>). 3.2: graded-spike payload records (<see cref="TraceRecordKind.Payload"/>).
     /// </summary>
-    public const ushort MinorVersion = 1;
+    public const ushort MinorVersion = 2;
 
     /// <summary>Magic (8) + major (2) + minor (2) + header payload length (4).</summary>
     public const int FilePrefixSize = 16;

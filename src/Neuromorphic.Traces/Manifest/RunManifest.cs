@@ -47,6 +47,12 @@ public sealed record RunManifest
     /// <summary>Input encoding: sigma-delta or bernoulli.</summary>
     public string? Encoding { get; init; }
 
+    /// <summary>How the neurons ran: absent for binary spikes; "sigma-delta" on graded spikes (the inputs' payloads are their values, the neurons' in payload records).</summary>
+    public string? Realization { get; init; }
+
+    /// <summary>The sigma-delta realization's delta threshold, a fraction of full scale (absent otherwise).</summary>
+    public double? DeltaThreshold { get; init; }
+
     /// <summary>Async mode's nominal local step period, ps.</summary>
     public long? AsyncPeriodPs { get; init; }
 
@@ -90,6 +96,8 @@ public sealed record RunManifest
         public const string EarlyExit = "earlyExit";
         public const string Ideal = "ideal";
         public const string Encoding = "encoding";
+        public const string Realization = "realization";
+        public const string DeltaThreshold = "deltaThreshold";
         public const string AsyncPeriodPs = "asyncPeriodPs";
         public const string Timing = "timing";
         public const string TilesInUse = "tilesInUse";
@@ -127,6 +135,8 @@ public sealed record RunManifest
         Add(Keys.EarlyExit, EarlyExit);
         Add(Keys.Ideal, Ideal);
         Add(Keys.Encoding, Encoding);
+        Add(Keys.Realization, Realization);
+        Add(Keys.DeltaThreshold, DeltaThreshold);
         Add(Keys.AsyncPeriodPs, AsyncPeriodPs);
         Add(Keys.Timing, Timing);
         Add(Keys.TilesInUse, TilesInUse);
@@ -185,6 +195,8 @@ public sealed record RunManifest
             EarlyExit = Bool(json[Keys.EarlyExit]),
             Ideal = Bool(json[Keys.Ideal]),
             Encoding = String(json[Keys.Encoding]),
+            Realization = String(json[Keys.Realization]),
+            DeltaThreshold = json[Keys.DeltaThreshold] is JsonValue delta && delta.TryGetValue<double>(out var threshold) ? threshold : null,
             AsyncPeriodPs = Long(json[Keys.AsyncPeriodPs]),
             Timing = String(json[Keys.Timing]),
             TilesInUse = Int(json[Keys.TilesInUse]),
@@ -256,6 +268,8 @@ public sealed record RunManifest
         nameof(EarlyExit) => Keys.EarlyExit,
         nameof(Ideal) => Keys.Ideal,
         nameof(Encoding) => Keys.Encoding,
+        nameof(Realization) => Keys.Realization,
+        nameof(DeltaThreshold) => Keys.DeltaThreshold,
         nameof(AsyncPeriodPs) => Keys.AsyncPeriodPs,
         nameof(Timing) => Keys.Timing,
         nameof(TilesInUse) => Keys.TilesInUse,

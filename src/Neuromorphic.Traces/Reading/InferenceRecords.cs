@@ -17,4 +17,6 @@ public sealed class InferenceRecords(int inference)
     public RecordList<MessageRecord> Messages { get; } = new();
 
     public RecordList<ProbeRecord> Probes { get; } = new();
+
+    public RecordList<PayloadRecord> Payloads { get; } = new();
 }

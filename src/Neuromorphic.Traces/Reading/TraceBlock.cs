@@ -66,4 +66,6 @@ public readonly ref struct TraceBlock
     public ReadOnlySpan<InferenceSummaryRecord> Summaries => Records<InferenceSummaryRecord>();
 
     public ReadOnlySpan<ProbeRecord> Probes => Records<ProbeRecord>();
+
+    public ReadOnlySpan<PayloadRecord> Payloads => Records<PayloadRecord>();
 }

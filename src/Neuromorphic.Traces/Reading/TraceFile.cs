@@ -40,6 +40,9 @@ public static class TraceFile
                 case TraceRecordKind.Probe:
                     sink.Probes.AddRange(block.Probes);
                     break;
+                case TraceRecordKind.Payload:
+                    sink.Payloads.AddRange(block.Payloads);
+                    break;
             }
         }
 
@@ -145,6 +148,13 @@ public static class TraceFile
                 foreach (ref readonly var r in block.Probes)
                 {
                     For(r.Inference).Probes.Add(in r);
+                }
+
+                break;
+            case TraceRecordKind.Payload when kinds.HasFlag(TraceKinds.Payloads):
+                foreach (ref readonly var r in block.Payloads)
+                {
+                    For(r.Inference).Payloads.Add(in r);
                 }
 
                 break;

@@ -348,6 +348,7 @@ public sealed class TraceReader : IDisposable
         TraceRecordKind.CoreStep => CheckOrder<CoreStepRecord>(bytes, header),
         TraceRecordKind.InferenceSummary => CheckOrder<InferenceSummaryRecord>(bytes, header),
         TraceRecordKind.Probe => CheckOrder<ProbeRecord>(bytes, header),
+        TraceRecordKind.Payload => CheckOrder<PayloadRecord>(bytes, header),
         _ => null,
     };
 

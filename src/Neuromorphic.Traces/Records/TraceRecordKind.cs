@@ -24,6 +24,9 @@ public enum TraceRecordKind : byte
 
     /// <summary>Current and potential of a probed neuron at one step (<see cref="ProbeRecord"/>; format 3.1).</summary>
     Probe = 6,
+
+    /// <summary>The payload of a graded spike (<see cref="PayloadRecord"/>; format 3.2).</summary>
+    Payload = 7,
 }
 
 /// <summary>A set of record kinds, for readers that want only some of them.</summary>
@@ -37,25 +40,27 @@ public enum TraceKinds
     CoreSteps = 1 << TraceRecordKind.CoreStep,
     InferenceSummaries = 1 << TraceRecordKind.InferenceSummary,
     Probes = 1 << TraceRecordKind.Probe,
-    All = InputEvents | Spikes | Messages | CoreSteps | InferenceSummaries | Probes,
+    Payloads = 1 << TraceRecordKind.Payload,
+    All = InputEvents | Spikes | Messages | CoreSteps | InferenceSummaries | Probes | Payloads,
 }
 
 /// <summary>Helpers over <see cref="TraceRecordKind"/>.</summary>
 public static class TraceRecordKinds
 {
-    /// <summary>Length of arrays indexed by kind byte (kinds are 1..6).</summary>
-    public const int Slots = 7;
+    /// <summary>Length of arrays indexed by kind byte (kinds are 1..7).</summary>
+    public const int Slots = 8;
 
     /// <summary>
     /// The end block counts the records of kinds 1..5 (input events to inference summaries): its layout
-    /// is fixed within format 3. Probe records (3.1) are covered by its block count and by each block's checksum.
+    /// is fixed within format 3. Probe (3.1) and payload (3.2) records are covered by its block count and by each block's checksum.
     /// </summary>
     public const int EndBlockCountedKinds = 5;
 
     /// <summary>Every record kind, in the order writers flush them and tables list them.</summary>
     public static IReadOnlyList<TraceRecordKind> All { get; } =
     [
-        TraceRecordKind.InputEvent, TraceRecordKind.CoreStep, TraceRecordKind.Probe, TraceRecordKind.Spike, TraceRecordKind.Message, TraceRecordKind.InferenceSummary,
+        TraceRecordKind.InputEvent, TraceRecordKind.CoreStep, TraceRecordKind.Probe, TraceRecordKind.Spike, TraceRecordKind.Payload, TraceRecordKind.Message,
+        TraceRecordKind.InferenceSummary,
     ];
 
     /// <summary>Size in bytes of one record of <paramref name="kind"/> on disk (and in memory).</summary>
@@ -67,10 +72,11 @@ public static class TraceRecordKinds
         TraceRecordKind.CoreStep => CoreStepRecord.Size,
         TraceRecordKind.InferenceSummary => InferenceSummaryRecord.Size,
         TraceRecordKind.Probe => ProbeRecord.Size,
+        TraceRecordKind.Payload => PayloadRecord.Size,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown record kind"),
     };
 
-    public static bool IsKnown(byte kind) => kind is >= (byte)TraceRecordKind.InputEvent and <= (byte)TraceRecordKind.Probe;
+    public static bool IsKnown(byte kind) => kind is >= (byte)TraceRecordKind.InputEvent and <= (byte)TraceRecordKind.Payload;
 
     public static TraceKinds ToFlag(this TraceRecordKind kind) => (TraceKinds)(1 << (int)kind);
 
@@ -79,7 +85,7 @@ public static class TraceRecordKinds
     {
         TraceRecordKind.InferenceSummary or TraceRecordKind.Probe => TraceLevel.Summary,
         TraceRecordKind.CoreStep or TraceRecordKind.InputEvent => TraceLevel.Counters,
-        TraceRecordKind.Spike => TraceLevel.Spikes,
+        TraceRecordKind.Spike or TraceRecordKind.Payload => TraceLevel.Spikes,
         TraceRecordKind.Message => TraceLevel.Messages,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown record kind"),
     };
@@ -93,6 +99,7 @@ public static class TraceRecordKinds
         TraceRecordKind.CoreStep => "coreSteps",
         TraceRecordKind.InferenceSummary => "inferences",
         TraceRecordKind.Probe => "probes",
+        TraceRecordKind.Payload => "payloads",
         _ => $"kind{(byte)kind}",
     };
 }

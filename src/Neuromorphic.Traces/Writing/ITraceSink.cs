@@ -22,6 +22,8 @@ public interface ITraceSink
 
     void Add(in ProbeRecord record);
 
+    void Add(in PayloadRecord record);
+
     void AddRange(ReadOnlySpan<InputEventRecord> records)
     {
         foreach (ref readonly var record in records)
@@ -47,6 +49,14 @@ public interface ITraceSink
     }
 
     void AddRange(ReadOnlySpan<CoreStepRecord> records)
+    {
+        foreach (ref readonly var record in records)
+        {
+            Add(in record);
+        }
+    }
+
+    void AddRange(ReadOnlySpan<PayloadRecord> records)
     {
         foreach (ref readonly var record in records)
         {

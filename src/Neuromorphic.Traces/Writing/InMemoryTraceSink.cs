@@ -22,6 +22,9 @@ public sealed class InMemoryTraceSink(TraceLevel level = TraceLevel.Messages) : 
 
     public RecordList<ProbeRecord> Probes { get; } = new();
 
+    /// <summary>Graded spikes' payloads (spikes level and above).</summary>
+    public RecordList<PayloadRecord> Payloads { get; } = new();
+
     public RecordList<InferenceSummaryRecord> Summaries { get; } = new();
 
     /// <summary>How the trace was completed, or null while it is open.</summary>
@@ -61,6 +64,14 @@ public sealed class InMemoryTraceSink(TraceLevel level = TraceLevel.Messages) : 
 
     public void Add(in ProbeRecord record) => Probes.Add(in record);
 
+    public void Add(in PayloadRecord record)
+    {
+        if (Level.Records(TraceRecordKind.Payload))
+        {
+            Payloads.Add(in record);
+        }
+    }
+
     public void EndInference(in InferenceSummaryRecord summary)
     {
         if (summary.Inference <= _lastSummaryInference)
@@ -80,7 +91,7 @@ public sealed class InMemoryTraceSink(TraceLevel level = TraceLevel.Messages) : 
     /// </summary>
     public void DrainTo(ITraceSink target)
     {
-        int input = 0, step = 0, probe = 0, spike = 0, message = 0;
+        int input = 0, step = 0, probe = 0, spike = 0, payload = 0, message = 0;
         foreach (ref readonly var summary in Summaries.Span)
         {
             var inference = summary.Inference;
@@ -88,6 +99,7 @@ public sealed class InMemoryTraceSink(TraceLevel level = TraceLevel.Messages) : 
             target.AddRange(Until(CoreSteps.Span, ref step, inference));
             target.AddRange(Until(Probes.Span, ref probe, inference));
             target.AddRange(Until(Spikes.Span, ref spike, inference));
+            target.AddRange(Until(Payloads.Span, ref payload, inference));
             target.AddRange(Until(Messages.Span, ref message, inference));
             target.EndInference(in summary);
         }
@@ -96,6 +108,7 @@ public sealed class InMemoryTraceSink(TraceLevel level = TraceLevel.Messages) : 
         target.AddRange(CoreSteps.Span[step..]);
         target.AddRange(Probes.Span[probe..]);
         target.AddRange(Spikes.Span[spike..]);
+        target.AddRange(Payloads.Span[payload..]);
         target.AddRange(Messages.Span[message..]);
         Clear();
     }
@@ -108,6 +121,7 @@ public sealed class InMemoryTraceSink(TraceLevel level = TraceLevel.Messages) : 
         Messages.Clear();
         CoreSteps.Clear();
         Probes.Clear();
+        Payloads.Clear();
         Summaries.Clear();
         Completion = null;
         _lastSummaryInference = -1;

@@ -142,6 +142,9 @@ public sealed class InferenceOrderedSink : IDisposable
                 case TraceRecordKind.Probe:
                     _writer.Add(in MemoryMarshal.AsRef<ProbeRecord>(record));
                     break;
+                case TraceRecordKind.Payload:
+                    _writer.Add(in MemoryMarshal.AsRef<PayloadRecord>(record));
+                    break;
                 default:
                     throw new InvalidOperationException($"chunk holds a record of kind {kind}");
             }
@@ -174,6 +177,8 @@ public sealed class InferenceOrderedSink : IDisposable
         public void Add(in CoreStepRecord record) => Append(in record);
 
         public void Add(in ProbeRecord record) => Append(in record);
+
+        public void Add(in PayloadRecord record) => Append(in record);
 
         public void EndInference(in InferenceSummaryRecord summary)
         {

@@ -164,6 +164,8 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
 
     public void Add(in ProbeRecord record) => Append(in record);
 
+    public void Add(in PayloadRecord record) => Append(in record);
+
     public void AddRange(ReadOnlySpan<InputEventRecord> records) => AppendRange(records);
 
     public void AddRange(ReadOnlySpan<SpikeRecord> records) => AppendRange(records);
@@ -173,6 +175,8 @@ public sealed class TraceWriter : ITraceSink, IDisposable, IAsyncDisposable
     public void AddRange(ReadOnlySpan<CoreStepRecord> records) => AppendRange(records);
 
     public void AddRange(ReadOnlySpan<ProbeRecord> records) => AppendRange(records);
+
+    public void AddRange(ReadOnlySpan<PayloadRecord> records) => AppendRange(records);
 
     public void EndInference(in InferenceSummaryRecord summary)
     {

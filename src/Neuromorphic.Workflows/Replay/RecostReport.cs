@@ -33,11 +33,15 @@ public sealed record RecostFigures(double DynamicFj, double StaticFj, double Tot
 /// <summary>A trace re-costed under a chip's cost table: the recorded and the re-costed figures per inference.</summary>
 public sealed record RecostReport(RecordedRun Run, ChipSpec Chip, IReadOnlyList<RecostedInference> Inferences, LatencyRecost Latency)
 {
-    /// <summary>Re-costs <paramref name="run"/> on <paramref name="chip"/> (its own recorded table when the chip is the recorded one).</summary>
+    /// <summary>
+    /// Re-costs <paramref name="run"/> on <paramref name="chip"/> (its own recorded table when the chip is the recorded one); a run on
+    /// graded spikes (manifest realization sigma-delta) takes the other chip's graded costs.
+    /// </summary>
     public static RecostReport Of(RecordedRun run, ChipSpec chip)
     {
         var tiles = run.Manifest.TilesInUse ?? 1;
-        var costs = chip.ContentHash == run.Header.ChipHash ? run.Costs : CostTable.FromChip(chip, tiles);
+        var graded = run.Manifest.Realization == Runs.RunOptionNames.Realization(Simulation.NeuronRealization.SigmaDelta);
+        var costs = chip.ContentHash == run.Header.ChipHash ? run.Costs : CostTable.FromChip(chip, tiles, gradedMessages: graded);
         var (inferences, latency) = TraceRecoster.Recost(run.Path, costs);
         return new RecostReport(run, chip, inferences, latency);
     }

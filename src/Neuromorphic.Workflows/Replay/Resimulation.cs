@@ -61,6 +61,12 @@ public sealed class Resimulation(ILoggerFactory? loggers = null, string toolVers
             throw new InvalidInputException(path, "header level", header.Level.Name(), "a trace with input events (level counters or above) to re-simulate");
         }
 
+        if (manifest.Realization is { } realization && realization != RunOptionNames.Realization(NeuronRealization.Spiking))
+        {
+            throw new InvalidInputException(path, "metadata.realization", realization,
+                "a trace of binary spikes to re-simulate (a sigma-delta run's inputs are images: run it again with neuro run --realization sigma-delta)");
+        }
+
         modelPath ??= RunManifest.Require(manifest.Model, path, nameof(RunManifest.Model), "the model's path (or pass --model)");
         var network = NetworkLoader.Load(modelPath);
         if (network.ContentHash != header.NetworkHash)

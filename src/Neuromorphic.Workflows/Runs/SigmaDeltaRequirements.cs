@@ -29,8 +29,11 @@ public static class SigmaDeltaRequirements
         {
             if (population.Model is not (NeuronModel.Input or NeuronModel.EpRate))
             {
+                var nir = modelPath.EndsWith(".nir", StringComparison.OrdinalIgnoreCase)
+                    ? "; a NIR file holds the spiking realization's cuba-lif neurons, so run the ep-rate network file it was exported from"
+                    : "";
                 throw new InvalidInputException(modelPath, $"population '{population.Name}' model", Population.ModelName(population.Model),
-                    "\"ep-rate\" (the sigma-delta realization runs EP rate neurons; other models run with --realization spiking)");
+                    $"\"ep-rate\" (the sigma-delta realization runs EP rate neurons; other models run with --realization spiking{nir})");
             }
         }
     }

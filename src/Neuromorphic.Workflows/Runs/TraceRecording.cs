@@ -60,6 +60,8 @@ public sealed partial class TraceRecording : IAsyncDisposable
             EarlyExit = options.EarlyExit,
             Ideal = options.Ideal,
             Encoding = RunOptionNames.Encoding(options.Encoding),
+            Realization = options.Realization == NeuronRealization.SigmaDelta ? RunOptionNames.Realization(options.Realization) : null,
+            DeltaThreshold = options.Realization == NeuronRealization.SigmaDelta ? options.DeltaThreshold : null,
             AsyncPeriodPs = options.AsyncPeriodPs,
             Timing = options.Timing.Name(),
             TilesInUse = mapped.TilesInUse,
@@ -140,6 +142,7 @@ public sealed partial class TraceRecording : IAsyncDisposable
         (TraceRecordKind.Spike, _) => 5.1,
         (TraceRecordKind.Message, _) => 14.4,
         (TraceRecordKind.Probe, _) => ProbeRecord.Size, // not measured: the uncompressed size, an upper bound
+        (TraceRecordKind.Payload, _) => PayloadRecord.Size, // not measured either
         _ => 0,
     };
 

@@ -38,8 +38,8 @@ public class SigmaDeltaTests
         "gradedMessageOut": { "energyPj": 16.0, "latencyNs": 6.0 },
         """, StringComparison.Ordinal), "tiny-graded");
 
-    private static RunSummary Run(ChipInstance chip, IReadOnlyList<InferenceInput> inputs, RunOptions options) =>
-        new Simulator().RunAsync(chip, inputs.Count, i => inputs[i], options).GetAwaiter().GetResult();
+    private static RunSummary Run(ChipInstance chip, IReadOnlyList<InferenceInput> inputs, RunOptions options, Func<int, ISimulationObserver?>? observers = null) =>
+        new Simulator().RunAsync(chip, inputs.Count, i => inputs[i], options, observers).GetAwaiter().GetResult();
 
     private static InferenceInput Image(byte[] pixels) => InferenceInput.FromImage(pixels, 0, InputEncoding.SigmaDelta, 1, 0);
 
@@ -176,19 +176,64 @@ public class SigmaDeltaTests
     }
 
     [Fact]
+    public void Traces_carry_the_payloads_and_they_add_up_to_what_receivers_hold()
+    {
+        var network = TestNetworks.EpLayered([16, 12, 4], seed: 11);
+        var chip = ChipInstance.Create(new Mapper().Map(network, ChipLoader.Load("loihi2-like"), "test"), 1, false, gradedMessages: true);
+        var pixels = Enumerable.Range(0, 16).Select(i => (byte)(i * 16)).ToArray();
+        var recorder = new Neuromorphic.Simulation.Tracing.TraceRecorder(0, 0, Neuromorphic.Traces.TraceLevel.Messages);
+        var result = Run(chip, [Image(pixels)], new RunOptions { Steps = 60, Realization = NeuronRealization.SigmaDelta }, _ => recorder).Inferences[0];
+        var records = recorder.Buffer;
+
+        // Inputs: one graded spike per non-zero pixel, its value the pixel's level (a still image sends once).
+        var inputs = records.InputEvents.Span.ToArray();
+        Assert.Equal(pixels.Count(p => p > 0), inputs.Length);
+        Assert.All(inputs, e => Assert.Equal(SigmaDeltaKernels.PixelLevel(pixels[e.Input], 15), e.Value));
+
+        // Neurons: one payload per spike record; an output's payloads sum to its last sent value.
+        var payloads = records.Payloads.Span.ToArray();
+        Assert.Equal(records.Spikes.Count, payloads.Length);
+        Assert.Equal(result.Totals.NeuronsFired, payloads.Length);
+        var output = network.GetPopulation("output");
+        for (var o = 0; o < output.Size; o++)
+        {
+            Assert.Equal(result.OutputCounts[o], payloads.Where(p => p.Neuron == output.FirstNeuron + o).Sum(p => p.Payload));
+        }
+
+        Assert.Contains(payloads, p => p.Payload < 0);         // changes go both ways
+    }
+
+    [Fact]
+    public void A_nir_export_is_refused_for_sigma_delta_with_a_clear_message()
+    {
+        using var dir = new TempDirectory();
+        var model = dir.File("net.json");
+        NetworkFile.Save(TestNetworks.EpLayered([784, 8, 10], 3), model);
+        Assert.Equal(0, CliRunner.Run("export", "nir", "--model", model, "--out", dir.File("net.nir"), "-q").ExitCode);
+        CliRunner.AssertBadInput(CliRunner.Run("run", "--model", dir.File("net.nir"), "--chip", "loihi2-like", "--dataset", "embedded", "--samples", "1",
+            "--realization", "sigma-delta"), "net.nir", "cuba-lif", "ep-rate network file");
+    }
+
+    [Fact]
     public void Run_command_runs_sigma_delta_and_refuses_what_it_cannot_run()
     {
         using var dir = new TempDirectory();
         var model = dir.File("net.json");
         NetworkFile.Save(TestNetworks.EpLayered([784, 20, 10], 3, weightScale: 3), model);
+        var trace = dir.File("sd.trace");
         var ok = CliRunner.Run("run", "--model", model, "--chip", "loihi2-like", "--dataset", "embedded", "--samples", "4", "--steps", "30",
-            "--realization", "sigma-delta", "--early-exit", "--json");
+            "--realization", "sigma-delta", "--early-exit", "--trace", trace, "--json");
         Assert.True(ok.ExitCode == 0, ok.ToString());
         using (var doc = JsonDocument.Parse(ok.Stdout))
         {
             Assert.Equal("sigma-delta", doc.RootElement.GetProperty("realization").GetString());
             Assert.True(doc.RootElement.GetProperty("perInference").GetProperty("messages").GetDouble() > 0);
         }
+
+        var export = CliRunner.Run("trace", "export", trace, "--out", dir.File("csv"));
+        Assert.True(export.ExitCode == 0, export.ToString());
+        Assert.True(File.ReadLines(Path.Combine(dir.File("csv"), "payloads.csv")).Count() > 1);
+        CliRunner.AssertBadInput(CliRunner.Run("replay", trace, "--resimulate"), "realization", "sigma-delta");
 
         CliRunner.AssertBadInput(CliRunner.Run("run", "--model", model, "--chip", "loihi2-like", "--dataset", "embedded", "--samples", "1",
             "--realization", "sigma-delta", "--mode", "async"), "--realization", "barrier mode");
