@@ -131,6 +131,14 @@ public static class SanaFeChipExporter
             ["limits"] = extraLimits,
             ["dendriteUpdate"] = core["dendriteUpdate"]!.DeepClone(),
         };
+        foreach (var key in SanaFeChipImporter.GradedKeys)
+        {
+            if (core[key] is { } graded)
+            {
+                ((JsonObject)extension["core"]!)[key] = graded.DeepClone();
+            }
+        }
+
         extension["sync"] = new JsonObject { ["interpolate"] = sync["interpolate"]!.DeepClone(), ["barrierEnergyPj"] = sync["barrierEnergyPj"]!.DeepClone() };
         extension["timing"] = root["timing"]!.DeepClone();
         extension["staticPowerMw"] = root["staticPowerMw"]!.DeepClone();

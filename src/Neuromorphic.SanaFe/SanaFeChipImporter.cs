@@ -243,6 +243,11 @@ public static class SanaFeChipImporter
             ["spikeOut"] = spike,
             ["messageOut"] = messageOut,
         };
+        foreach (var (key, value) in extension.Graded)
+        {
+            ((JsonObject)root["core"]!)[key] = value.DeepClone();
+        }
+
         root["sync"] = new JsonObject
         {
             ["barrier"] = barrier,
@@ -552,7 +557,14 @@ public static class SanaFeChipImporter
 
     private sealed record ChipExtension(string? Provenance, string? Description, JsonNode? Kernel, JsonNode? GradedSpikes, JsonObject? Limits,
         JsonNode? DendriteUpdate, JsonNode? Interpolate, JsonNode? BarrierEnergyPj, JsonNode? Timing, JsonNode? StaticPowerMw, JsonNode? StaticPowerBasis,
-        JsonNode? Variability);
+        JsonNode? Variability)
+    {
+        /// <summary>The graded-spike fields of the core that were given (payload width and graded costs).</summary>
+        public IReadOnlyList<(string Key, JsonNode Value)> Graded { get; init; } = [];
+    }
+
+    /// <summary>The graded-spike fields of a core, which SANA-FE has no place for: carried in the extension block.</summary>
+    internal static readonly string[] GradedKeys = ["messagePayloadBits", "gradedSynapticOp", "gradedMessageIn", "gradedMessageOut"];
 
     private static readonly string[] ExtensionKeys = ["provenance", "description", "core", "sync", "timing", "staticPowerMw", "staticPowerBasis", "variability"];
 
@@ -579,9 +591,10 @@ public static class SanaFeChipImporter
         var sync = node["sync"] as JsonObject;
         foreach (var (key, _) in core ?? [])
         {
-            if (key is not ("kernel" or "gradedSpikes" or "limits" or "dendriteUpdate"))
+            if (key is not ("kernel" or "gradedSpikes" or "limits" or "dendriteUpdate") && !GradedKeys.Contains(key))
             {
-                throw input.Error(arch.Extension, $"{path}.core.{key}", null, "kernel, gradedSpikes, limits or dendriteUpdate (the rest of a core is SANA-FE's)");
+                throw input.Error(arch.Extension, $"{path}.core.{key}", null,
+                    $"kernel, gradedSpikes, limits, dendriteUpdate or {string.Join(", ", GradedKeys)} (the rest of a core is SANA-FE's)");
             }
         }
 
@@ -595,7 +608,10 @@ public static class SanaFeChipImporter
 
         return new ChipExtension(node["provenance"]?.GetValue<string>(), node["description"]?.GetValue<string>(), core?["kernel"], core?["gradedSpikes"],
             core?["limits"] as JsonObject, core?["dendriteUpdate"], sync?["interpolate"], sync?["barrierEnergyPj"], node["timing"], node["staticPowerMw"],
-            node["staticPowerBasis"], node["variability"]);
+            node["staticPowerBasis"], node["variability"])
+        {
+            Graded = GradedKeys.Where(k => core?[k] is not null).Select(k => (k, core![k]!)).ToList(),
+        };
     }
 
     /// <summary>YAML → JSON: quoted scalars are strings; plain scalars that read as JSON (numbers, true, false, null) keep their spelling.</summary>

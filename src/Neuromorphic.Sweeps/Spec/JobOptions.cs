@@ -8,6 +8,7 @@ using Neuromorphic.Core.IO;
 using Neuromorphic.Learning.Models;
 using Neuromorphic.Learning.TimeConstants;
 using Neuromorphic.Learning.Training;
+using Neuromorphic.Simulation;
 using Neuromorphic.Workflows.Runs;
 
 namespace Neuromorphic.Sweeps.Spec;
@@ -68,6 +69,8 @@ public static class JobOptions
         new("count-from", OptionType.Integer, nameof(RunRequest.CountFrom)),
         new("early-exit", OptionType.Flag, nameof(RunRequest.EarlyExit)),
         new("encoding", OptionType.Text, nameof(RunRequest.Encoding), ["sigma-delta", "bernoulli"]),
+        new("realization", OptionType.Text, nameof(RunRequest.Realization), RunOptionNames.Realizations),
+        new("delta-threshold", OptionType.Number, nameof(RunRequest.DeltaThreshold)),
         new("seed", OptionType.Seed, nameof(RunRequest.Seed)),
         new("ideal", OptionType.Flag, nameof(RunRequest.Ideal)),
         new("period-ns", OptionType.Number, nameof(RunRequest.PeriodNs)),
@@ -194,6 +197,8 @@ public static class JobOptions
             CountFrom = Int(values, "count-from") ?? request.CountFrom,
             EarlyExit = Bool(values, "early-exit") ?? request.EarlyExit,
             Encoding = RunOptionNames.ParseEncoding(Text(values, "encoding")),
+            Realization = RunOptionNames.ParseRealization(Text(values, "realization")),
+            DeltaThreshold = Number(values, "delta-threshold") ?? request.DeltaThreshold,
             Seed = Seed(values, "seed") ?? request.Seed,
             Ideal = Bool(values, "ideal") ?? request.Ideal,
             PeriodNs = Number(values, "period-ns") ?? request.PeriodNs,
@@ -207,7 +212,20 @@ public static class JobOptions
     /// The canonical run options of <paramref name="request"/>, without the files and the chip
     /// (they are identified by content hash): every option that changes the result.
     /// </summary>
-    public static JsonObject CanonicalRun(RunRequest request) => new()
+    public static JsonObject CanonicalRun(RunRequest request)
+    {
+        var canonical = CanonicalBinaryRun(request);
+        if (request.Realization == NeuronRealization.SigmaDelta)
+        {
+            // Only sigma-delta runs name their realization, so the ids of every other job stay as they were.
+            canonical["realization"] = RunOptionNames.Realization(request.Realization);
+            canonical["delta-threshold"] = request.DeltaThreshold;
+        }
+
+        return canonical;
+    }
+
+    private static JsonObject CanonicalBinaryRun(RunRequest request) => new()
     {
         ["dataset"] = request.InputEvents is null ? request.Dataset ?? DatasetCatalog.DefaultName : null,
         ["offset"] = request.Offset,

@@ -19,7 +19,8 @@ public class DemoCommandTests
 
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
         var configurations = summary.RootElement.GetProperty("configurations");
-        Assert.Equal(5, configurations.GetArrayLength());
+        Assert.Equal(6, configurations.GetArrayLength());
+        Assert.Single(configurations.EnumerateArray(), c => c.TryGetProperty("realization", out var r) && r.GetString() == "sigma-delta");
         Assert.Equal(["async", "barrier", "handshake"], configurations.EnumerateArray().Select(c => c.GetProperty("mode").GetString()).Distinct().Order());
         Assert.InRange(summary.RootElement.GetProperty("floatAccuracy").GetDouble(), 0.5, 1.0);   // a trained model, not chance
         Assert.Contains("![raster](raster.png)", File.ReadAllText(Path.Combine(dir.Path, "report.md")));
