@@ -215,6 +215,18 @@ public class SigmaDeltaTests
     }
 
     [Fact]
+    public void Sweep_jobs_take_the_realization_and_name_it_only_when_it_is_sigma_delta()
+    {
+        var values = new System.Text.Json.Nodes.JsonObject { ["model"] = "m.json", ["chip"] = "loihi2-like", ["realization"] = "sigma-delta", ["delta-threshold"] = 0.01 };
+        var request = Neuromorphic.Sweeps.Spec.JobOptions.BuildRun(values);
+        Assert.Equal((NeuronRealization.SigmaDelta, 0.01), (request.Realization, request.DeltaThreshold));
+        var canonical = Neuromorphic.Sweeps.Spec.JobOptions.CanonicalRun(request);
+        Assert.Equal("sigma-delta", canonical["realization"]!.GetValue<string>());
+        var spiking = Neuromorphic.Sweeps.Spec.JobOptions.CanonicalRun(Neuromorphic.Sweeps.Spec.JobOptions.BuildRun(new System.Text.Json.Nodes.JsonObject { ["model"] = "m.json", ["chip"] = "loihi1" }));
+        Assert.False(spiking.ContainsKey("realization"));   // binary-spike job ids are what they were before graded spikes
+    }
+
+    [Fact]
     public void Run_command_runs_sigma_delta_and_refuses_what_it_cannot_run()
     {
         using var dir = new TempDirectory();
