@@ -171,7 +171,7 @@ internal static class ChipCommand
             output.WriteLine($"Extends     {string.Join(" → ", spec.Extends)}");
         }
         output.WriteLine($"Mesh        {spec.Mesh.Width}×{spec.Mesh.Height} tiles × {spec.Mesh.CoresPerTile} cores = {spec.CoreCount} cores, link buffer {spec.Mesh.LinkBufferMessages}");
-        output.WriteLine($"Kernel      {(spec.Core.Kernel == NeuronKernel.LoihiFixed ? "loihi-fixed (24-bit state, 12-bit decays)" : "float")}{(spec.Core.GradedSpikes ? ", graded spikes" : "")}");
+        output.WriteLine($"Kernel      {(spec.Core.Kernel == NeuronKernel.LoihiFixed ? "loihi-fixed (24-bit state, 12-bit decays)" : "float")}{(spec.Core.GradedSpikes ? $", graded spikes ({spec.Core.MessagePayloadBits}-bit payloads)" : "")}");
         output.WriteLine($"Static      {spec.StaticPowerMw.ToString(inv)} mW");
         output.WriteLine($"Async step  {spec.Timing.AsyncStepPeriodNs.ToString(inv)} ns nominal");
         output.WriteLine($"Barrier     {string.Join(", ", spec.Sync.BarrierLatency.Select(e => $"{e.Tiles} tiles: {e.LatencyNs.ToString(inv)} ns"))}{(spec.Sync.Interpolate ? " (interpolated)" : "")}");
