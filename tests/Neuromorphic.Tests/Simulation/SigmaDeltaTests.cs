@@ -119,6 +119,21 @@ public class SigmaDeltaTests
     }
 
     [Fact]
+    public void Results_are_identical_with_1_and_3_threads()
+    {
+        var network = TestNetworks.EpLayered([64, 24, 10], seed: 5, weightScale: 3);
+        var chip = ChipInstance.Create(new Mapper().Map(network, ChipLoader.Load("loihi2-like"), "test"), 1, false, gradedMessages: true);
+        var data = Neuromorphic.Core.Data.DatasetCatalog.LoadEmbedded().Test;
+        InferenceInput[] Inputs() => Enumerable.Range(0, 9).Select(i => InferenceInput.FromImage(data.Image(i).Slice(300, 64), data.Labels[i], InputEncoding.SigmaDelta, 1, i)).ToArray();
+        string Describe(RunSummary s) => string.Join("|", s.Inferences.Select(r =>
+            $"{r.Predicted} {string.Join(",", r.OutputCounts)} {r.Steps} {r.Latency.Picoseconds} {r.Energy.TotalFj} {r.Totals.SynapticOps} {r.Totals.MessagesOut}"));
+        var options = new RunOptions { Steps = 40, Realization = NeuronRealization.SigmaDelta, EarlyExit = true };
+        var one = Run(chip, Inputs(), options with { Threads = 1 });
+        Assert.Equal(Describe(one), Describe(Run(chip, Inputs(), options with { Threads = 3 })));
+        Assert.True(one.Totals.SynapticOps > 0);
+    }
+
+    [Fact]
     public void Fixed_point_step_matches_its_definition_on_random_inputs()
     {
         // The kernel against a restatement of its definition (modular 24-bit wrap, clamps written out): σ saturates, u wraps, y clamps.
