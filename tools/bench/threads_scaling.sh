@@ -21,7 +21,7 @@ PY=/usr/bin/python3
 MODEL=src/Neuromorphic.Cli/Demo/Assets/demo-model.json
 if [ -d /usr/share/datasets/fashion-mnist ]; then DATASET=fashion-mnist; else DATASET=embedded; fi
 NEURO_DLL=${NEURO_DLL:-$(tools/bench/build-neuro.sh "$OUT/neuro-bin")}
-case $NEURO_DLL in *.dll) NEURO="dotnet $NEURO_DLL" ;; *) NEURO=$NEURO_DLL ;; esac   # a NativeAOT build is its own executable
+NEURO=$(tools/bench/neuro-command.sh "$NEURO_DLL")
 mkdir -p "$OUT/t1" "$OUT/t2"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
