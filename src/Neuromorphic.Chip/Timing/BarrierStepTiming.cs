@@ -57,6 +57,7 @@ public sealed class BarrierStepTiming
     private readonly long[] _generationEndPs;
     private readonly double[] _linkDensity;
     private readonly MeshRoutes _routes;
+    private readonly double[] _shareOfLinks;
     private readonly TimeHeap _sendQueue = new();
     private readonly TimeHeap _inFlightHeads = new();
     private readonly int[] _fifoHead;
@@ -92,6 +93,12 @@ public sealed class BarrierStepTiming
         _generationEndPs = new long[_coreCount];
         _routes = new MeshRoutes(_coreTile, meshWidth, meshHeight);
         _linkDensity = new double[_routes.LinkCount];
+        // A route of n links (hops + 1) adds 1/(hops + 2) to each: the same expression, evaluated once per length.
+        _shareOfLinks = new double[meshWidth + meshHeight + 1];
+        for (var n = 1; n < _shareOfLinks.Length; n++)
+        {
+            _shareOfLinks[n] = 1.0 / (2.0 + (n - 1));
+        }
         _fifoHead = new int[_coreCount];
         _fifoTail = new int[_coreCount];
         Reset();
@@ -304,7 +311,7 @@ public sealed class BarrierStepTiming
             }
 
             _fifoTail[destination] = item;
-            AddDensity(links, 1.0 / (2.0 + hops));
+            AddDensity(links, Share(links));
             inFlightProcessingPs += processing;
             inFlight++;
             _generationEndPs[m.SourceCore] = m.SentPs;
@@ -323,6 +330,9 @@ public sealed class BarrierStepTiming
 
         return last + costs.BarrierLatencyPs;
     }
+
+    /// <summary>1/(hops + 2) for a route of <paramref name="links"/> (hops + 1 links), from the table when the mesh bounds its length.</summary>
+    private double Share(int[] links) => links.Length < _shareOfLinks.Length ? _shareOfLinks[links.Length] : 1.0 / (2.0 + (links.Length - 1));
 
     private static long ProcessingPs(in Message m, CostTable costs) => costs.MessageIn.LatencyPs + m.Synapses * costs.SynapticOp.LatencyPs;
 
@@ -407,7 +417,7 @@ public sealed class BarrierStepTiming
             {
                 ref readonly var m = ref _messages[item];
                 var links = _links[item];
-                AddDensity(links, -(1.0 / (2.0 + (links.Length - 1))));
+                AddDensity(links, -Share(links));
                 inFlightProcessingPs -= m.ProcessedPs - m.ReceivedPs;
                 inFlight--;
                 item = _fifoNext[item];
