@@ -39,8 +39,7 @@ public sealed class OnChipLearner
     {
         options.Validate();
         var chipSpec = mapped.Chip;
-        var learning = chipSpec.Learning ?? throw new InvalidInputException(chipSpec.Source, "$.learning", "absent",
-            $"a chip with a learning engine for --on-chip (chip '{chipSpec.Name}' has no \"learning\" section; loihi1 has one)");
+        var learning = RequireLearningEngine(chipSpec);
         if (options.NudgedSteps > learning.MaxEpochSteps)
         {
             throw new InvalidInputException(chipSpec.Source, "$.learning.maxEpochSteps", $"{options.NudgedSteps} nudged steps",
@@ -122,6 +121,11 @@ public sealed class OnChipLearner
         _nudged = _free with { Steps = options.NudgedSteps };
     }
 
+    /// <summary>The chip's learning engine; a chip without one is bad input naming its missing <c>learning</c> section.</summary>
+    public static LearningSpec RequireLearningEngine(ChipSpec chip) =>
+        chip.Learning ?? throw new InvalidInputException(chip.Source, "$.learning", "absent",
+            $"a chip with a learning engine for --on-chip (chip '{chip.Name}' has no \"learning\" section; loihi1 has one)");
+
     /// <summary>The chip instance being trained (its weights change with every sample).</summary>
     public ChipInstance Chip { get; }
 
@@ -136,6 +140,9 @@ public sealed class OnChipLearner
 
     /// <summary>The exponent each projection's weights learn at (fixed-point chips).</summary>
     public IReadOnlyList<int> WeightExponents => _synapses.Exponents;
+
+    /// <summary>The traces (tests read their rates).</summary>
+    internal LearningTraces Traces => _traces;
 
     /// <summary>The learning engine's integer costs.</summary>
     public LearningCosts LearningCosts => _learningCosts;
@@ -163,7 +170,9 @@ public sealed class OnChipLearner
         var learningPs = 0L;
         foreach (var (sign, phase) in new[] { (1, 1UL), (-1, 2UL) })
         {
-            _hook.PrepareNudged(sign * _options.Beta, Key(TraceStream, sample, phase));
+            // Both nudged phases draw the same trace roundings (keyed by sample, step and slot, not by phase): identical spikes give
+            // identical traces, so the epochs' difference holds only what the nudge changed.
+            _hook.PrepareNudged(sign * _options.Beta, Key(TraceStream, sample, 1));
             var result = _engine.Run(0, input, _nudged, null, _hook);
             nudged.DynamicFj = checked(nudged.DynamicFj + result.Energy.DynamicFj);
             nudged.StaticFj = checked(nudged.StaticFj + result.Energy.StaticFj);

@@ -47,6 +47,7 @@ public static class OnChipReports
         }
 
         ledger["busiestCore"] = new JsonObject { ["plasticSynapses"] = learner.BusiestCore.Synapses, ["traces"] = learner.BusiestCore.Traces };
+        ledger["tilesInUse"] = learner.Chip.Mapped.TilesInUse;
         ledger["inferenceCosts"] = learner.Chip.Costs.ToJson();
         ledger["learningCosts"] = Costs(learner.LearningCosts);
         ledger["epochs"] = new JsonArray(epochs.Select(e => (JsonNode)Epoch(e, times: true)).ToArray());

@@ -86,6 +86,7 @@ public sealed class OnChipTrainer(ILoggerFactory? loggers = null, string toolVer
         options.ValidateFor(dataset);
         var learning = request.EffectiveLearning;
         learning.Validate();
+        OnChipLearner.RequireLearningEngine(request.Chip);
         var train = options.TrainLimit is { } trainLimit ? dataset.Train.Take(trainLimit) : dataset.Train;
         var test = options.TestLimit is { } testLimit ? dataset.Test.Take(testLimit) : dataset.Test;
 
