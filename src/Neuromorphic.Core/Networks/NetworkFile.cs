@@ -48,25 +48,35 @@ public static partial class NetworkFile
         return files;
     }
 
-    /// <summary>The sidecar file names (relative) that a parsed network file's projections name.</summary>
-    private static IEnumerable<string> SidecarNames(JsonObject root)
+    /// <summary>
+    /// The sidecar file names (relative, each once, in file order) that a parsed network file's
+    /// projections name: weight sidecars and connection-mask sidecars.
+    /// </summary>
+    public static IReadOnlyList<string> SidecarNames(JsonObject root)
     {
+        var names = new List<string>();
         if (root["projections"] is not JsonArray projections)
         {
-            yield break;
+            return names;
         }
 
         foreach (var projection in projections)
         {
-            if (projection is JsonObject p && p["weights"] is JsonObject w && w["file"] is JsonValue file && file.GetValueKind() == System.Text.Json.JsonValueKind.String)
+            foreach (var key in (ReadOnlySpan<string>)["weights", "connections"])
             {
-                var name = file.GetValue<string>();
-                if (!Path.IsPathRooted(name))
+                if (projection is JsonObject p && p[key] is JsonObject sidecar && sidecar["file"] is JsonValue file
+                    && file.GetValueKind() == System.Text.Json.JsonValueKind.String)
                 {
-                    yield return name;
+                    var name = file.GetValue<string>();
+                    if (!Path.IsPathRooted(name) && !names.Contains(name))
+                    {
+                        names.Add(name);
+                    }
                 }
             }
         }
+
+        return names;
     }
 
     /// <summary>Parses JSON text; sidecar files are looked up in <paramref name="baseDirectory"/>.</summary>
@@ -348,7 +358,7 @@ public static partial class NetworkFile
             bool[]? connections = null;
             if (obj.TryGetPropertyValue("connections", out var connectionsNode) && connectionsNode is not null)
             {
-                connections = ParseConnections(input, connectionsNode, $"{path}.connections", from.Size, to.Size, baseDirectory);
+                connections = ParseConnections(input, connectionsNode, $"{path}.connections", from.Size, to.Size, baseDirectory, unverified);
                 for (var k = 0; k < weights.Length; k++)
                 {
                     if (!connections[k] && weights[k] != 0)
@@ -436,11 +446,7 @@ public static partial class NetworkFile
         var obj = input.AsObject(node, path);
         input.RejectUnknownKeys(obj, path, "file", "shape", "sha256");
         var file = input.RequiredString(obj, path, "file");
-        var recordedHash = input.OptionalString(obj, path, "sha256");
-        if (recordedHash is not null && (recordedHash.Length != 64 || !recordedHash.All(Uri.IsHexDigit)))
-        {
-            throw input.Error($"{path}.sha256", $"\"{recordedHash}\"", "the SHA-256 of the sidecar file: 64 hex digits");
-        }
+        var recordedHash = RecordedHash(input, obj, path);
 
         var shape = input.RequiredArray(obj, path, "shape");
         if (shape.Count != 2)
@@ -490,19 +496,7 @@ public static partial class NetworkFile
             throw input.Error($"{path}.file", $"\"{file}\"", $"a readable sidecar file ({ex.Message})");
         }
 
-        if (recordedHash is null)
-        {
-            unverified.Add(file);
-        }
-        else
-        {
-            var actual = Hashing.Sha256Hex(MemoryMarshal.AsBytes(result.AsSpan()));
-            if (!string.Equals(actual, recordedHash, StringComparison.OrdinalIgnoreCase))
-            {
-                throw input.Error($"{path}.sha256", $"\"{Hashing.Short(recordedHash)}…\" while the sidecar {file} has SHA-256 {Hashing.Short(actual)}…",
-                    "the hash of the sidecar's content (the sidecar was changed or replaced after the network file was written: they do not belong together)");
-            }
-        }
+        CheckRecordedHash(input, path, file, recordedHash, MemoryMarshal.AsBytes(result.AsSpan()), unverified);
 
         if (!BitConverter.IsLittleEndian)
         {
@@ -520,6 +514,35 @@ public static partial class NetworkFile
         return result;
     }
 
+    /// <summary>The <c>sha256</c> a sidecar reference records (64 hex digits), or null when it records none.</summary>
+    private static string? RecordedHash(JsonInput input, JsonObject obj, string path)
+    {
+        var recordedHash = input.OptionalString(obj, path, "sha256");
+        if (recordedHash is not null && (recordedHash.Length != 64 || !recordedHash.All(Uri.IsHexDigit)))
+        {
+            throw input.Error($"{path}.sha256", $"\"{recordedHash}\"", "the SHA-256 of the sidecar file: 64 hex digits");
+        }
+
+        return recordedHash;
+    }
+
+    /// <summary>A sidecar's content against the hash its network file recorded (none recorded: noted as unverified).</summary>
+    private static void CheckRecordedHash(JsonInput input, string path, string file, string? recordedHash, ReadOnlySpan<byte> content, List<string> unverified)
+    {
+        if (recordedHash is null)
+        {
+            unverified.Add(file);
+            return;
+        }
+
+        var actual = Hashing.Sha256Hex(content);
+        if (!string.Equals(actual, recordedHash, StringComparison.OrdinalIgnoreCase))
+        {
+            throw input.Error($"{path}.sha256", $"\"{Hashing.Short(recordedHash)}…\" while the sidecar {file} has SHA-256 {Hashing.Short(actual)}…",
+                "the hash of the sidecar's content (the sidecar was changed or replaced after the network file was written: they do not belong together)");
+        }
+    }
+
     /// <summary>A [post][pre] matrix must fit one .NET array and this machine's memory (checked before anything is read).</summary>
     private static void CheckSize(JsonInput input, string path, int postCount, int preCount)
     {
@@ -535,9 +558,10 @@ public static partial class NetworkFile
 
     /// <summary>
     /// Which pairs have a synapse: [post][pre] rows of 0 and 1 inline, or a sidecar of one byte (0 or 1)
-    /// per pair, row-major: <c>{ "file": "net.0.mask", "shape": [post, pre] }</c>.
+    /// per pair, row-major: <c>{ "file": "net.0.hash.mask", "shape": [post, pre], "sha256": "…" }</c>
+    /// (the hash binds the sidecar to this file, as for weights; a file without it is read unchecked).
     /// </summary>
-    private static bool[] ParseConnections(JsonInput input, JsonNode node, string path, int preCount, int postCount, string baseDirectory)
+    private static bool[] ParseConnections(JsonInput input, JsonNode node, string path, int preCount, int postCount, string baseDirectory, List<string> unverified)
     {
         var result = new bool[(long)preCount * postCount];
         if (node is JsonArray rows)
@@ -572,8 +596,9 @@ public static partial class NetworkFile
         }
 
         var obj = input.AsObject(node, path);
-        input.RejectUnknownKeys(obj, path, "file", "shape");
+        input.RejectUnknownKeys(obj, path, "file", "shape", "sha256");
         var file = input.RequiredString(obj, path, "file");
+        var recordedHash = RecordedHash(input, obj, path);
         var shape = input.RequiredArray(obj, path, "shape");
         if (shape.Count != 2 || input.AsInt(shape[0]!, $"{path}.shape[0]") != postCount || input.AsInt(shape[1]!, $"{path}.shape[1]") != preCount)
         {
@@ -586,7 +611,22 @@ public static partial class NetworkFile
             throw input.Error($"{path}.file", $"\"{file}\"", $"an existing sidecar of {result.LongLength} bytes, relative to the network file");
         }
 
-        var bytes = File.ReadAllBytes(full);
+        if (FileSystemEntry.KindOf(FileSystemEntry.ResolveLinks(full)) != EntryKind.RegularFile)
+        {
+            throw input.Error($"{path}.file", $"\"{file}\"", "a regular file (it is a directory, device, FIFO or socket)");
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(full);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw input.Error($"{path}.file", $"\"{file}\"", $"a readable sidecar file ({ex.Message})");
+        }
+
+        CheckRecordedHash(input, path, file, recordedHash, bytes, unverified);
         for (var i = 0; i < bytes.Length; i++)
         {
             result[i] = bytes[i] switch
@@ -746,7 +786,7 @@ public static partial class NetworkFile
         root["populations"] = pops;
         var projections = new JsonArray();
         var sidecars = new List<(string File, float[] Weights)>();
-        var masks = new List<(string File, bool[] Connections)>();
+        var masks = new List<(string File, byte[] Bytes)>();
         for (var k = 0; k < network.Projections.Count; k++)
         {
             var proj = network.Projections[k];
@@ -770,9 +810,11 @@ public static partial class NetworkFile
                 obj["weights"] = new JsonObject { ["file"] = file, ["shape"] = new JsonArray(proj.To.Size, proj.From.Size), ["sha256"] = hash };
                 if (proj.Connections is { } connections)
                 {
-                    var maskFile = $"{stem}.{k}.mask";
-                    masks.Add((maskFile, connections));
-                    obj["connections"] = new JsonObject { ["file"] = maskFile, ["shape"] = new JsonArray(proj.To.Size, proj.From.Size) };
+                    var maskBytes = MaskBytes(connections);
+                    var maskHash = Hashing.Sha256Hex(maskBytes);
+                    var maskFile = $"{stem}.{k}.{maskHash[..16]}.mask";
+                    masks.Add((maskFile, maskBytes));
+                    obj["connections"] = new JsonObject { ["file"] = maskFile, ["shape"] = new JsonArray(proj.To.Size, proj.From.Size), ["sha256"] = maskHash };
                 }
             }
             else
@@ -826,29 +868,44 @@ public static partial class NetworkFile
         foreach (var (file, weights) in sidecars)
         {
             var sidecar = Path.Combine(directory, file);
-            if (!HoldsExactly(sidecar, weights))
+            if (!HoldsExactly(sidecar, MemoryMarshal.AsBytes(weights.AsSpan())))
             {
                 var copy = weights;
                 AtomicFile.Write(sidecar, s => s.Write(MemoryMarshal.AsBytes(copy.AsSpan())));
             }
         }
 
-        foreach (var (file, connections) in masks)
+        foreach (var (file, bytes) in masks)
         {
-            var copy = connections;
-            AtomicFile.Write(Path.Combine(directory, file), s => s.Write(MemoryMarshal.AsBytes(copy.AsSpan())));
+            var sidecar = Path.Combine(directory, file);
+            if (!HoldsExactly(sidecar, bytes))
+            {
+                AtomicFile.WriteAllBytes(sidecar, bytes);
+            }
         }
 
         FaultInjection.Point("network-file:sidecars-written");
         AtomicFile.WriteAllText(full, JsonText.Format(root));
         FaultInjection.Point("network-file:json-written");
-        RemoveStaleSidecars(directory, stem, previous, sidecars.Select(s => Path.Combine(directory, s.File)).ToHashSet(StringComparer.Ordinal));
+        RemoveStaleSidecars(directory, stem, previous,
+            sidecars.Select(s => s.File).Concat(masks.Select(m => m.File)).Select(f => Path.Combine(directory, f)).ToHashSet(StringComparer.Ordinal));
     }
 
-    /// <summary>True when <paramref name="path"/> already holds exactly these weights (a save that did not change them rewrites nothing).</summary>
-    private static bool HoldsExactly(string path, float[] weights)
+    /// <summary>A connection mask as its sidecar's bytes: one byte per [post][pre] pair, 1 where there is a synapse.</summary>
+    private static byte[] MaskBytes(bool[] connections)
     {
-        var bytes = MemoryMarshal.AsBytes(weights.AsSpan());
+        var bytes = new byte[connections.Length];
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] = connections[i] ? (byte)1 : (byte)0;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>True when <paramref name="path"/> already holds exactly these bytes (a save that did not change a sidecar rewrites nothing).</summary>
+    private static bool HoldsExactly(string path, ReadOnlySpan<byte> bytes)
+    {
         if (FileSystemEntry.KindOf(path) != EntryKind.RegularFile || new FileInfo(path).Length != bytes.Length)
         {
             return false;
@@ -866,8 +923,9 @@ public static partial class NetworkFile
 
     /// <summary>
     /// After the JSON is in place: removes the sidecars the previous file at this path named (in this
-    /// class's naming, <c>stem.k.f32</c> or <c>stem.k.hash.f32</c>) and the new one does not, and content-named sidecars of this stem (<c>stem.k.hash.f32</c>) that it does
-    /// not name (left by a save that was killed before its JSON was written).
+    /// class's naming, <c>stem.k.f32</c>, <c>stem.k.hash.f32</c>, <c>stem.k.mask</c> or <c>stem.k.hash.mask</c>) and the new one does not, and
+    /// content-named sidecars of this stem (<c>stem.k.hash.f32</c>, <c>stem.k.hash.mask</c>) that it does not name (left by a save that was
+    /// killed before its JSON was written).
     /// </summary>
     private static void RemoveStaleSidecars(string directory, string stem, HashSet<string> previous, HashSet<string> current)
     {
@@ -876,7 +934,7 @@ public static partial class NetworkFile
             && Path.GetFileName(p).StartsWith(stem + ".", StringComparison.Ordinal) && OwnNaming().IsMatch(Path.GetFileName(p)[stem.Length..])), StringComparer.Ordinal);
         try
         {
-            foreach (var file in Directory.EnumerateFiles(directory, stem + ".*.f32"))
+            foreach (var file in Directory.EnumerateFiles(directory, stem + ".*.f32").Concat(Directory.EnumerateFiles(directory, stem + ".*.mask")))
             {
                 if (!current.Contains(file) && ContentNamed().IsMatch(Path.GetFileName(file)[stem.Length..]))
                 {
@@ -900,10 +958,10 @@ public static partial class NetworkFile
         AtomicFile.RemoveStaleTemporaries(directory, stem + ".");
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^\.[0-9]+\.[0-9a-f]{16}\.f32$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\.[0-9]+\.[0-9a-f]{16}\.(f32|mask)$")]
     private static partial System.Text.RegularExpressions.Regex ContentNamed();
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^\.[0-9]+(\.[0-9a-f]{16})?\.f32$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\.[0-9]+(\.[0-9a-f]{16})?\.(f32|mask)$")]
     private static partial System.Text.RegularExpressions.Regex OwnNaming();
 
     private static JsonNode? ToJson(PerNeuron? value)

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
-using System.Text.Json.Nodes;
 using Neuromorphic.Chip;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Core.IO;
+using Neuromorphic.Core.Networks;
 using Neuromorphic.Workflows.Networks;
 
 namespace Neuromorphic.Sweeps.Inputs;
@@ -32,15 +32,12 @@ public sealed class LocalInputs : IBlobSource
         if (!NetworkLoader.IsNir(path))
         {
             var (_, root) = JsonInput.Load(path);
-            foreach (var projection in root["projections"] as JsonArray ?? [])
+            foreach (var sidecar in NetworkFile.SidecarNames(root))
             {
-                if (projection?["weights"] is JsonObject { } weights && weights["file"]?.GetValue<string>() is { } sidecar)
+                var relative = InputBundle.CheckRelative(sidecar);
+                if (!files.Contains(relative))
                 {
-                    var relative = InputBundle.CheckRelative(sidecar);
-                    if (!files.Contains(relative))
-                    {
-                        files.Add(relative);
-                    }
+                    files.Add(relative);
                 }
             }
         }

@@ -1,6 +1,7 @@
 using Neuromorphic.Chip;
 using Neuromorphic.Core.Errors;
 using Neuromorphic.Core.Networks;
+using Neuromorphic.Sweeps.Inputs;
 using Neuromorphic.Mapping;
 using Neuromorphic.Simulation;
 using Neuromorphic.Simulation.Input;
@@ -44,7 +45,55 @@ public class SparseProjectionTests
         Assert.Equal(network.Projections[0].Connections, back.Projections[0].Connections);
         Assert.Equal(3, back.Projections[0].SynapseCount);
         Assert.NotEqual(Network(sparse: false).ContentHash, network.ContentHash);
-        Assert.Equal(inlineLimit == 1, File.Exists(directory.File("net.0.mask")));
+        Assert.Equal(inlineLimit == 1 ? 1 : 0, Directory.GetFiles(directory.Path, "net.0.*.mask").Length);
+    }
+
+    private static NetworkSpec WithConnections(NetworkSpec network, Func<int, bool> connected)
+    {
+        var projection = network.Projections[0];
+        var connections = Enumerable.Range(0, projection.Weights.Length).Select(connected).ToArray();
+        var weights = projection.Weights.Select((w, i) => connections[i] ? w : 0f).ToArray();
+        return new NetworkSpec(network.Name, network.Populations,
+            [new Projection(projection.Name, projection.From, projection.To, weights, connections: connections)]);
+    }
+
+    [Fact]
+    public void A_mask_sidecar_is_bound_to_its_network_file_by_hash_and_a_resave_removes_the_old_one()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("net.json");
+        NetworkFile.Save(Network(sparse: true), path, inlineLimit: 1);
+        var first = Assert.Single(Directory.GetFiles(directory.Path, "net.0.*.mask"));
+        Assert.Contains(first, NetworkFile.FilesOf(path));
+
+        // Another network's mask put in its place: the network file names the hash of its own.
+        using (var other = new TempDirectory())
+        {
+            NetworkFile.Save(WithConnections(Network(sparse: true), i => i % 2 == 0), other.File("net.json"), inlineLimit: 1);
+            File.Copy(Assert.Single(Directory.GetFiles(other.Path, "net.0.*.mask")), first, overwrite: true);
+        }
+
+        var error = Assert.Throws<InvalidInputException>(() => NetworkFile.Load(path));
+        Assert.Contains("$.projections[0].connections.sha256", error.Message, StringComparison.Ordinal);
+        Assert.Contains("do not belong together", error.Message, StringComparison.Ordinal);
+
+        // Saving other connections writes a new mask and removes the one the previous file named.
+        var changed = WithConnections(Network(sparse: true), i => i < 4);
+        NetworkFile.Save(changed, path, inlineLimit: 1);
+        var second = Assert.Single(Directory.GetFiles(directory.Path, "net.0.*.mask"));
+        Assert.NotEqual(first, second);
+        Assert.Equal(changed.ContentHash, NetworkFile.Load(path).ContentHash);
+    }
+
+    [Fact]
+    public void A_sweep_ships_a_network_with_its_mask_sidecar()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("net.json");
+        NetworkFile.Save(Network(sparse: true), path, inlineLimit: 1);
+        var bundle = new LocalInputs().Network(path);
+        Assert.Contains(bundle.Files, f => f.Path.EndsWith(".mask", StringComparison.Ordinal));
+        Assert.Contains(bundle.Files, f => f.Path.EndsWith(".f32", StringComparison.Ordinal));
     }
 
     [Fact]
