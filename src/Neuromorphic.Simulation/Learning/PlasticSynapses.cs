@@ -99,7 +99,10 @@ internal sealed class PlasticSynapses
 
         // Per projection: the exponent learning runs at, from the largest initial weight with headroom.
         var limits = mapped.Chip.Core.Limits;
-        var (step, min, max) = LoihiFixedPoint.WeightMantissaRange(Math.Min(weightBits, limits.WeightBits), WeightSignMode.Mixed);
+        // A narrower weight is stored in the top bits of the chip's weight field (Lava: shift = 8 − bits), so it keeps the exponent range.
+        var bits = Math.Min(weightBits, limits.WeightBits);
+        var narrowing = limits.WeightBits - bits;
+        var (step, min, max) = LoihiFixedPoint.WeightMantissaRange(bits, WeightSignMode.Mixed);
         _unitsPerLevel = new int[ProjectionCount];
         _levelMin = new int[ProjectionCount];
         _levelMax = new int[ProjectionCount];
@@ -116,7 +119,7 @@ internal sealed class PlasticSynapses
             var lowest = Math.Max(limits.WeightExponentMin, -LoihiFixedPoint.AlignShift);
             for (var p = 0; p < ProjectionCount; p++)
             {
-                var exponent = largest[p] == 0 ? lowest : (int)Math.Ceiling(Math.Log2(largest[p] * headroom / max)) - LoihiFixedPoint.AlignShift;
+                var exponent = largest[p] == 0 ? lowest : (int)Math.Ceiling(Math.Log2(largest[p] * headroom / max)) - LoihiFixedPoint.AlignShift - narrowing;
                 exponent = Math.Max(exponent, lowest);
                 if (exponent > limits.WeightExponentMax)
                 {
@@ -125,7 +128,7 @@ internal sealed class PlasticSynapses
                 }
 
                 Exponents[p] = exponent;
-                _unitsPerLevel[p] = step << (LoihiFixedPoint.AlignShift + exponent);
+                _unitsPerLevel[p] = step << (LoihiFixedPoint.AlignShift + exponent + narrowing);
                 _levelMin[p] = min / step;
                 _levelMax[p] = max / step;
             }

@@ -157,6 +157,26 @@ public sealed class OnChipLearningTests(ITestOutputHelper output)
         Assert.NotEqual(ForwardWeights(Learner(parameters, 0.2, 30, 10, rate: 0.05)).Select(v => (float)v), a.Take(12 * 6 + 6 * 3));
     }
 
+    [Theory]
+    [InlineData(8)]
+    [InlineData(6)]
+    [InlineData(4)]
+    public void Narrower_weights_keep_the_exponent_range_and_still_learn_the_same_direction(int bits)
+    {
+        // A narrower weight sits in the top bits of the chip's 8-bit field (Lava's shift = 8 − bits), so its exponent is the 8-bit one.
+        var (parameters, images) = Problem();
+        var mapped = Map(parameters, ChipLoader.Load("loihi1"));
+        var learner = new OnChipLearner(mapped, new OnChipLearningOptions { FreeSteps = 160, NudgedSteps = 60, Beta = 0.5, LearningRates = [1.0], TraceTauSteps = 16, WeightBits = bits });
+        var wide = new OnChipLearner(Map(parameters, ChipLoader.Load("loihi1")), new OnChipLearningOptions { WeightBits = 8 });
+        Assert.Equal(wide.WeightExponents, learner.WeightExponents);
+        var before = ForwardWeights(learner);
+        learner.Train(0, InferenceInput.FromImage(images.Image(0), images.Labels[0], InputEncoding.SigmaDelta, 1, 0), images.Labels[0]);
+        var update = ForwardWeights(learner).Zip(before, (a, b) => a - b).ToArray();
+        var cosine = Cosine(update, FloatSignal(parameters, images.Take(1), 0.5, 160, 60));
+        output.WriteLine($"{bits}-bit weights: cos {cosine:0.000}");
+        Assert.True(cosine > (bits == 4 ? 0.5 : 0.8), $"cosine {cosine:0.000} at {bits} bits");
+    }
+
     [Fact]
     public void A_chip_without_a_learning_engine_is_refused_naming_the_section()
     {
