@@ -58,24 +58,13 @@ public record struct CounterTotals
 {
     public long SynapticOps, NeuronsAccessed, NeuronsUpdated, NeuronsFired, InputSpikes, MessagesOut, MessagesIn, HopsEast, HopsWest, HopsNorth, HopsSouth, Steps;
 
-    public void Add(in CoreStepCounters c, long steps)
+    /// <summary>Adds one phase's counters and its steps.</summary>
+    public void Add(in CoreStepCounters c, long steps) => Add(new CounterTotals
     {
-        checked
-        {
-            SynapticOps += c.SynapticOps;
-            NeuronsAccessed += c.NeuronsAccessed;
-            NeuronsUpdated += c.NeuronsUpdated;
-            NeuronsFired += c.NeuronsFired;
-            InputSpikes += c.InputSpikes;
-            MessagesOut += c.MessagesOut;
-            MessagesIn += c.MessagesIn;
-            HopsEast += c.HopsEast;
-            HopsWest += c.HopsWest;
-            HopsNorth += c.HopsNorth;
-            HopsSouth += c.HopsSouth;
-            Steps += steps;
-        }
-    }
+        SynapticOps = c.SynapticOps, NeuronsAccessed = c.NeuronsAccessed, NeuronsUpdated = c.NeuronsUpdated, NeuronsFired = c.NeuronsFired,
+        InputSpikes = c.InputSpikes, MessagesOut = c.MessagesOut, MessagesIn = c.MessagesIn,
+        HopsEast = c.HopsEast, HopsWest = c.HopsWest, HopsNorth = c.HopsNorth, HopsSouth = c.HopsSouth, Steps = steps,
+    });
 
     public void Add(in CounterTotals c)
     {

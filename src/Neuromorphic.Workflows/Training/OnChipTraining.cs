@@ -129,7 +129,7 @@ public sealed class OnChipTrainer(ILoggerFactory? loggers = null, string toolVer
             }
 
             var trainSeconds = clock.Elapsed.TotalSeconds;
-            CopyWeights(learner, network, parameters);
+            CopyWeights(learner, parameters);
             RunSummary? summary = null;
             if (test.Count > 0)
             {
@@ -159,14 +159,12 @@ public sealed class OnChipTrainer(ILoggerFactory? loggers = null, string toolVer
         parts.Sum(p => (double)of(p)) / 1e9 / Math.Max(1, ledger.Samples);
 
     /// <summary>The chip's forward weights into the model's parameters (feedback synapses mirror them on the chip).</summary>
-    private static void CopyWeights(OnChipLearner learner, NetworkSpec network, EpParameters parameters)
+    private static void CopyWeights(OnChipLearner learner, EpParameters parameters)
     {
         for (var k = 1; k <= parameters.LayerCount; k++)
         {
             parameters.SetDenseWeights(k, learner.Weights(k - 1));
         }
-
-        _ = network;
     }
 
     /// <summary>RMS difference between each feedback projection and its forward mirror, relative to the forward RMS (0: tied exactly).</summary>

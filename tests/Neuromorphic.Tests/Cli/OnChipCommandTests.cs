@@ -54,6 +54,20 @@ public sealed class OnChipCommandTests
     }
 
     [Fact]
+    public void The_trained_network_is_byte_identical_for_any_thread_count()
+    {
+        using var temp = new TempDirectory();
+        string[] Args(int threads) =>
+            ["train", "--on-chip", "loihi1", .. s_small.Select(a => a == "2" ? threads.ToString() : a), "--out", temp.File($"{threads}/m.json")];
+        Directory.CreateDirectory(temp.File("1"));
+        Directory.CreateDirectory(temp.File("2"));
+        Assert.Equal(0, CliRunner.Run(Args(1)).ExitCode);
+        Assert.Equal(0, CliRunner.Run(Args(2)).ExitCode);
+        Assert.Equal(File.ReadAllBytes(temp.File("1/m.json")), File.ReadAllBytes(temp.File("2/m.json")));
+        Assert.Equal(File.ReadAllBytes(Sidecars.Of(temp.File("1/m.json"), 0)), File.ReadAllBytes(Sidecars.Of(temp.File("2/m.json"), 0)));
+    }
+
+    [Fact]
     public void A_chip_without_a_learning_engine_exits_2_naming_it()
     {
         using var temp = new TempDirectory();
