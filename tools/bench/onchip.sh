@@ -30,8 +30,6 @@ if [ "${SKIP_COMPARISON:-0}" != 1 ]; then
   neuro train "${CHIP[@]}" "${COMMON[@]}" --epochs "$EPOCHS" --train-limit "$TRAIN" --test-limit "$TEST_LIMIT" --json \
     --out "$OUT/onchip-8bit.json" > "$OUT/onchip-8bit.summary.json"
   neuro train "${COMMON[@]}" --epochs "$EPOCHS" --train-limit "$TRAIN" --json --out "$OUT/float.json" > "$OUT/float.summary.json"
-  neuro train "${COMMON[@]}" --nudged-steps 20 --epochs "$EPOCHS" --train-limit "$TRAIN" --json \
-    --out "$OUT/float-t2-20.json" > "$OUT/float-t2-20.summary.json"
   neuro run --model "$OUT/onchip-8bit.json" --chip loihi1 --dataset fashion-mnist --samples 10000 --steps 60 --json > "$OUT/onchip-8bit.run.json"
   neuro eval --model "$OUT/onchip-8bit.json" --dataset fashion-mnist --json > "$OUT/onchip-8bit.eval.json"
   neuro replay "$OUT/onchip-8bit.learning.json" --chip loihi1-calibrated --json > "$OUT/onchip-8bit.recost-calibrated.json"
@@ -60,7 +58,7 @@ if s:
               f"(free {ps['free']['energyUj']:.1f}, nudged {ps['nudged']['energyUj']:.1f}, learning {ps['learning']['energyUj']:.1f}; "
               f"dynamic {ps['free']['dynamicUj']:.2f}/{ps['nudged']['dynamicUj']:.2f}/{ps['learning']['dynamicUj']:.2f}), "
               f"{ps['total']['timeUs']:.0f} us (free {ps['free']['timeUs']:.0f}, nudged {ps['nudged']['timeUs']:.0f}, learning {ps['learning']['timeUs']:.0f})")
-    for name in ["float.summary.json", "float-t2-20.summary.json"]:
+    for name in ["float.summary.json"]:
         f = load(name)
         if f:
             print(f"  {name}: " + ", ".join(f"epoch {e['epoch']} test {e['testAccuracy']:.4f}" for e in f["epochs"]))
