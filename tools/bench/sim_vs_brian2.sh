@@ -13,8 +13,9 @@ STEPS=${3:-100}
 ROUNDS=${4:-3}
 if [ -d /usr/share/datasets/fashion-mnist ]; then DATASET=fashion-mnist; DATA_DIR=/usr/share/datasets/fashion-mnist
 else DATASET=embedded; DATA_DIR=src/Neuromorphic.Core/Data/Embedded; fi
-NEURO_DLL=$(tools/bench/build-neuro.sh)
-neuro() { dotnet "$NEURO_DLL" "$@"; }
+NEURO_DLL=${NEURO_DLL:-$(tools/bench/build-neuro.sh)}   # NEURO_BUILD=aot for NativeAOT
+NEURO=$(tools/bench/neuro-command.sh "$NEURO_DLL")
+neuro() { $NEURO "$@"; }
 ours() {
   neuro run --model "$MODEL" --chip loihi1 --dataset "$DATASET" --samples "$SAMPLES" --steps "$STEPS" --threads 1 --timing "$1" --json --quiet \
     | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["performance"]["synapticEventsPerSecondPerThread"], d["perInference"]["synapticOps"])'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The sparse LIF benchmark (Brian2's standard shape; tools/bench/make-sparse-network.py): 784
 # Poisson inputs → 500 CUBA-LIF → 10 CUBA-LIF with 10 → 500 feedback, 10,000 steps of 1 ms.
-# Publishes neuro (Release, ReadyToRun: tools/bench/build-neuro.sh), generates the network and input events, builds the Brian2
+# Publishes neuro (NativeAOT, as the peer is a compiled binary; NEURO_BUILD=r2r for ReadyToRun, or
+# NEURO_DLL=path to reuse a build: tools/bench/build-neuro.sh), generates the network and input events, builds the Brian2
 # cpp_standalone project once, then runs both sides alternately ROUNDS times, one thread each:
 #   neuro run --model sparse.json --chip CHIP --input events.csv --steps STEPS --threads 1
 #     (energy accounting and the default detailed timing model on; extra options in $NEURO_ARGS)
@@ -22,7 +23,8 @@ CHIP=${3:-loihi2-like}
 OUT=${4:-$(mktemp -d /tmp/neuro-sparse.XXXXXX)}
 PY=/usr/bin/python3
 BUILD="$OUT/brian2-build"
-NEURO_DLL=$(tools/bench/build-neuro.sh "$OUT/neuro-bin")
+NEURO_DLL=${NEURO_DLL:-$(NEURO_BUILD=${NEURO_BUILD:-aot} tools/bench/build-neuro.sh "$OUT/neuro-bin")}
+NEURO=$(tools/bench/neuro-command.sh "$NEURO_DLL")
 $PY tools/bench/make-sparse-network.py "$OUT" --steps "$STEPS"
 rm -rf "$BUILD"
 echo "brian2 build (code generation and compilation, once): $($PY tools/bench/sparse_brian2.py build "$OUT" "$BUILD" --steps "$STEPS" 2>/dev/null | tail -1)"
@@ -31,7 +33,7 @@ results="$OUT/rounds.txt"
 : > "$results"
 for round in $(seq "$ROUNDS"); do
   # shellcheck disable=SC2086
-  /usr/bin/time -v -o "$OUT/neuro.time" dotnet "$NEURO_DLL" run --model "$OUT/sparse.json" --chip "$CHIP" --input "$OUT/events.csv" \
+  /usr/bin/time -v -o "$OUT/neuro.time" $NEURO run --model "$OUT/sparse.json" --chip "$CHIP" --input "$OUT/events.csv" \
     --steps "$STEPS" --threads 1 --json --quiet ${NEURO_ARGS:-} > "$OUT/neuro.json"
   (cd "$BUILD" && /usr/bin/time -v -o ../brian2.time ./main > /dev/null)
   $PY tools/bench/sparse_brian2.py collect "$BUILD" 2>/dev/null | tail -1 > "$OUT/brian2.json"

@@ -57,6 +57,7 @@ public sealed class BarrierStepTiming
     private readonly long[] _generationEndPs;
     private readonly double[] _linkDensity;
     private readonly MeshRoutes _routes;
+    private readonly double[] _shareOfLinks;
     private readonly TimeHeap _sendQueue = new();
     private readonly TimeHeap _inFlightHeads = new();
     private readonly int[] _fifoHead;
@@ -92,6 +93,12 @@ public sealed class BarrierStepTiming
         _generationEndPs = new long[_coreCount];
         _routes = new MeshRoutes(_coreTile, meshWidth, meshHeight);
         _linkDensity = new double[_routes.LinkCount];
+        // A route of n links (hops + 1) adds 1/(hops + 2) to each: the same expression, evaluated once per length.
+        _shareOfLinks = new double[meshWidth + meshHeight + 1];
+        for (var n = 1; n < _shareOfLinks.Length; n++)
+        {
+            _shareOfLinks[n] = 1.0 / (2.0 + (n - 1));
+        }
         _fifoHead = new int[_coreCount];
         _fifoTail = new int[_coreCount];
         Reset();
@@ -125,6 +132,9 @@ public sealed class BarrierStepTiming
     }
 
     public int MessageCount => _count;
+
+    /// <summary>Takes messages out of flight with <see cref="RetireReference"/> (tests compare the two).</summary>
+    internal bool UseReferenceRetire { get; init; }
 
     public ReadOnlySpan<Message> Messages => _messages.AsSpan(0, _count);
 
@@ -301,7 +311,7 @@ public sealed class BarrierStepTiming
             }
 
             _fifoTail[destination] = item;
-            AddDensity(links, 1.0 / (2.0 + hops));
+            AddDensity(links, Share(links));
             inFlightProcessingPs += processing;
             inFlight++;
             _generationEndPs[m.SourceCore] = m.SentPs;
@@ -320,6 +330,9 @@ public sealed class BarrierStepTiming
 
         return last + costs.BarrierLatencyPs;
     }
+
+    /// <summary>1/(hops + 2) for a route of <paramref name="links"/> (hops + 1 links), from the table when the mesh bounds its length.</summary>
+    private double Share(int[] links) => links.Length < _shareOfLinks.Length ? _shareOfLinks[links.Length] : 1.0 / (2.0 + (links.Length - 1));
 
     private static long ProcessingPs(in Message m, CostTable costs) => costs.MessageIn.LatencyPs + m.Synapses * costs.SynapticOp.LatencyPs;
 
@@ -348,8 +361,82 @@ public sealed class BarrierStepTiming
         last = Math.Max(last, at);
     }
 
-    /// <summary>Takes out of flight every message received by <paramref name="nowPs"/>, destinations in mesh order, each destination's in the order it got them.</summary>
+    /// <summary>
+    /// Takes out of flight every message received by <paramref name="nowPs"/>, destinations in mesh
+    /// order, each destination's in the order it got them. A destination's FIFO holds its messages in
+    /// order of non-decreasing receive time (each is received no earlier than the previous one was
+    /// processed), so the due messages are a prefix of each FIFO: the heap of FIFO heads gives the
+    /// destinations with a due head, those are put in mesh order (one entry per destination), and each
+    /// FIFO's due prefix is retired in turn — the order <see cref="RetireReference"/> gets by sorting
+    /// the due messages one by one, with one heap pop and push per destination instead of per message.
+    /// </summary>
     private void Retire(long nowPs, ref long inFlightProcessingPs, ref int inFlight)
+    {
+        if (UseReferenceRetire)
+        {
+            RetireReference(nowPs, ref inFlightProcessingPs, ref inFlight);
+            return;
+        }
+
+        var due = 0;
+        while (_inFlightHeads.TryPeek(out var received) && received <= nowPs)
+        {
+            _inFlightHeads.TryPop(out _, out var head);
+            if (due == _retiring.Length)
+            {
+                Array.Resize(ref _retiring, due * 2);
+            }
+
+            _retiring[due++] = _messages[head].DestinationCore;
+        }
+
+        if (due == 0)
+        {
+            return;
+        }
+
+        for (var i = 1; i < due; i++)
+        {
+            var destination = _retiring[i];
+            var rank = _rankOfCore[destination];
+            var j = i - 1;
+            while (j >= 0 && _rankOfCore[_retiring[j]] > rank)
+            {
+                _retiring[j + 1] = _retiring[j];
+                j--;
+            }
+
+            _retiring[j + 1] = destination;
+        }
+
+        for (var i = 0; i < due; i++)
+        {
+            var destination = _retiring[i];
+            var item = _fifoHead[destination];
+            do
+            {
+                ref readonly var m = ref _messages[item];
+                var links = _links[item];
+                AddDensity(links, -Share(links));
+                inFlightProcessingPs -= m.ProcessedPs - m.ReceivedPs;
+                inFlight--;
+                item = _fifoNext[item];
+            }
+            while (item >= 0 && _messages[item].ReceivedPs <= nowPs);
+
+            _fifoHead[destination] = item;
+            if (item >= 0)
+            {
+                _inFlightHeads.Push(_messages[item].ReceivedPs, item);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Retire"/> as first written (the reference it is tested against): pops every message due from the
+    /// heap of FIFO heads, one by one, then sorts them by destination rank with a stable insertion sort.
+    /// </summary>
+    private void RetireReference(long nowPs, ref long inFlightProcessingPs, ref int inFlight)
     {
         var retiring = 0;
         while (_inFlightHeads.TryPeek(out var received) && received <= nowPs)

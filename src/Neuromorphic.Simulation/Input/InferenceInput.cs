@@ -142,7 +142,11 @@ public sealed class EventInput : InferenceInput
     public EventInput(IEnumerable<(int Step, int Index)> events)
     {
         var keys = events.Select(e => ((long)e.Step << 32) | (uint)e.Index).ToArray();
-        Array.Sort(keys);
+        if (!IsSorted(keys))    // files written in step order need no sort
+        {
+            Array.Sort(keys);
+        }
+
         var distinct = 0;
         for (var i = 0; i < keys.Length; i++)
         {
@@ -156,6 +160,19 @@ public sealed class EventInput : InferenceInput
     }
 
     public int EventCount => _events.Length;
+
+    private static bool IsSorted(ReadOnlySpan<long> keys)
+    {
+        for (var i = 1; i < keys.Length; i++)
+        {
+            if (keys[i] < keys[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public override bool Spike(int inputIndex, int step) => Array.BinarySearch(_events, ((long)step << 32) | (uint)inputIndex) >= 0;
 
