@@ -8,7 +8,7 @@ namespace Neuromorphic.Chip;
 /// <summary>Turns a resolved chip JSON object into a validated <see cref="ChipSpec"/>.</summary>
 internal static class ChipParser
 {
-    private static readonly string[] TopKeys = ["schema", "name", "provenance", "description", "mesh", "noc", "core", "sync", "timing", "staticPowerMw", "staticPowerBasis", "variability"];
+    private static readonly string[] TopKeys = ["schema", "name", "provenance", "description", "mesh", "noc", "core", "sync", "timing", "staticPowerMw", "staticPowerBasis", "variability", "learning"];
     private static readonly string[] CostKeys = ["energyPj", "latencyNs"];
     private static readonly string[] VariabilityKeys = ["threshold", "decay", "weight", "clockSkew", "latencyJitter", "energyScale"];
 
@@ -141,6 +141,7 @@ internal static class ChipParser
                 Vary(input, v, "clockSkew"), Vary(input, v, "latencyJitter"), Vary(input, v, "energyScale"));
         }
 
+        var learning = input.OptionalObject(root, "$", "learning") is { } l ? Learning(input, l) : null;
         var resolved = JsonText.Format(root);
         return new ChipSpec
         {
@@ -155,6 +156,7 @@ internal static class ChipParser
             StaticPowerMw = staticPower,
             StaticPowerBasis = basis,
             Variability = variability,
+            Learning = learning,
             ResolvedJson = resolved,
             ContentHash = Hashing.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(resolved)),
             Source = source,
@@ -196,6 +198,20 @@ internal static class ChipParser
         }
 
         return result;
+    }
+
+    private static LearningSpec Learning(JsonInput input, JsonObject learning)
+    {
+        const string p = "$.learning";
+        input.RejectUnknownKeys(learning, p, "provenance", "synapticUpdate", "traceUpdate", "traceBits", "maxEpochSteps");
+        var provenance = input.RequiredString(learning, p, "provenance");
+        if (string.IsNullOrWhiteSpace(provenance))
+        {
+            throw input.Error($"{p}.provenance", "\"\"", "a statement of where the learning costs come from");
+        }
+
+        return new LearningSpec(Cost(input, learning, p, "synapticUpdate"), Cost(input, learning, p, "traceUpdate"),
+            Range(input, learning, p, "traceBits", 1, 16), Range(input, learning, p, "maxEpochSteps", 1, 1 << 20), provenance);
     }
 
     private static Variation Vary(JsonInput input, JsonObject variability, string key)

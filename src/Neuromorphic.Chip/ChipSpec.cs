@@ -33,6 +33,9 @@ public sealed record ChipSpec
 
     public required VariabilitySpec Variability { get; init; }
 
+    /// <summary>The on-chip learning engine, or null when the chip has none.</summary>
+    public LearningSpec? Learning { get; init; }
+
     /// <summary>The resolved JSON (overlays applied, <c>extends</c> removed), as stored in traces.</summary>
     public required string ResolvedJson { get; init; }
 

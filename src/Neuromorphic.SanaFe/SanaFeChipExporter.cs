@@ -17,7 +17,7 @@ public sealed record SanaFeChipExport(string Yaml, IReadOnlyList<string> Warning
 /// Writes a chip model as a SANA-FE architecture file that SANA-FE runs: one tile entry for the
 /// whole mesh, one core entry per tile, one unit per pipeline stage (plus one zero-cost input soma
 /// unit per neuron slot, as SANA-FE needs for spike lists). What SANA-FE has no place for (kernel,
-/// per-core limits but the neuron count, static power, async clock, variability, provenance) goes
+/// per-core limits but the neuron count, static power, async clock, variability, learning engine, provenance) goes
 /// in an <c>architecture.neuromorphic</c> block, which SANA-FE ignores and
 /// <see cref="SanaFeChipImporter"/> reads back, so the round trip gives the same chip hash.
 /// </summary>
@@ -149,6 +149,11 @@ public static class SanaFeChipExporter
         if (root["variability"] is { } variability)
         {
             extension["variability"] = variability.DeepClone();
+        }
+
+        if (root["learning"] is { } learning)
+        {
+            extension["learning"] = learning.DeepClone();
         }
 
         var architecture = Map(("name", Plain(chip.Name)), ("attributes", attributes), ("tile", Seq(tile)), (SanaFeArchitecture.ExtensionKey, FromJson(extension)));

@@ -265,6 +265,11 @@ public static class SanaFeChipImporter
             root["variability"] = variability.DeepClone();
         }
 
+        if (extension.Learning is { } learning)
+        {
+            root["learning"] = learning.DeepClone(); // the on-chip learning engine (SANA-FE has none)
+        }
+
         var json = JsonText.Format(root);
         var chip = ChipLoader.FromJson(json, arch.File);
         return new SanaFeChipImport(chip, json, notes);
@@ -557,7 +562,7 @@ public static class SanaFeChipImporter
 
     private sealed record ChipExtension(string? Provenance, string? Description, JsonNode? Kernel, JsonNode? GradedSpikes, JsonObject? Limits,
         JsonNode? DendriteUpdate, JsonNode? Interpolate, JsonNode? BarrierEnergyPj, JsonNode? Timing, JsonNode? StaticPowerMw, JsonNode? StaticPowerBasis,
-        JsonNode? Variability)
+        JsonNode? Variability, JsonNode? Learning)
     {
         /// <summary>The graded-spike fields of the core that were given (payload width and graded costs).</summary>
         public IReadOnlyList<(string Key, JsonNode Value)> Graded { get; init; } = [];
@@ -566,14 +571,14 @@ public static class SanaFeChipImporter
     /// <summary>The graded-spike fields of a core, which SANA-FE has no place for: carried in the extension block.</summary>
     internal static readonly string[] GradedKeys = ["messagePayloadBits", "gradedSynapticOp", "gradedMessageIn", "gradedMessageOut"];
 
-    private static readonly string[] ExtensionKeys = ["provenance", "description", "core", "sync", "timing", "staticPowerMw", "staticPowerBasis", "variability"];
+    private static readonly string[] ExtensionKeys = ["provenance", "description", "core", "sync", "timing", "staticPowerMw", "staticPowerBasis", "variability", "learning"];
 
     /// <summary>The <c>neuromorphic:</c> block our export writes (SANA-FE ignores it): the fields SANA-FE has no place for.</summary>
     private static ChipExtension Extension(SanaFeArchitecture arch)
     {
         if (arch.Extension is null)
         {
-            return new ChipExtension(null, null, null, null, null, null, null, null, null, null, null, null);
+            return new ChipExtension(null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         var input = arch.Input;
@@ -608,7 +613,7 @@ public static class SanaFeChipImporter
 
         return new ChipExtension(node["provenance"]?.GetValue<string>(), node["description"]?.GetValue<string>(), core?["kernel"], core?["gradedSpikes"],
             core?["limits"] as JsonObject, core?["dendriteUpdate"], sync?["interpolate"], sync?["barrierEnergyPj"], node["timing"], node["staticPowerMw"],
-            node["staticPowerBasis"], node["variability"])
+            node["staticPowerBasis"], node["variability"], node["learning"])
         {
             Graded = GradedKeys.Where(k => core?[k] is not null).Select(k => (k, core![k]!)).ToList(),
         };

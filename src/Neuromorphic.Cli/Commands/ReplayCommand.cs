@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Neuromorphic.Cli.Hosting;
+using Neuromorphic.Chip;
 using Neuromorphic.Workflows.Replay;
+using Neuromorphic.Workflows.Training;
 using Spectre.Console;
 
 namespace Neuromorphic.Cli.Commands;
@@ -15,7 +17,7 @@ internal static class ReplayCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("replay", "Re-cost a trace under another chip without simulating, or re-simulate its recorded inputs and verify it reproduces.");
-        var trace = new Argument<string>("TRACE") { Description = "A trace written by neuro run --trace." };
+        var trace = new Argument<string>("TRACE") { Description = "A trace written by neuro run --trace, or the learning ledger (.learning.json) of neuro train --on-chip." };
         var chip = new Option<string?>("--chip") { Description = "Chip file or built-in name (default: the trace's own chip).", HelpName = "CHIP" };
         var resimulate = new Option<bool>("--resimulate") { Description = "Re-run the recorded inputs and compare spikes, counters and results with the trace." };
         var model = new Option<string?>("--model") { Description = "With --resimulate: the network (default: the path recorded in the trace).", HelpName = "FILE" };
@@ -29,6 +31,11 @@ internal static class ReplayCommand
 
         context.SetAction(command, async (parse, cancellationToken) =>
         {
+            if (LedgerRecost.IsLedger(parse.GetValue(trace)!))
+            {
+                return RecostLedger(context, parse.GetValue(trace)!, parse.GetValue(chip), parse.GetValue(json));
+            }
+
             var run = RecordedRun.Open(parse.GetValue(trace)!);
             var chipSpec = run.Chip(parse.GetValue(chip));
             if (parse.GetValue(resimulate))
@@ -62,6 +69,35 @@ internal static class ReplayCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>A learning ledger of <c>neuro train --on-chip</c>: energy and time per training sample re-costed on <paramref name="chipName"/> (default: its own chip).</summary>
+    private static int RecostLedger(CliContext context, string path, string? chipName, bool json)
+    {
+        var recorded = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!["chip"]?.GetValue<string>();
+        var chipSpec = ChipLoader.Load(chipName ?? recorded ?? "loihi1");
+        var report = LedgerRecost.Recost(path, chipSpec);
+        if (json)
+        {
+            context.Output.WriteJson(report);
+            return ExitCodes.Success;
+        }
+
+        var table = new Table().Title($"{Markup.Escape(Path.GetFileName(path))}: per training sample re-costed on {Markup.Escape(chipSpec.Name)}")
+            .AddColumn("epoch").AddColumn("part").AddColumn(new TableColumn("recorded dynamic µJ").RightAligned()).AddColumn(new TableColumn("dynamic µJ").RightAligned())
+            .AddColumn(new TableColumn("static µJ").RightAligned()).AddColumn(new TableColumn("time µs").RightAligned());
+        foreach (var row in report["epochs"]!.AsArray())
+        {
+            foreach (var part in new[] { "free", "nudged", "learning" })
+            {
+                var p = row![part]!;
+                table.AddRow(row["epoch"]!.ToString(), part, $"{p["recordedDynamicUj"]!.GetValue<double>():0.###}", $"{p["dynamicUj"]!.GetValue<double>():0.###}",
+                    $"{p["staticUj"]!.GetValue<double>():0.###}", $"{p["timeUs"]!.GetValue<double>():0.###}");
+            }
+        }
+
+        context.Output.Write(table);
+        return ExitCodes.Success;
     }
 
     private static void Render(CliOutput output, RecostReport report)

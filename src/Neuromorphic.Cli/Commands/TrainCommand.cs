@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Neuromorphic.Chip;
 using Neuromorphic.Cli.Hosting;
 using Neuromorphic.Cli.Plotting;
 using Neuromorphic.Learning.Training;
@@ -26,12 +27,25 @@ internal static class TrainCommand
         command.Options.Add(resume);
         command.Options.Add(output);
         command.Options.Add(json);
+        var onChip = new OnChipTrainingOptions();
+        onChip.AddTo(command);
         context.SetAction(command, async (parse, cancellationToken) =>
         {
             var log = context.Logger<EpTrainer>();
             var options = training.Read(parse);
             var (datasetSpec, dataset) = training.LoadDataset(parse, options);
             var modelPath = parse.GetValue(output)!;
+            if (parse.GetValue(onChip.Chip) is { } chipName)
+            {
+                OnChipTrainingOptions.CheckApplies(options, parse.GetValue(resume));
+                var request = new OnChipRequest
+                {
+                    Training = options, Chip = ChipLoader.Load(chipName), Learning = onChip.Read(parse), ModelPath = modelPath, DatasetSpec = datasetSpec,
+                };
+                context.Outputs.Dataset(datasetSpec);
+                return await OnChipTrainingOptions.RunAsync(context, request, dataset, parse.GetValue(json), cancellationToken);
+            }
+
             var outputs = new TrainingOutputs(modelPath, datasetSpec, parse.GetValue(resume));
             context.Outputs.Dataset(datasetSpec).File(modelPath, "--out");
             context.Outputs.File(outputs.EffectiveCheckpointPath, "--out", "its checkpoint");
@@ -99,7 +113,7 @@ internal static class TrainCommand
             }
 
             return ExitCodes.Success;
-        }, TrainingOptions.Flags);
+        }, TrainingOptions.Flags.Concat(OnChipTrainingOptions.Flags).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value));
         return command;
     }
 

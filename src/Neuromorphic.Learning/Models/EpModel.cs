@@ -22,7 +22,7 @@ public sealed class EpModel
     public const string InputName = "input";
     public const string OutputName = "output";
 
-    internal EpModel(EpParameters parameters, int freeSteps, string name, JsonObject? training, EpDynamics dynamics = EpDynamics.Prototypical)
+    public EpModel(EpParameters parameters, int freeSteps, string name, JsonObject? training, EpDynamics dynamics = EpDynamics.Prototypical)
     {
         Parameters = parameters;
         FreeSteps = freeSteps;

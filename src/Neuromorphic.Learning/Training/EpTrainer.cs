@@ -189,14 +189,17 @@ public sealed class EpTrainer(EpTrainingOptions options, Dataset dataset, ILogge
         }
     }
 
-    private void Shuffle(int[] order, int epoch)
+    private void Shuffle(int[] order, int epoch) => Shuffle(order, Options.Seed, epoch);
+
+    /// <summary>The order of the training images in epoch <paramref name="epoch"/> (0-based) for <paramref name="seed"/>: a Fisher–Yates shuffle from the shuffle stream.</summary>
+    public static void Shuffle(int[] order, ulong seed, int epoch)
     {
         for (var i = 0; i < order.Length; i++)
         {
             order[i] = i;
         }
 
-        var rng = new CounterRng(Options.Seed, RandomStreams.Shuffle, (ulong)epoch);
+        var rng = new CounterRng(seed, RandomStreams.Shuffle, (ulong)epoch);
         for (var i = order.Length - 1; i > 0; i--)
         {
             var j = rng.NextInt(i + 1);

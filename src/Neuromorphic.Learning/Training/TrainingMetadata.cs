@@ -13,7 +13,7 @@ namespace Neuromorphic.Learning.Training;
 /// </summary>
 public static class TrainingMetadata
 {
-    internal static JsonObject Build(EpTrainingOptions options, string datasetSpec, Dataset dataset, int trainCount, int testCount,
+    public static JsonObject Build(EpTrainingOptions options, string datasetSpec, Dataset dataset, int trainCount, int testCount,
         TimeStepDraw draw, IReadOnlyList<EpochMetrics> history)
     {
         var layers = new JsonArray();

@@ -67,9 +67,10 @@ internal sealed class BarrierEngine
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public InferenceResult Run(int index, InferenceInput input, RunOptions options, ISimulationObserver? observer)
+    public InferenceResult Run(int index, InferenceInput input, RunOptions options, ISimulationObserver? observer, IStepHook? hook = null)
     {
         _state.Reset();
+        hook?.Begin(_state);
         _readout.Reset();
         _inputs.Begin(input);
         var costs = _chip.Costs;
@@ -87,6 +88,7 @@ internal sealed class BarrierEngine
             Array.Clear(_counters);
             _timing.Reset();
             var messageCount = 0;
+            hook?.BeforeStep(step, _state);
             for (var core = 0; core < _mapped.CoreCount; core++)
             {
                 ref var counters = ref _counters[core];
@@ -126,6 +128,7 @@ internal sealed class BarrierEngine
                 }
             }
 
+            hook?.AfterStep(step, _state);
             for (var core = 0; core < _mapped.CoreCount; core++)
             {
                 _timing.SetCoreWork(core, _counters[core]);

@@ -76,6 +76,11 @@ public partial class ReadmeCommandsTests
 
         switch (args[0])
         {
+            case "train" when args.Contains("--on-chip"):
+                Set("--train-limit", "40");
+                Set("--test-limit", "20");
+                Set("--epochs", "1");
+                break;
             case "train":
                 Set("--train-limit", "600");
                 Set("--test-limit", "200");
