@@ -149,8 +149,9 @@ internal static class ImportCommand
             }
 
             var folder = CommonOptions.RequireOutputFolder(outPath);
+            var eventsFile = Path.Combine(folder, Path.GetFileNameWithoutExtension(outPath) + ".input.csv");
             context.Outputs.Input(path, "the SNN file").Input(parse.GetValue(arch), "--arch").File(outPath, "--out");
-            context.Outputs.File(Path.Combine(folder, Path.GetFileNameWithoutExtension(outPath) + ".input.csv"), "--out", "its input events");
+            context.Outputs.File(eventsFile, "--out", "its input events");
             var result = SanaFeNetworkImporter.Import(path, parse.GetValue(arch)!, new SanaFeNetworkOptions
             {
                 Steps = parse.GetValue(steps),
@@ -162,15 +163,10 @@ internal static class ImportCommand
             }
 
             var network = result.Network;
-            if (Path.GetFullPath(outPath) == Path.GetFullPath(path))
-            {
-                throw new InvalidInputException(null, "--out", outPath, "a file other than the SNN file being read");
-            }
-
             string? eventsPath = null;
             if (network.InputPopulation is not null)
             {
-                eventsPath = Path.Combine(folder, Path.GetFileNameWithoutExtension(outPath) + ".input.csv");
+                eventsPath = eventsFile;
                 result.WriteInputEvents(eventsPath);
             }
 

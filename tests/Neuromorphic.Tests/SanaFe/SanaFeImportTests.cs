@@ -96,6 +96,16 @@ public class SanaFeImportTests
         Assert.Equal(2, network.FindProjection("in->hid")!.SynapseCount);
     }
 
+    [Fact]
+    public void Importing_over_the_snn_file_itself_is_refused_and_leaves_it_whole()
+    {
+        using var directory = new TempDirectory();
+        var (arch, snn) = SanaFeFixtures.Write(directory);
+        var before = File.ReadAllBytes(snn);
+        CliRunner.AssertBadInput(CliRunner.Run("import", "sana-fe", snn, "--arch", arch, "--out", snn), "--out");
+        Assert.Equal(before, File.ReadAllBytes(snn));
+    }
+
     /// <summary>Imports, runs and checks every step's counters, energy and duration; returns the spikes.csv neuron names, in order.</summary>
     private static List<string> RunAndCheck(string snnText, string timing, double[] energyPj, double[] durationNs, (int, int, int, int, int)[] counters)
     {
